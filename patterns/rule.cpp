@@ -1,0 +1,211 @@
+#include "patterns/rule.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "patterns/embedded.h"
+
+namespace reachscan::patterns {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<std::string> string_list(const YAML::Node& node, const char* key) {
+  std::vector<std::string> out;
+  const YAML::Node v = node[key];
+  if (!v) return out;
+  if (v.IsScalar()) {
+    out.push_back(v.as<std::string>());
+    return out;
+  }
+  if (!v.IsSequence()) throw YAML::Exception(v.Mark(), std::string(key) + " must be a list");
+  for (const YAML::Node& item : v) out.push_back(item.as<std::string>());
+  return out;
+}
+
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> keys = {
+      "id",   "name",       "pattern",  "description", "keywords", "min_entropy", "confidence",
+      "variant", "max_length", "tags", "references", "examples", "negative_examples"};
+  return keys;
+}
+
+Rule parse_rule(const YAML::Node& node, const std::string& source) {
+  if (!node.IsMap()) throw YAML::Exception(node.Mark(), "a rule must be a mapping");
+  Rule r;
+  r.source = source;
+  if (node["id"]) r.id = node["id"].as<std::string>();
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (!known_keys().count(key))
+      throw YAML::Exception(kv.first.Mark(), "unknown field '" + key + "'");
+  }
+  if (node["name"]) r.name = node["name"].as<std::string>();
+  if (node["pattern"]) r.pattern = node["pattern"].as<std::string>();
+  // Block scalars end with a newline that is not part of the pattern.
+  while (!r.pattern.empty() && (r.pattern.back() == '\n' || r.pattern.back() == ' '))
+    r.pattern.pop_back();
+  if (node["description"]) r.description = node["description"].as<std::string>();
+  for (std::string& k : string_list(node, "keywords")) r.keywords.push_back(lower(std::move(k)));
+  if (node["min_entropy"]) r.min_entropy = node["min_entropy"].as<double>();
+  if (node["confidence"]) {
+    const auto c = parse_confidence(node["confidence"].as<std::string>());
+    if (!c) throw YAML::Exception(node["confidence"].Mark(), "confidence must be high, medium or low");
+    r.confidence = *c;
+  }
+  if (node["variant"]) {
+    r.variant = node["variant"].as<std::string>();
+    if (r.variant != "live" && r.variant != "test")
+      throw YAML::Exception(node["variant"].Mark(), "variant must be live or test");
+  }
+  if (node["max_length"]) r.max_length = node["max_length"].as<std::size_t>();
+  r.tags = string_list(node, "tags");
+  r.references = string_list(node, "references");
+  r.examples = string_list(node, "examples");
+  r.negative_examples = string_list(node, "negative_examples");
+  return r;
+}
+
+std::string where(const std::string& source, const YAML::Mark& mark) {
+  if (mark.is_null()) return source;
+  return source + ":" + std::to_string(mark.line + 1);
+}
+
+}  // namespace
+
+void RuleSet::append(RuleSet other) {
+  for (Rule& r : other.rules) rules.push_back(std::move(r));
+  for (std::string& e : other.errors) errors.push_back(std::move(e));
+}
+
+void RuleSet::drop_duplicate_ids() {
+  std::map<std::string, std::string> seen;
+  std::erase_if(rules, [&](const Rule& r) {
+    auto [it, fresh] = seen.emplace(r.id, r.source);
+    if (!fresh)
+      errors.push_back(r.source + ": rule " + r.id + ": duplicate id (already defined in " +
+                       it->second + "); ignored");
+    return !fresh;
+  });
+}
+
+RuleSet parse_rules(std::string_view yaml, const std::string& source) {
+  RuleSet out;
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    out.errors.push_back(where(source, e.mark) + ": malformed YAML: " + e.msg);
+    return out;
+  }
+  if (doc.IsNull()) return out;
+  if (!doc.IsSequence()) {
+    out.errors.push_back(source + ": a rule file must be a YAML list of rules");
+    return out;
+  }
+  for (const YAML::Node& node : doc) {
+    std::string id = "?";
+    try {
+      if (node.IsMap() && node["id"]) id = node["id"].as<std::string>();
+      Rule r = parse_rule(node, source);
+      std::vector<std::string> problems = lint_rule(r);
+      if (!problems.empty()) {
+        for (const std::string& p : problems)
+          out.errors.push_back(where(source, node.Mark()) + ": rule " + id + ": " + p);
+        continue;
+      }
+      out.rules.push_back(std::move(r));
+    } catch (const YAML::Exception& e) {
+      out.errors.push_back(where(source, e.mark) + ": rule " + id + ": " + e.msg);
+    }
+  }
+  return out;
+}
+
+RuleSet load_rules(const std::string& path) {
+  namespace fs = std::filesystem;
+  RuleSet out;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const fs::path& p = it->path();
+      if (it->is_regular_file(ec) && (p.extension() == ".yaml" || p.extension() == ".yml"))
+        files.push_back(p);
+    }
+    if (ec) out.errors.push_back(path + ": cannot list rule folder: " + ec.message());
+    std::sort(files.begin(), files.end());
+  } else {
+    files.emplace_back(path);
+  }
+  for (const fs::path& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      out.errors.push_back(f.string() + ": cannot read rule file: " +
+                           (fs::exists(f, ec) ? "permission denied or not a file" : "no such file"));
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out.append(parse_rules(ss.str(), f.string()));
+  }
+  return out;
+}
+
+RuleSet embedded_rules() {
+  RuleSet out;
+  for (const EmbeddedFile& f : embedded_rule_files())
+    out.append(parse_rules(f.content, "patterns/rules/" + std::string(f.name)));
+  return out;
+}
+
+std::vector<std::string> lint_rule(const Rule& r) {
+  std::vector<std::string> p;
+  auto well_formed = [](const std::string& id) {
+    if (id.empty() || id.size() > 80) return false;
+    char prev = '.';
+    for (char c : id) {
+      const bool sep = c == '.' || c == '_' || c == '-';
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || sep;
+      if (!ok || (sep && (prev == '.' || prev == '_' || prev == '-'))) return false;
+      prev = c;
+    }
+    return !(prev == '.' || prev == '_' || prev == '-');
+  };
+  if (!well_formed(r.id))
+    p.push_back("id '" + r.id + "' must be lowercase letters and digits joined by single . _ -");
+  if (r.name.empty()) p.push_back("missing name");
+  if (r.pattern.empty()) p.push_back("missing pattern");
+  if (r.max_length == 0 || r.max_length > kMaxMaxLength)
+    p.push_back("max_length must be between 1 and " + std::to_string(kMaxMaxLength));
+  if (r.min_entropy < 0 || r.min_entropy > 8) p.push_back("min_entropy must be between 0 and 8");
+  return p;
+}
+
+std::vector<std::string> select_rules(std::vector<Rule>& rules, const std::vector<std::string>& only,
+                                      const std::vector<std::string>& skip) {
+  std::set<std::string> known;
+  for (const Rule& r : rules) known.insert(r.id);
+  std::vector<std::string> unknown;
+  for (const auto* list : {&only, &skip})
+    for (const std::string& id : *list)
+      if (!known.count(id)) unknown.push_back(id);
+  const std::set<std::string> only_set(only.begin(), only.end());
+  const std::set<std::string> skip_set(skip.begin(), skip.end());
+  std::erase_if(rules, [&](const Rule& r) {
+    return (!only_set.empty() && !only_set.count(r.id)) || skip_set.count(r.id);
+  });
+  return unknown;
+}
+
+}  // namespace reachscan::patterns

@@ -1,0 +1,65 @@
+// The rule model and its YAML loader.
+//
+// A Rule is plain data read from a rule file (see patterns/README.md for the format). Loading never
+// throws: a malformed file or rule becomes an error message naming the file and rule id, and the
+// other rules are kept, so one bad rule file cannot stop a scan.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/types.h"
+
+namespace reachscan::patterns {
+
+inline constexpr std::size_t kDefaultMaxLength = 1024;
+inline constexpr std::size_t kMaxMaxLength = 65536;
+
+struct Rule {
+  std::string id;
+  std::string name;
+  std::string pattern;
+  std::string description;
+  std::vector<std::string> keywords;  // lower-cased
+  double min_entropy = 0;
+  Confidence confidence = Confidence::kMedium;
+  std::string variant;  // "live", "test" or empty
+  std::size_t max_length = kDefaultMaxLength;
+  std::vector<std::string> tags;
+  std::vector<std::string> references;
+  std::vector<std::string> examples;
+  std::vector<std::string> negative_examples;
+  std::string source;  // the file it came from, for messages
+
+  // Generic rules (keyword-and-entropy assignments) yield to a specific rule on the same secret.
+  bool generic() const { return id.rfind("generic.", 0) == 0; }
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+  std::vector<std::string> errors;  // each names the file and, where known, the rule id
+
+  void append(RuleSet other);
+  // Keeps the first rule of each id; later ones become errors naming both files.
+  void drop_duplicate_ids();
+};
+
+// Parses one YAML document holding a list of rules. `source` names it in messages.
+RuleSet parse_rules(std::string_view yaml, const std::string& source);
+
+// Loads a rule file, or every *.yaml / *.yml file below a folder (sorted by path).
+RuleSet load_rules(const std::string& path);
+
+// The rules compiled into the binary from patterns/rules/.
+RuleSet embedded_rules();
+
+// Checks that need no regex engine: id well-formed, required fields present. Returns problems.
+std::vector<std::string> lint_rule(const Rule& rule);
+
+// Keeps rules whose id is in `only` (if non-empty) and not in `skip`. Returns unknown ids given.
+std::vector<std::string> select_rules(std::vector<Rule>& rules, const std::vector<std::string>& only,
+                                      const std::vector<std::string>& skip);
+
+}  // namespace reachscan::patterns

@@ -1,0 +1,195 @@
+#include "patterns/rule_database.h"
+
+#include <fcntl.h>
+#include <hs/hs.h>
+#include <openssl/evp.h>
+#include <re2/re2.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace reachscan::patterns {
+namespace {
+
+// Bump when anything that shapes the compiled database changes (flags, mode).
+constexpr const char* kCacheFormat = "reachscan-hsdb-v1";
+
+RE2::Options confirm_options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);  // bytes, like Hyperscan without HS_FLAG_UTF8
+  o.set_log_errors(false);
+  o.set_max_mem(8 << 20);
+  return o;
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(hex[md[i] >> 4]);
+    out.push_back(hex[md[i] & 15]);
+  }
+  return out;
+}
+
+struct HsCompileError {
+  void operator()(hs_compile_error_t* e) const { hs_free_compile_error(e); }
+};
+
+// Compiles the patterns; on failure reports which expression failed (or -1 if not attributable).
+hs_database_t* compile(const std::vector<Rule>& rules, int* failed, std::string* message) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    exprs.push_back(rules[i].pattern.c_str());
+    flags.push_back(0);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* raw = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &raw) == HS_SUCCESS)
+    return db;
+  std::unique_ptr<hs_compile_error_t, HsCompileError> err(raw);
+  *failed = err ? err->expression : -1;
+  *message = err && err->message ? err->message : "unknown Hyperscan error";
+  return nullptr;
+}
+
+std::string cache_key(const std::vector<Rule>& rules) {
+  std::string all = std::string(kCacheFormat) + '\0' + hs_version() + '\0';
+  for (const Rule& r : rules) all += r.pattern + '\0';
+  return sha256_hex(all);
+}
+
+hs_database_t* load_cached(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return nullptr;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+// Writes atomically (temp file + rename) so concurrent runs never read half a database.
+std::string store_cached(const std::string& dir, const std::string& file, hs_database_t* db) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create cache folder " + dir + ": " + ec.message();
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return "cannot serialise database";
+  const std::string tmp = file + ".tmp." + std::to_string(::getpid());
+  bool ok = false;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    ok = static_cast<bool>(out.write(bytes, static_cast<std::streamsize>(len)));
+  }
+  std::free(bytes);
+  if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return "cannot write cache file " + file;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string RuleDatabase::default_cache_dir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/reachscan";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/reachscan";
+  return {};
+}
+
+std::vector<std::string> check_pattern(const std::string& pattern) {
+  std::vector<std::string> problems;
+  RE2 re(pattern, confirm_options());
+  if (!re.ok())
+    problems.push_back("RE2 rejects the pattern: " + re.error());
+  else if (re.NumberOfCapturingGroups() < 1)
+    problems.push_back("pattern has no capture group (the secret must be group 1)");
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile(pattern.c_str(), 0, HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
+    problems.push_back(std::string("Hyperscan rejects the pattern: ") +
+                       (err && err->message ? err->message : "unknown error"));
+    hs_free_compile_error(err);
+  } else {
+    hs_free_database(db);
+  }
+  return problems;
+}
+
+RuleDatabase::~RuleDatabase() { hs_free_database(static_cast<hs_database_t*>(hs_)); }
+
+RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
+                                              const DatabaseOptions& options) {
+  BuildResult result;
+  std::shared_ptr<RuleDatabase> db(new RuleDatabase());
+
+  // RE2 first: a rule it rejects, or one without a capture group, is dropped before Hyperscan.
+  for (Rule& r : rules) {
+    auto re = std::make_unique<RE2>(r.pattern, confirm_options());
+    if (!re->ok()) {
+      result.errors.push_back(r.source + ": rule " + r.id + ": RE2 rejects the pattern: " +
+                              re->error());
+      continue;
+    }
+    if (re->NumberOfCapturingGroups() < 1) {
+      result.errors.push_back(r.source + ": rule " + r.id +
+                              ": pattern has no capture group (the secret must be group 1)");
+      continue;
+    }
+    db->max_length_ = std::max(db->max_length_, r.max_length);
+    db->rules_.push_back(std::move(r));
+    db->confirm_.push_back(std::move(re));
+  }
+
+  std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  const bool cache = options.use_cache && !dir.empty();
+  std::string file;
+  if (cache && !db->rules_.empty()) {
+    file = dir + "/" + cache_key(db->rules_) + ".hsdb";
+    if (hs_database_t* cached = load_cached(file)) {
+      db->hs_ = cached;
+      result.from_cache = true;
+    }
+  }
+
+  // Compile, dropping any rule Hyperscan rejects and retrying with the rest.
+  while (!db->hs_ && !db->rules_.empty()) {
+    int failed = -1;
+    std::string message;
+    db->hs_ = compile(db->rules_, &failed, &message);
+    if (db->hs_) break;
+    if (failed < 0 || static_cast<std::size_t>(failed) >= db->rules_.size()) {
+      result.errors.push_back("Hyperscan cannot compile the rule set: " + message);
+      db->rules_.clear();
+      db->confirm_.clear();
+      break;
+    }
+    const Rule& bad = db->rules_[static_cast<std::size_t>(failed)];
+    result.errors.push_back(bad.source + ": rule " + bad.id + ": Hyperscan rejects the pattern: " +
+                            message);
+    db->rules_.erase(db->rules_.begin() + failed);
+    db->confirm_.erase(db->confirm_.begin() + failed);
+    if (cache) file = db->rules_.empty() ? "" : dir + "/" + cache_key(db->rules_) + ".hsdb";
+  }
+  if (db->hs_ && cache && !result.from_cache && !file.empty()) {
+    // A cache that cannot be written only costs speed; it is not worth an error.
+    (void)store_cached(dir, file, static_cast<hs_database_t*>(db->hs_));
+  }
+  result.database = std::move(db);
+  return result;
+}
+
+}  // namespace reachscan::patterns

@@ -1,0 +1,348 @@
+// reachscan command-line front end: parses flags (CLI11), wires config, rules, scanner,
+// suppressions and reporters, and maps the outcome to an exit code. The one place that catches.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/core.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "patterns/rule.h"
+#include "patterns/rule_database.h"
+#include "scanner/config.h"
+#include "scanner/fingerprint.h"
+#include "scanner/pipeline.h"
+#include "scanner/report/reporter.h"
+#include "scanner/rules_check.h"
+#include "scanner/suppress.h"
+
+#ifndef REACHSCAN_VERSION
+#define REACHSCAN_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace reachscan;
+namespace fs = std::filesystem;
+
+constexpr int kExitClean = 0;
+constexpr int kExitError = 2;
+
+struct GlobalOptions {
+  std::string format = "text";
+  std::string output;
+  bool redact = false;
+  bool show_secrets = false;
+  std::string config;
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> only_rules;
+  std::vector<std::string> skip_rules;
+  unsigned threads = 0;
+  std::string max_file_size;
+  bool no_color = false;
+  bool quiet = false;
+  bool verbose = false;
+  int exit_code = 1;
+  std::string baseline;
+  std::string ignore_file;
+  bool no_cache = false;
+};
+
+void error_line(const std::string& msg) { fmt::print(stderr, "reachscan: error: {}\n", msg); }
+
+// Opens the report destination; files are created 0600 because reports hold secrets.
+std::FILE* open_output(const std::string& path) {
+  if (path.empty() || path == "-") return stdout;
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return nullptr;
+  ::fchmod(fd, 0600);  // an existing file keeps its old mode otherwise
+  return ::fdopen(fd, "w");
+}
+
+// The folder whose .reachscan.yaml / .reachscanignore apply: the first path named (or its folder).
+std::string scan_root(const std::vector<std::string>& paths) {
+  if (paths.empty()) return ".";
+  std::error_code ec;
+  if (fs::is_directory(paths.front(), ec)) return paths.front();
+  const fs::path parent = fs::path(paths.front()).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+struct Loaded {
+  Config config;
+  std::shared_ptr<const patterns::RuleDatabase> db;
+  std::vector<std::string> errors;  // not fatal: the scan goes on, the exit code says error
+};
+
+// Loads config and rules. Returns nullopt (after printing why) on errors that stop the run.
+std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
+  Loaded out;
+  std::string config_path = g.config;
+  if (config_path.empty()) {
+    const std::string candidate = (fs::path(root) / ".reachscan.yaml").string();
+    std::error_code ec;
+    if (fs::exists(candidate, ec)) config_path = candidate;
+  }
+  if (!config_path.empty()) {
+    auto c = load_config(config_path);
+    if (!c) {
+      error_line(c.status().message());
+      return std::nullopt;
+    }
+    out.config = std::move(*c);
+    for (const std::string& w : out.config.warnings) fmt::print(stderr, "reachscan: warning: {}\n", w);
+  }
+
+  patterns::RuleSet rules = patterns::embedded_rules();
+  for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
+  for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
+  rules.drop_duplicate_ids();
+  for (std::string& e : rules.errors) out.errors.push_back(std::move(e));
+
+  std::vector<std::string> only = out.config.only_rules, skip = out.config.skip_rules;
+  only.insert(only.end(), g.only_rules.begin(), g.only_rules.end());
+  skip.insert(skip.end(), g.skip_rules.begin(), g.skip_rules.end());
+  const auto unknown = patterns::select_rules(rules.rules, only, skip);
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    error_line("unknown rule id in --only-rules/--skip-rules: " + list +
+               " (see `reachscan rules list`)");
+    return std::nullopt;
+  }
+
+  patterns::DatabaseOptions dbo;
+  dbo.use_cache = !g.no_cache;
+  auto built = patterns::RuleDatabase::build(std::move(rules.rules), dbo);
+  for (std::string& e : built.errors) out.errors.push_back(std::move(e));
+  out.db = std::move(built.database);
+  for (const std::string& e : out.errors) error_line(e);
+  return out;
+}
+
+int run_scan(const GlobalOptions& g, const std::vector<std::string>& paths, bool from_stdin,
+             const std::string& label) {
+  const auto format = report::parse_format(g.format);
+  if (!format) {
+    error_line("unknown format '" + g.format + "' (text, json, jsonl, sarif)");
+    return kExitError;
+  }
+  const std::string root = from_stdin ? "." : scan_root(paths);
+  auto loaded = load(g, root);
+  if (!loaded) return kExitError;
+
+  ScanOptions so;
+  so.threads = g.threads;
+  so.max_file_size = 25ull * 1000 * 1000;
+  if (loaded->config.max_file_size) so.max_file_size = *loaded->config.max_file_size;
+  if (!g.max_file_size.empty()) {
+    auto size = parse_size(g.max_file_size);
+    if (!size) {
+      error_line("--max-file-size: " + size.status().message());
+      return kExitError;
+    }
+    so.max_file_size = *size;
+  }
+  so.exclude_globs = loaded->config.allow_paths;
+
+  Suppressions suppressions;
+  std::vector<std::string> errors = loaded->errors;
+  for (const std::string& fp : loaded->config.allow_fingerprints) suppressions.add_fingerprint(fp);
+  for (const std::string& re : loaded->config.allow_secrets)
+    if (Status s = suppressions.add_secret_pattern(re); !s.ok()) {
+      error_line(s.message());
+      return kExitError;
+    }
+  std::string ignore = g.ignore_file;
+  if (ignore.empty()) {
+    const std::string candidate = (fs::path(root) / ".reachscanignore").string();
+    std::error_code ec;
+    if (fs::exists(candidate, ec)) ignore = candidate;
+  }
+  if (!ignore.empty())
+    if (Status s = suppressions.add_ignore_file(ignore); !s.ok()) {
+      error_line(s.message());
+      return kExitError;
+    }
+  if (!g.baseline.empty())
+    if (Status s = suppressions.add_baseline(g.baseline); !s.ok()) {
+      error_line(s.message());
+      return kExitError;
+    }
+
+  // Open the destination before scanning: a bad -o must not cost a whole scan.
+  std::FILE* out = open_output(g.output);
+  if (!out) {
+    error_line("cannot write report to " + g.output + ": " + std::strerror(errno));
+    return kExitError;
+  }
+
+  Scanner scanner(loaded->db, so);
+  ScanResult result = from_stdin ? scanner.scan_stream(STDIN_FILENO, label)
+                                 : scanner.scan_paths(paths);
+  const std::size_t hidden = suppressions.apply(result.findings);
+  result.summary.suppressed += hidden;
+  if (hidden) {
+    result.summary.findings_by_rule.clear();
+    for (const Finding& f : result.findings) ++result.summary.findings_by_rule[f.rule_id];
+    result.summary.findings = result.findings.size();
+  }
+  for (std::string& e : errors) result.summary.errors.push_back(std::move(e));
+
+  const bool to_terminal = out == stdout && ::isatty(STDOUT_FILENO);
+  report::ReportOptions ro;
+  // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
+  if (g.redact || (!g.show_secrets && (*format == report::Format::kText || to_terminal)))
+    redact_findings(result.findings);
+  ro.color = *format == report::Format::kText && to_terminal && !g.no_color &&
+             std::getenv("NO_COLOR") == nullptr;
+  ro.verbose = g.verbose;
+  ro.version = REACHSCAN_VERSION;
+  ro.rules = &loaded->db->rules();
+  auto reporter = report::make_reporter(*format, out, ro);
+  reporter->begin();
+  for (const Finding& f : result.findings) reporter->on_finding(f);
+  const bool human_summary = *format == report::Format::kText || *format == report::Format::kJsonl;
+  reporter->finish(result.summary, (human_summary && !g.quiet) ? stderr : nullptr);
+  if (out != stdout) std::fclose(out);
+  if (!human_summary || g.quiet) {
+    // Machine formats carry the summary; errors still reach the person running the scan.
+    for (const Skip& k : result.summary.skipped)
+      if (is_error(k.reason))
+        error_line(k.path + ": " + to_string(k.reason) + " (" + k.detail + ")");
+    for (const std::string& e : result.summary.errors)
+      if (std::find(loaded->errors.begin(), loaded->errors.end(), e) == loaded->errors.end())
+        error_line(e);
+  }
+
+  if (result.summary.has_errors()) return kExitError;
+  return result.findings.empty() ? kExitClean : g.exit_code;
+}
+
+int run_rules_list(const GlobalOptions& g) {
+  patterns::RuleSet rules = patterns::embedded_rules();
+  for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
+  for (const std::string& e : rules.errors) error_line(e);
+  if (g.format == "json" || g.format == "jsonl") {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : rules.rules)
+      arr.push_back({{"id", r.id},
+                     {"name", r.name},
+                     {"confidence", to_string(r.confidence)},
+                     {"variant", r.variant},
+                     {"tags", r.tags},
+                     {"source", r.source}});
+    fmt::print("{}\n", arr.dump(2));
+  } else {
+    for (const auto& r : rules.rules)
+      fmt::print("{:<40} {:<7} {:<5} {}\n", r.id, to_string(r.confidence),
+                 r.variant.empty() ? "-" : r.variant, r.name);
+    if (!g.quiet) fmt::print(stderr, "{} rules\n", rules.rules.size());
+  }
+  return rules.errors.empty() ? kExitClean : kExitError;
+}
+
+int run_rules_check(const GlobalOptions& g, const std::vector<std::string>& paths) {
+  patterns::RuleSet rules;
+  if (paths.empty()) {
+    rules = patterns::embedded_rules();
+    for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
+  } else {
+    for (const std::string& p : paths) {
+      std::error_code ec;
+      if (!fs::exists(p, ec)) {
+        error_line(p + ": no such file or folder");
+        return kExitError;
+      }
+      rules.append(patterns::load_rules(p));
+    }
+  }
+  const RuleCheckReport report = check_rules(std::move(rules));
+  for (const std::string& p : report.problems) fmt::print("{}\n", p);
+  if (!g.quiet || !report.problems.empty())
+    fmt::print(stderr, "reachscan: {} rules, {} examples checked, {} problem{}\n", report.rules,
+               report.examples, report.problems.size(), report.problems.size() == 1 ? "" : "s");
+  return report.problems.empty() ? kExitClean : 1;
+}
+
+int run(int argc, char** argv) {
+  GlobalOptions g;
+  CLI::App app{"reachscan: find leaked credentials and tell which ones reach production."};
+  app.set_version_flag("--version", std::string("reachscan ") + REACHSCAN_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(true);
+  app.option_defaults()->always_capture_default();
+
+  app.add_option("-f,--format", g.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
+  app.add_option("-o,--output", g.output, "Write the report to FILE (mode 0600) instead of stdout");
+  app.add_flag("--redact", g.redact, "Mask secrets in every output format");
+  app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
+  app.add_option("-c,--config", g.config,
+                 "Config file (default: .reachscan.yaml in the scan root, if present)");
+  app.add_option("--rules", g.rule_paths, "Extra rule file or folder (repeatable)");
+  app.add_option("--only-rules", g.only_rules, "Only these rule ids (comma-separated)")
+      ->delimiter(',');
+  app.add_option("--skip-rules", g.skip_rules, "Skip these rule ids (comma-separated)")
+      ->delimiter(',');
+  app.add_option("-j,--threads", g.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--max-file-size", g.max_file_size,
+                 "Skip files larger than SIZE, e.g. 25MB, 1GiB; 0 scans every size in chunks "
+                 "(default 25MB)");
+  app.add_flag("--no-color", g.no_color, "No ANSI colours");
+  app.add_flag("-q,--quiet", g.quiet, "No summary; errors only");
+  app.add_flag("-v,--verbose", g.verbose, "List every skipped file with its reason");
+  app.add_option("--exit-code", g.exit_code, "Exit status when findings are reported (default 1)")
+      ->check(CLI::Range(0, 125));
+  app.add_option("--baseline", g.baseline,
+                 "Hide findings present in an earlier JSON/JSONL report (by fingerprint)");
+  app.add_option("--ignore-file", g.ignore_file,
+                 "Fingerprints to ignore (default: .reachscanignore in the scan root)");
+  app.add_flag("--no-cache", g.no_cache, "Compile rules afresh instead of using the cache");
+
+  std::vector<std::string> dir_paths;
+  auto* dir = app.add_subcommand("dir", "Scan files and folders");
+  dir->add_option("paths", dir_paths, "Files or folders")->required();
+
+  std::string label = "-";
+  auto* in = app.add_subcommand("stdin", "Scan standard input");
+  in->add_option("--label", label, "Path to report for the input");
+
+  auto* rules = app.add_subcommand("rules", "List or check rules");
+  rules->require_subcommand(1);
+  rules->add_subcommand("list", "List the rules in use");
+  std::vector<std::string> check_paths;
+  auto* check = rules->add_subcommand("check", "Validate rule files and their examples");
+  check->add_option("paths", check_paths, "Rule files or folders (default: the built-in rules)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitClean : kExitError;
+  }
+
+  if (dir->parsed()) return run_scan(g, dir_paths, false, "");
+  if (in->parsed()) return run_scan(g, {}, true, label);
+  if (check->parsed()) return run_rules_check(g, check_paths);
+  return run_rules_list(g);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe ends output quietly, not the process
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    error_line(e.what());
+    return kExitError;
+  }
+}

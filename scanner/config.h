@@ -1,0 +1,43 @@
+// The project configuration file, `.reachscan.yaml`, read from the scan root or from -c FILE.
+//
+//   rules: [ci/rules/]           # extra rule files or folders, relative to the config file
+//   only_rules: [..]             # keep only these rule ids
+//   skip_rules: [..]             # drop these rule ids
+//   max_file_size: 25MB          # larger files are skipped with a reason (0: no limit)
+//   allow:
+//     paths: ['vendor/**', '*.min.js']   # globs of files not scanned
+//     secrets: ['^sk_test_']             # RE2 patterns; a matching secret is not reported
+//     fingerprints: ['rule:hash']        # as in .reachscanignore
+//
+// Unknown top-level keys are kept as warnings, so later versions' files still load.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/status.h"
+
+namespace reachscan {
+
+struct Config {
+  std::string path;  // where it was read from; empty when there was no file
+  std::vector<std::string> rule_paths;
+  std::vector<std::string> only_rules;
+  std::vector<std::string> skip_rules;
+  std::optional<std::uint64_t> max_file_size;
+  std::vector<std::string> allow_paths;
+  std::vector<std::string> allow_secrets;
+  std::vector<std::string> allow_fingerprints;
+  std::vector<std::string> warnings;
+};
+
+// Reads and validates a config file. Errors name the file and line.
+Expected<Config> load_config(const std::string& path);
+
+// "10MB", "512k", "2GiB", "1000" -> bytes. Decimal (kB, MB, GB) and binary (KiB, MiB, GiB) units;
+// a bare k/m/g means binary.
+Expected<std::uint64_t> parse_size(const std::string& text);
+
+}  // namespace reachscan

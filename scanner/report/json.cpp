@@ -1,0 +1,107 @@
+#include <cmath>
+
+#include "scanner/report/json_fields.h"
+#include "scanner/report/reporter.h"
+
+namespace reachscan::report {
+
+std::string dump(const nlohmann::ordered_json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json finding_json(const Finding& f) {
+  nlohmann::ordered_json j;
+  j["rule_id"] = f.rule_id;
+  j["rule_name"] = f.rule_name;
+  j["path"] = f.path;
+  j["line"] = f.line;
+  j["column"] = f.column;
+  j["end_line"] = f.end_line;
+  j["end_column"] = f.end_column;
+  j["secret"] = f.secret;
+  j["match"] = f.match;
+  j["fingerprint"] = f.fingerprint;
+  j["entropy"] = std::round(f.entropy * 1000) / 1000;
+  j["confidence"] = to_string(f.confidence);
+  j["variant"] = f.variant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.variant);
+  j["tags"] = f.tags;
+  // Filled by later stages (git provenance, structural verification, production reach).
+  j["commit"] = nullptr;
+  j["verification"] = nullptr;
+  j["reach"] = nullptr;
+  return j;
+}
+
+nlohmann::ordered_json summary_json(const ScanSummary& s) {
+  nlohmann::ordered_json j;
+  j["files_scanned"] = s.files_scanned;
+  j["bytes_scanned"] = s.bytes_scanned;
+  j["findings"] = s.findings;
+  j["suppressed"] = s.suppressed;
+  j["findings_by_rule"] = s.findings_by_rule;
+  j["skipped"] = s.skipped_by_reason();
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  for (const Skip& k : s.skipped)
+    files.push_back({{"path", k.path}, {"reason", to_string(k.reason)}, {"detail", k.detail}});
+  j["skipped_files"] = std::move(files);
+  j["errors"] = s.errors;
+  j["rules"] = s.rules;
+  j["threads"] = s.threads;
+  j["elapsed_seconds"] = std::round(s.elapsed_seconds * 1e4) / 1e4;
+  const double mbps =
+      s.elapsed_seconds > 0 ? static_cast<double>(s.bytes_scanned) / 1e6 / s.elapsed_seconds : 0;
+  j["throughput_mb_per_s"] = std::round(mbps * 10) / 10;
+  return j;
+}
+
+namespace {
+
+class JsonReporter final : public Reporter {
+ public:
+  JsonReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
+  void on_finding(const Finding& f) override { findings_.push_back(finding_json(f)); }
+  void finish(const ScanSummary& s, std::FILE*) override {
+    nlohmann::ordered_json doc;
+    doc["tool"] = {{"name", "reachscan"}, {"version", o_.version}};
+    doc["findings"] = std::move(findings_);
+    doc["summary"] = summary_json(s);
+    const std::string text = dump(doc, 2);
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fputc('\n', out_);
+    std::fflush(out_);
+  }
+
+ private:
+  std::FILE* out_;
+  ReportOptions o_;
+  nlohmann::ordered_json findings_ = nlohmann::ordered_json::array();
+};
+
+class JsonlReporter final : public Reporter {
+ public:
+  JsonlReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
+  void on_finding(const Finding& f) override {
+    const std::string line = dump(finding_json(f));
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fputc('\n', out_);
+  }
+  void finish(const ScanSummary& s, std::FILE* summary_out) override {
+    std::fflush(out_);
+    if (summary_out) write_text_summary(s, summary_out, o_.verbose, false);
+  }
+
+ private:
+  std::FILE* out_;
+  ReportOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_json_reporter(std::FILE* out, ReportOptions o) {
+  return std::make_unique<JsonReporter>(out, std::move(o));
+}
+std::unique_ptr<Reporter> make_jsonl_reporter(std::FILE* out, ReportOptions o) {
+  return std::make_unique<JsonlReporter>(out, std::move(o));
+}
+
+}  // namespace reachscan::report

@@ -1,0 +1,15 @@
+// JSON renderings shared by the JSON, JSON Lines and SARIF reporters.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "scanner/types.h"
+
+namespace reachscan::report {
+
+nlohmann::ordered_json finding_json(const Finding& f);
+nlohmann::ordered_json summary_json(const ScanSummary& s);
+// Serialises without throwing on invalid UTF-8 (bytes from scanned files are replaced).
+std::string dump(const nlohmann::ordered_json& j, int indent = -1);
+
+}  // namespace reachscan::report

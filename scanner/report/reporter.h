@@ -1,0 +1,45 @@
+// Reporters: the only code that formats findings for people or machines.
+//
+// JSON Lines is the canonical machine format (one finding per line); JSON wraps the same records
+// with a summary; SARIF 2.1.0 is the view GitHub code scanning reads; text is for people. All
+// are views of the same Finding records. A reporter writes to the FILE* it is given and never
+// closes it; a closed pipe is not an error.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "patterns/rule.h"
+#include "scanner/types.h"
+
+namespace reachscan::report {
+
+enum class Format { kText, kJson, kJsonl, kSarif };
+std::optional<Format> parse_format(const std::string& s);
+
+struct ReportOptions {
+  bool color = false;    // ANSI colours in text output
+  bool verbose = false;  // text: list every skipped file
+  std::string version;   // tool version
+  const std::vector<patterns::Rule>* rules = nullptr;  // for SARIF rule metadata
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void begin() {}
+  virtual void on_finding(const Finding& f) = 0;
+  // Writes what remains (JSON/SARIF write everything here). `summary_out` receives the
+  // human-readable summary in text and JSON Lines modes (usually stderr); may be null.
+  virtual void finish(const ScanSummary& summary, std::FILE* summary_out) = 0;
+};
+
+std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOptions options);
+
+// The human summary block (used by text and JSON Lines reporters).
+void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool color);
+
+}  // namespace reachscan::report

@@ -1,0 +1,112 @@
+#include <fmt/core.h>
+
+#include "scanner/report/reporter.h"
+
+namespace reachscan::report {
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(const char* code, const std::string& s) const {
+    return on ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  }
+};
+
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (s.size() > 200) s = s.substr(0, 200) + "...";
+  return s;
+}
+
+class TextReporter final : public Reporter {
+ public:
+  TextReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)), s_{o_.color} {}
+
+  void on_finding(const Finding& f) override {
+    const std::string& secret = f.secret;
+    const std::string& match = f.match;
+    fmt::print(out_, "{} {}  {}\n", s_("1;31", "●"), s_("1", f.rule_id), f.rule_name);
+    fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", f.path), f.line, f.column);
+    fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
+    fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
+    fmt::print(out_, "  {:<12}{} (entropy {:.2f}{})\n", "confidence", to_string(f.confidence),
+               f.entropy, f.variant.empty() ? "" : ", " + f.variant + " key");
+    fmt::print(out_, "  {:<12}{}\n\n", "fingerprint", f.fingerprint);
+  }
+
+  void finish(const ScanSummary& s, std::FILE* summary_out) override {
+    std::fflush(out_);
+    if (summary_out) write_text_summary(s, summary_out, o_.verbose, o_.color);
+  }
+
+ private:
+  std::FILE* out_;
+  ReportOptions o_;
+  Style s_;
+};
+
+std::string human_bytes(std::uint64_t b) {
+  if (b >= 1000ull * 1000 * 1000) return fmt::format("{:.2f} GB", static_cast<double>(b) / 1e9);
+  if (b >= 1000ull * 1000) return fmt::format("{:.1f} MB", static_cast<double>(b) / 1e6);
+  if (b >= 1000) return fmt::format("{:.1f} kB", static_cast<double>(b) / 1e3);
+  return fmt::format("{} B", b);
+}
+
+}  // namespace
+
+void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool color) {
+  const Style st{color};
+  const double mbps =
+      s.elapsed_seconds > 0 ? static_cast<double>(s.bytes_scanned) / 1e6 / s.elapsed_seconds : 0;
+  fmt::print(out, "{} {} finding{} in {} file{} ({}), {:.3f} s, {:.1f} MB/s, {} rules, {} thread{}\n",
+             st("1", "reachscan:"), s.findings, s.findings == 1 ? "" : "s", s.files_scanned,
+             s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned), s.elapsed_seconds,
+             mbps, s.rules, s.threads, s.threads == 1 ? "" : "s");
+  if (!s.findings_by_rule.empty()) {
+    std::string by;
+    for (const auto& [rule, n] : s.findings_by_rule)
+      by += fmt::format("{}{} {}", by.empty() ? "" : ", ", rule, n);
+    fmt::print(out, "  by rule: {}\n", by);
+  }
+  if (s.suppressed) fmt::print(out, "  suppressed: {}\n", s.suppressed);
+  if (!s.skipped.empty()) {
+    std::string by;
+    for (const auto& [reason, n] : s.skipped_by_reason())
+      by += fmt::format("{}{} {}", by.empty() ? "" : ", ", reason, n);
+    fmt::print(out, "  skipped: {}{}\n", by, verbose ? "" : " (-v lists them)");
+  }
+  for (const Skip& k : s.skipped)
+    if (verbose || is_error(k.reason))
+      fmt::print(out, "  {} {}: {} ({})\n", is_error(k.reason) ? st("31", "error:") : "skipped:",
+                 k.path, to_string(k.reason), k.detail);
+  for (const std::string& e : s.errors) fmt::print(out, "  {} {}\n", st("31", "error:"), e);
+}
+
+std::unique_ptr<Reporter> make_json_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_jsonl_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_sarif_reporter(std::FILE* out, ReportOptions o);
+
+std::optional<Format> parse_format(const std::string& s) {
+  if (s == "text") return Format::kText;
+  if (s == "json") return Format::kJson;
+  if (s == "jsonl") return Format::kJsonl;
+  if (s == "sarif") return Format::kSarif;
+  return std::nullopt;
+}
+
+std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOptions options) {
+  switch (format) {
+    case Format::kText:
+      return std::make_unique<TextReporter>(out, std::move(options));
+    case Format::kJson:
+      return make_json_reporter(out, std::move(options));
+    case Format::kJsonl:
+      return make_jsonl_reporter(out, std::move(options));
+    case Format::kSarif:
+      return make_sarif_reporter(out, std::move(options));
+  }
+  return nullptr;
+}
+
+}  // namespace reachscan::report

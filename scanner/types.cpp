@@ -1,0 +1,66 @@
+#include "scanner/types.h"
+
+namespace reachscan {
+
+const char* to_string(Confidence c) {
+  switch (c) {
+    case Confidence::kLow:
+      return "low";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kHigh:
+      return "high";
+  }
+  return "medium";
+}
+
+std::optional<Confidence> parse_confidence(const std::string& s) {
+  if (s == "low") return Confidence::kLow;
+  if (s == "medium") return Confidence::kMedium;
+  if (s == "high") return Confidence::kHigh;
+  return std::nullopt;
+}
+
+const char* to_string(SkipReason r) {
+  switch (r) {
+    case SkipReason::kBinary:
+      return "binary";
+    case SkipReason::kTooLarge:
+      return "too_large";
+    case SkipReason::kUnreadable:
+      return "unreadable";
+    case SkipReason::kNotFound:
+      return "not_found";
+    case SkipReason::kSymlinkLoop:
+      return "symlink_loop";
+    case SkipReason::kBrokenSymlink:
+      return "broken_symlink";
+    case SkipReason::kSymlinkDir:
+      return "symlink_dir";
+    case SkipReason::kSpecialFile:
+      return "special_file";
+    case SkipReason::kExcluded:
+      return "excluded";
+  }
+  return "unknown";
+}
+
+bool is_error(SkipReason r) {
+  return r == SkipReason::kUnreadable || r == SkipReason::kNotFound ||
+         r == SkipReason::kSymlinkLoop;
+}
+
+std::map<std::string, std::uint64_t> ScanSummary::skipped_by_reason() const {
+  std::map<std::string, std::uint64_t> out;
+  for (const Skip& s : skipped) ++out[to_string(s.reason)];
+  return out;
+}
+
+bool ScanSummary::has_errors() const {
+  if (!errors.empty()) return true;
+  for (const Skip& s : skipped)
+    if (is_error(s.reason)) return true;
+  return false;
+}
+
+}  // namespace reachscan

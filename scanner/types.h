@@ -1,0 +1,80 @@
+// The shared vocabulary of reachscan: plain data passed between stages.
+//
+// A source yields blobs (bytes plus where they came from); the detector turns bytes into
+// findings; reporters render findings and the scan summary. Nothing here owns a resource or
+// depends on a third-party library, so every stage can include it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reachscan {
+
+enum class Confidence { kLow, kMedium, kHigh };
+const char* to_string(Confidence c);
+std::optional<Confidence> parse_confidence(const std::string& s);
+
+// Why a file (or directory entry) was not scanned. Every entry the walker meets is either
+// scanned or recorded with one of these.
+enum class SkipReason {
+  kBinary,         // NUL bytes near the start
+  kTooLarge,       // over --max-file-size
+  kUnreadable,     // open/read failed (permission, I/O error)
+  kNotFound,       // a path named by the user does not exist
+  kSymlinkLoop,    // symlink that resolves to itself (ELOOP)
+  kBrokenSymlink,  // symlink whose target does not exist
+  kSymlinkDir,     // symlink to a directory: not followed, to avoid double scans and cycles
+  kSpecialFile,    // FIFO, socket, character or block device
+  kExcluded,       // .git metadata or an allow-listed path from the config
+};
+const char* to_string(SkipReason r);
+// True for reasons that mean content the user asked for could not be scanned: they make the scan
+// end with the error exit code.
+bool is_error(SkipReason r);
+
+struct Skip {
+  std::string path;
+  SkipReason reason;
+  std::string detail;
+};
+
+// One detected secret. Positions are 1-based; columns count bytes; end_column is inclusive.
+struct Finding {
+  std::string rule_id;
+  std::string rule_name;
+  std::string path;
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+  std::uint64_t end_line = 0;
+  std::uint64_t end_column = 0;
+  std::string secret;
+  std::string match;  // the matched text, trimmed to the lines it spans
+  std::string fingerprint;
+  double entropy = 0;
+  Confidence confidence = Confidence::kMedium;
+  std::string variant;            // "live", "test" or empty: what the key form says
+  std::vector<std::string> tags;  // copied from the rule
+  std::uint64_t offset = 0;       // byte offset of the secret in its file or blob
+};
+
+// Totals for one scan. Owned by the pipeline, rendered by reporters.
+struct ScanSummary {
+  std::uint64_t files_scanned = 0;
+  std::uint64_t bytes_scanned = 0;
+  std::vector<Skip> skipped;
+  std::map<std::string, std::uint64_t> findings_by_rule;
+  std::uint64_t findings = 0;
+  std::uint64_t suppressed = 0;  // inline allow, ignore file, baseline
+  std::vector<std::string> errors;  // rule-load errors and other non-file errors
+  double elapsed_seconds = 0;
+  std::size_t rules = 0;
+  unsigned threads = 1;
+
+  std::map<std::string, std::uint64_t> skipped_by_reason() const;
+  bool has_errors() const;
+};
+
+}  // namespace reachscan

@@ -1,0 +1,175 @@
+#include "scanner/walker.h"
+
+#include <fnmatch.h>
+#include <fts.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace reachscan {
+namespace {
+
+std::string display_path(const char* p) {
+  std::string s(p);
+  while (s.size() > 2 && s.compare(0, 2, "./") == 0) s.erase(0, 2);
+  return s;
+}
+
+bool is_vcs_dir(const char* name) {
+  return std::strcmp(name, ".git") == 0 || std::strcmp(name, ".hg") == 0 ||
+         std::strcmp(name, ".svn") == 0;
+}
+
+}  // namespace
+
+bool glob_match(const std::string& pattern, const std::string& path) {
+  if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) return true;
+  // "**/x" also matches "x" at the top.
+  if (pattern.rfind("**/", 0) == 0 && fnmatch(pattern.c_str() + 3, path.c_str(), 0) == 0)
+    return true;
+  if (pattern.find('/') == std::string::npos) {
+    const std::size_t slash = path.rfind('/');
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    return fnmatch(pattern.c_str(), base.c_str(), 0) == 0;
+  }
+  // "dir/" or "dir/**" excludes a folder's content.
+  if (pattern.back() == '/' && path.rfind(pattern, 0) == 0) return true;
+  return false;
+}
+
+struct Walker::Impl {
+  WalkOptions options;
+  std::vector<std::string> roots;
+  FTS* fts = nullptr;
+  bool opened = false;
+
+  bool excluded(const std::string& display) const {
+    for (const std::string& g : options.exclude_globs)
+      if (glob_match(g, display)) return true;
+    return false;
+  }
+};
+
+Walker::Walker(std::vector<std::string> roots, WalkOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->roots = std::move(roots);
+  impl_->options = std::move(options);
+}
+
+Walker::~Walker() {
+  if (impl_->fts) fts_close(impl_->fts);
+}
+
+std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
+  Impl& w = *impl_;
+  if (!w.opened) {
+    w.opened = true;
+    std::vector<char*> argv;
+    for (std::string& r : w.roots) {
+      // fts reports a missing root as FTS_NS; say it plainly here instead.
+      struct stat st;
+      if (::lstat(r.c_str(), &st) != 0) {
+        const int err = errno;
+        skips.push_back({r, err == ENOENT ? SkipReason::kNotFound : SkipReason::kUnreadable,
+                         std::strerror(err)});
+        continue;
+      }
+      argv.push_back(r.data());
+    }
+    if (argv.empty()) return std::nullopt;
+    argv.push_back(nullptr);
+    // FTS_COMFOLLOW: a symlink named on the command line is followed, as users expect.
+    w.fts = fts_open(argv.data(), FTS_PHYSICAL | FTS_NOCHDIR | FTS_COMFOLLOW, nullptr);
+    if (!w.fts) {
+      skips.push_back({w.roots.front(), SkipReason::kUnreadable, std::strerror(errno)});
+      return std::nullopt;
+    }
+  }
+  if (!w.fts) return std::nullopt;
+
+  while (FTSENT* e = fts_read(w.fts)) {
+    const std::string display = display_path(e->fts_path);
+    switch (e->fts_info) {
+      case FTS_D:
+        if (e->fts_level > 0 && w.options.skip_vcs_dirs && is_vcs_dir(e->fts_name)) {
+          skips.push_back({display, SkipReason::kExcluded, "version-control metadata"});
+          fts_set(w.fts, e, FTS_SKIP);
+        } else if (e->fts_level > 0 && w.excluded(display)) {
+          skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
+          fts_set(w.fts, e, FTS_SKIP);
+        }
+        continue;
+      case FTS_DP:
+        continue;
+      case FTS_DC:
+        skips.push_back({display, SkipReason::kSymlinkLoop, "directory cycle"});
+        continue;
+      case FTS_DNR:
+        skips.push_back({display, SkipReason::kUnreadable,
+                         std::string("cannot read directory: ") + std::strerror(e->fts_errno)});
+        continue;
+      case FTS_ERR:
+      case FTS_NS:
+        skips.push_back({display,
+                         e->fts_errno == ELOOP    ? SkipReason::kSymlinkLoop
+                         : e->fts_errno == ENOENT ? SkipReason::kNotFound
+                                                  : SkipReason::kUnreadable,
+                         std::strerror(e->fts_errno)});
+        continue;
+      case FTS_SLNONE:
+        skips.push_back({display, SkipReason::kBrokenSymlink, "symlink target does not exist"});
+        continue;
+      case FTS_SL: {
+        struct stat st;
+        if (::stat(e->fts_accpath, &st) != 0) {
+          const int err = errno;
+          if (err == ELOOP)
+            skips.push_back({display, SkipReason::kSymlinkLoop, "symlink resolves to itself"});
+          else if (err == ENOENT)
+            skips.push_back({display, SkipReason::kBrokenSymlink, "symlink target does not exist"});
+          else
+            skips.push_back({display, SkipReason::kUnreadable, std::strerror(err)});
+          continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+          skips.push_back({display, SkipReason::kSymlinkDir, "symlink to a directory not followed"});
+          continue;
+        }
+        if (!S_ISREG(st.st_mode)) {
+          skips.push_back({display, SkipReason::kSpecialFile, "symlink to a special file"});
+          continue;
+        }
+        if (w.excluded(display)) {
+          skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
+          continue;
+        }
+        if (w.options.max_file_size && static_cast<std::uint64_t>(st.st_size) > w.options.max_file_size) {
+          skips.push_back({display, SkipReason::kTooLarge, std::to_string(st.st_size) + " bytes"});
+          continue;
+        }
+        return WalkEntry{e->fts_accpath, display, static_cast<std::uint64_t>(st.st_size)};
+      }
+      case FTS_F: {
+        if (w.excluded(display)) {
+          skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
+          continue;
+        }
+        const auto size = static_cast<std::uint64_t>(e->fts_statp->st_size);
+        if (w.options.max_file_size && size > w.options.max_file_size) {
+          skips.push_back({display, SkipReason::kTooLarge, std::to_string(size) + " bytes"});
+          continue;
+        }
+        return WalkEntry{e->fts_accpath, display, size};
+      }
+      case FTS_DEFAULT:
+        skips.push_back({display, SkipReason::kSpecialFile, "FIFO, socket or device"});
+        continue;
+      default:
+        continue;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace reachscan

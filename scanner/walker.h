@@ -1,0 +1,49 @@
+// Directory walker: turns the paths a user named into a stream of regular files to scan, and
+// records every entry it does not hand out with a reason (binary files are found later, by the
+// reader). Symlinks to files are scanned; symlinks to directories are not followed.
+//
+// Not thread-safe: the pipeline calls next() from its serial input stage.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/types.h"
+
+namespace reachscan {
+
+struct WalkOptions {
+  std::uint64_t max_file_size = 0;          // 0: no limit
+  std::vector<std::string> exclude_globs;   // matched against the reported path (fnmatch)
+  bool skip_vcs_dirs = true;                // .git, .hg, .svn
+};
+
+struct WalkEntry {
+  std::string path;     // what the user opened (possibly a symlink)
+  std::string display;  // reported path: without a leading "./"
+  std::uint64_t size = 0;
+};
+
+class Walker {
+ public:
+  Walker(std::vector<std::string> roots, WalkOptions options);
+  ~Walker();
+  Walker(const Walker&) = delete;
+  Walker& operator=(const Walker&) = delete;
+
+  // The next file to scan, or nullopt at the end. Entries not handed out are appended to `skips`.
+  std::optional<WalkEntry> next(std::vector<Skip>& skips);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True if `path` matches a glob (fnmatch; `**/` matches any number of folders; a pattern without
+// a slash also matches the file name alone).
+bool glob_match(const std::string& pattern, const std::string& path);
+
+}  // namespace reachscan
