@@ -44,9 +44,16 @@ struct Walker::Impl {
   FTS* fts = nullptr;
   bool opened = false;
 
-  bool excluded(const std::string& display) const {
+  std::size_t root_len = 0;  // length of the current root's path in fts_path
+
+  // Globs match the path relative to the root being walked, or the reported path.
+  bool excluded(const FTSENT* e, const std::string& display) const {
+    if (options.exclude_globs.empty()) return false;
+    const std::string rel =
+        e->fts_level > 0 && e->fts_pathlen > root_len ? std::string(e->fts_path + root_len + 1)
+                                                      : display;
     for (const std::string& g : options.exclude_globs)
-      if (glob_match(g, display)) return true;
+      if (glob_match(g, rel) || glob_match(g, display)) return true;
     return false;
   }
 };
@@ -90,12 +97,16 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
 
   while (FTSENT* e = fts_read(w.fts)) {
     const std::string display = display_path(e->fts_path);
+    if (e->fts_level == 0) {
+      w.root_len = e->fts_pathlen;
+      while (w.root_len > 1 && e->fts_path[w.root_len - 1] == '/') --w.root_len;
+    }
     switch (e->fts_info) {
       case FTS_D:
         if (e->fts_level > 0 && w.options.skip_vcs_dirs && is_vcs_dir(e->fts_name)) {
           skips.push_back({display, SkipReason::kExcluded, "version-control metadata"});
           fts_set(w.fts, e, FTS_SKIP);
-        } else if (e->fts_level > 0 && w.excluded(display)) {
+        } else if (e->fts_level > 0 && w.excluded(e, display)) {
           skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
           fts_set(w.fts, e, FTS_SKIP);
         }
@@ -140,7 +151,7 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
           skips.push_back({display, SkipReason::kSpecialFile, "symlink to a special file"});
           continue;
         }
-        if (w.excluded(display)) {
+        if (w.excluded(e, display)) {
           skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
           continue;
         }
@@ -151,7 +162,7 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
         return WalkEntry{e->fts_accpath, display, static_cast<std::uint64_t>(st.st_size)};
       }
       case FTS_F: {
-        if (w.excluded(display)) {
+        if (w.excluded(e, display)) {
           skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
           continue;
         }

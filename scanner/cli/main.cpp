@@ -237,6 +237,8 @@ int run_rules_list(const GlobalOptions& g) {
                      {"confidence", to_string(r.confidence)},
                      {"variant", r.variant},
                      {"tags", r.tags},
+                     {"pattern", r.pattern},
+                     {"min_entropy", r.min_entropy},
                      {"source", r.source}});
     fmt::print("{}\n", arr.dump(2));
   } else {

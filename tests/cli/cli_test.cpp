@@ -1,0 +1,230 @@
+// End-to-end tests of the reachscan binary: exit codes, formats, files, bad input, golden output.
+// REACHSCAN_BIN runs the suite against another binary (an installed one, or the Action's image);
+// REACHSCAN_UPDATE_GOLDEN=1 rewrites the golden files.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace reachscan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fake_token;
+using testing::TempDir;
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin = std::getenv("REACHSCAN_BIN");
+    bin_ = bin && *bin ? bin : REACHSCAN_BINARY;
+    ::setenv("XDG_CACHE_HOME", (tmp_.path() / "cache").c_str(), 1);
+    ghp_ = fake_token("ghp_", 36, 42);
+  }
+
+  // Runs `reachscan ARGS` with `input` on stdin.
+  Outcome run(const std::string& args, const std::string& input = "") {
+    const std::string in = tmp_.write("stdin.txt", input);
+    const std::string out = (tmp_.path() / "stdout.txt").string();
+    const std::string err = (tmp_.path() / "stderr.txt").string();
+    const std::string cmd = "'" + bin_ + "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
+    const int status = std::system(cmd.c_str());
+    Outcome r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  TempDir tmp_;
+  TempDir work_;
+  std::string bin_;
+  std::string ghp_;
+};
+
+TEST_F(Cli, ExitCodes) {
+  work_.write("clean/a.txt", "nothing to see\n");
+  work_.write("dirty/a.txt", "token: " + ghp_ + "\n");
+  EXPECT_EQ(run("dir " + work_.str() + "/clean").code, 0);
+  EXPECT_EQ(run("dir " + work_.str() + "/dirty").code, 1);
+  EXPECT_EQ(run("--exit-code 7 dir " + work_.str() + "/dirty").code, 7);
+  EXPECT_EQ(run("--exit-code 0 dir " + work_.str() + "/dirty").code, 0);
+  const Outcome bad = run("--no-such-flag dir .");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("no-such-flag"), std::string::npos);
+  EXPECT_EQ(run("-f yaml dir .").code, 2);
+  EXPECT_EQ(run("--only-rules no.such.rule dir .").code, 2);
+  EXPECT_EQ(run("").code, 2);  // a subcommand is required
+}
+
+TEST_F(Cli, StdinWithLabelAndFormats) {
+  const std::string input = "x\nkey = \"" + ghp_ + "\"\n";
+  const Outcome jsonl = run("-f jsonl stdin --label app/config.py", input);
+  ASSERT_EQ(jsonl.code, 1) << jsonl.err;
+  const auto j = nlohmann::json::parse(jsonl.out);
+  EXPECT_EQ(j["rule_id"], "github.pat.classic");
+  EXPECT_EQ(j["path"], "app/config.py");
+  EXPECT_EQ(j["line"], 2);
+  EXPECT_EQ(j["column"], 8);
+  EXPECT_EQ(j["end_column"], 47);
+  EXPECT_EQ(j["secret"], ghp_);  // not a terminal: machine formats keep the secret
+  for (const char* k : {"rule_name", "end_line", "match", "fingerprint", "entropy", "confidence",
+                        "commit", "verification", "reach"})
+    EXPECT_TRUE(j.contains(k)) << k;
+
+  const Outcome json = run("-f json stdin", input);
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["findings"].size(), 1u);
+  EXPECT_EQ(doc["summary"]["files_scanned"], 1);
+  EXPECT_EQ(doc["summary"]["findings_by_rule"]["github.pat.classic"], 1);
+
+  const Outcome redacted = run("-f json --redact stdin", input);
+  EXPECT_EQ(redacted.out.find(ghp_), std::string::npos);
+  EXPECT_NE(redacted.out.find("ghp_*****"), std::string::npos);
+
+  const Outcome sarif = run("-f sarif stdin", input);
+  const auto s = nlohmann::json::parse(sarif.out);
+  EXPECT_EQ(s["version"], "2.1.0");
+  const auto& result = s["runs"][0]["results"][0];
+  EXPECT_EQ(result["ruleId"], "github.pat.classic");
+  EXPECT_TRUE(result.contains("partialFingerprints"));
+  EXPECT_EQ(sarif.out.find(ghp_), std::string::npos);  // SARIF never carries the secret
+}
+
+TEST_F(Cli, TextIsRedactedUnlessAsked) {
+  const std::string input = "key = " + ghp_ + "\n";
+  const Outcome text = run("stdin", input);
+  EXPECT_EQ(text.out.find(ghp_), std::string::npos);
+  EXPECT_NE(text.out.find("github.pat.classic"), std::string::npos);
+  EXPECT_NE(text.err.find("1 finding"), std::string::npos);
+  const Outcome shown = run("--show-secrets stdin", input);
+  EXPECT_NE(shown.out.find(ghp_), std::string::npos);
+  const Outcome quiet = run("-q stdin", input);
+  EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
+TEST_F(Cli, OutputFileIsPrivate) {
+  const std::string report = (tmp_.path() / "report.json").string();
+  std::ofstream(report) << "old";
+  ::chmod(report.c_str(), 0644);
+  const Outcome r = run("-f json -o " + report + " stdin", "k " + ghp_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(r.out.empty());
+  struct stat st;
+  ASSERT_EQ(::stat(report.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_EQ(nlohmann::json::parse(slurp(report))["findings"].size(), 1u);
+  EXPECT_EQ(run("-o /nonexistent-dir/x.json stdin", "x").code, 2);
+}
+
+TEST_F(Cli, BadInputKeepsFindingsAndSaysError) {
+  work_.write("good.txt", "t " + ghp_ + "\n");
+  fs::create_symlink("loop", work_.path() / "loop");
+  const Outcome r = run("-f json dir " + work_.str() + " " + work_.str() + "/missing");
+  EXPECT_EQ(r.code, 2);
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["findings"].size(), 1u);  // the partial scan still reports
+  EXPECT_EQ(doc["summary"]["skipped"]["not_found"], 1);
+  EXPECT_EQ(doc["summary"]["skipped"]["symlink_loop"], 1);
+  EXPECT_NE(r.err.find("missing"), std::string::npos);
+}
+
+TEST_F(Cli, MalformedRuleFileIsAnErrorButScanGoesOn) {
+  const std::string rules = work_.write("rules/bad.yaml", "- id: broken\n  pattern: [\n");
+  work_.write("rules/hs.yaml",
+              "- {id: empty.match, name: x, pattern: '(a*)', references: [x], examples: [a], "
+              "negative_examples: [b]}\n");
+  const Outcome r = run("-f jsonl --rules " + work_.str() + "/rules stdin", "k " + ghp_);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("bad.yaml"), std::string::npos);
+  EXPECT_NE(r.err.find("empty.match"), std::string::npos);
+  EXPECT_NE(r.out.find("github.pat.classic"), std::string::npos);
+}
+
+TEST_F(Cli, SuppressionIgnoreFileBaselineAndInline) {
+  const std::string a = fake_token("ghp_", 36, 1), b = fake_token("ghp_", 36, 2);
+  work_.write("src/app.py", "A = '" + a + "'\nB = '" + b + "'\nC = '" +
+                                fake_token("ghp_", 36, 3) + "'  # reachscan:allow\n");
+  const Outcome first = run("-f json dir " + work_.str());
+  ASSERT_EQ(first.code, 1);
+  const auto doc = nlohmann::json::parse(first.out);
+  ASSERT_EQ(doc["findings"].size(), 2u);
+  const std::string baseline = tmp_.write("baseline.json", first.out);
+  EXPECT_EQ(run("dir --baseline " + baseline + " " + work_.str()).code, 0);
+
+  // The ignore file hides A even after it moves; a new secret on its old line is reported.
+  work_.write(".reachscanignore", doc["findings"][0]["fingerprint"].get<std::string>() + "\n");
+  work_.write("src/app.py", "B = '" + b + "'\n\n\nA = '" + a + "'\n");
+  const Outcome moved = run("-f json dir " + work_.str());
+  const auto m = nlohmann::json::parse(moved.out);
+  ASSERT_EQ(m["findings"].size(), 1u);
+  EXPECT_EQ(m["findings"][0]["secret"], b);
+  EXPECT_EQ(m["summary"]["suppressed"], 1);
+}
+
+TEST_F(Cli, ConfigFileAtScanRoot) {
+  work_.write(".reachscan.yaml", "allow:\n  paths: ['vendor/**']\nskip_rules: [aws.access_key_id]\n");
+  work_.write("vendor/x.txt", "t " + ghp_ + "\n");
+  work_.write("aws.txt", "id " + fake_token("AKIA", 16, 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "\n");
+  const Outcome r = run("-f json dir " + work_.str());
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(run("-c /nonexistent.yaml dir " + work_.str()).code, 2);
+}
+
+TEST_F(Cli, RulesListAndCheck) {
+  const Outcome list = run("rules list");
+  EXPECT_EQ(list.code, 0);
+  EXPECT_NE(list.out.find("stripe.secret_key.live"), std::string::npos);
+  const Outcome check = run("rules check");
+  EXPECT_EQ(check.code, 0) << check.out;
+  const std::string broken = work_.write(
+      "r.yaml", "- {id: demo.x, name: x, pattern: '(dmo_[a-z]{4})', references: [x], "
+                "examples: ['nothing here'], negative_examples: ['dmo_abcd']}\n");
+  const Outcome bad = run("rules check " + broken);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("demo.x"), std::string::npos);
+  EXPECT_EQ(run("rules check /nonexistent").code, 2);
+}
+
+TEST_F(Cli, VersionAndHelp) {
+  EXPECT_EQ(run("--version").code, 0);
+  const Outcome help = run("--help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--max-file-size"), std::string::npos);
+}
+
+TEST_F(Cli, GoldenTextOutput) {
+  work_.write("svc/settings.py", "DEBUG = False\nGITHUB_TOKEN = \"" + ghp_ + "\"\n");
+  work_.write("svc/README.md", "Nothing secret.\n");
+  const fs::path old = fs::current_path();
+  fs::current_path(work_.path());
+  const Outcome r = run("--no-color dir svc");
+  fs::current_path(old);
+  EXPECT_EQ(r.code, 1);
+  const std::string golden = std::string(REACHSCAN_SOURCE_DIR) + "/tests/cli/golden/text.txt";
+  if (const char* u = std::getenv("REACHSCAN_UPDATE_GOLDEN"); u && std::string(u) == "1")
+    std::ofstream(golden, std::ios::binary) << r.out;
+  EXPECT_EQ(r.out, slurp(golden));
+}
+
+}  // namespace
+}  // namespace reachscan

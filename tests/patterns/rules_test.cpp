@@ -1,0 +1,70 @@
+// Every built-in rule through the real path: examples must match, negatives must not, ids are
+// unique and well-formed, every rule compiles in both engines and all compile together.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "patterns/rule.h"
+#include "scanner/rules_check.h"
+
+namespace reachscan {
+namespace {
+
+TEST(BuiltInRules, PassRulesCheck) {
+  patterns::RuleSet set = patterns::embedded_rules();
+  ASSERT_TRUE(set.errors.empty()) << set.errors.front();
+  const RuleCheckReport report = check_rules(std::move(set));
+  for (const std::string& p : report.problems) ADD_FAILURE() << p;
+  EXPECT_GT(report.examples, 2 * report.rules);
+}
+
+TEST(BuiltInRules, CoverAtLeastFortyFamiliesWithDocsAndExamples) {
+  const patterns::RuleSet set = patterns::embedded_rules();
+  std::set<std::string> families;
+  for (const patterns::Rule& r : set.rules) {
+    families.insert(r.id.substr(0, r.id.find('.')));
+    EXPECT_FALSE(r.references.empty()) << r.id;
+    EXPECT_GE(r.examples.size(), 1u) << r.id;
+    EXPECT_GE(r.negative_examples.size(), 1u) << r.id;
+  }
+  EXPECT_GE(set.rules.size(), 40u);
+  EXPECT_GE(families.size(), 25u);
+}
+
+TEST(BuiltInRules, LiveAndTestFormsAreDistinguished) {
+  const patterns::RuleSet set = patterns::embedded_rules();
+  std::set<std::string> live, test;
+  for (const patterns::Rule& r : set.rules) {
+    if (r.variant == "live") live.insert(r.id);
+    if (r.variant == "test") test.insert(r.id);
+  }
+  EXPECT_TRUE(live.count("stripe.secret_key.live"));
+  EXPECT_TRUE(test.count("stripe.secret_key.test"));
+}
+
+TEST(RulesCheck, CatchesBrokenExamples) {
+  patterns::RuleSet set = patterns::parse_rules(R"yaml(
+- id: demo.token
+  name: Demo
+  pattern: '\b(dmo_[a-z0-9]{8})\b'
+  references: [x]
+  examples: ['dmo_abc']
+  negative_examples: ['key dmo_q1w2e3r4']
+- id: demo.token
+  name: Duplicate
+  pattern: '(x)'
+)yaml",
+                                                "demo.yaml");
+  const RuleCheckReport report = check_rules(std::move(set));
+  auto has = [&](const std::string& needle) {
+    for (const std::string& p : report.problems)
+      if (p.find(needle) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("example does not match"));
+  EXPECT_TRUE(has("negative example matches"));
+  EXPECT_TRUE(has("duplicate id"));
+}
+
+}  // namespace
+}  // namespace reachscan
