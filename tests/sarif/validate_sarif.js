@@ -24,6 +24,7 @@
 //   --require-multitool  fail (exit 2) instead of skipping check 2 when the multitool is absent
 //   --rule-kind KINDS  multitool rule kinds (default "Sarif;Ghas")
 //   --strict-warnings  also fail on multitool warning-level results
+//   --verbose          also print the multitool's note-level results
 //   --quiet            print only failures
 'use strict';
 
@@ -37,13 +38,13 @@ const HERE = __dirname;
 function usage(msg) {
   if (msg) console.error(`validate_sarif: ${msg}`);
   console.error('usage: node tests/sarif/validate_sarif.js [--schema PATH] [--no-multitool] ' +
-                '[--require-multitool] [--rule-kind KINDS] [--strict-warnings] [--quiet] FILE...');
+                '[--require-multitool] [--rule-kind KINDS] [--strict-warnings] [--verbose|--quiet] FILE...');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const o = { files: [], schema: null, multitool: true, requireMultitool: false,
-              ruleKind: 'Sarif;Ghas', strictWarnings: false, quiet: false };
+              ruleKind: 'Sarif;Ghas', strictWarnings: false, quiet: false, verbose: false };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -53,6 +54,7 @@ function parseArgs(argv) {
     else if (a === '--rule-kind') o.ruleKind = next();
     else if (a === '--strict-warnings') o.strictWarnings = true;
     else if (a === '--quiet' || a === '-q') o.quiet = true;
+    else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--help' || a === '-h') usage();
     else if (a.startsWith('-') && a !== '-') usage(`unknown option ${a}`);
     else o.files.push(a);
@@ -170,7 +172,8 @@ function multitoolCheck(binary, file, o) {
   const out = path.join(tmp, 'validation.sarif');
   try {
     const args = ['validate', path.resolve(file), '--output', out, '--log', 'ForceOverwrite',
-                  '--rule-kind', o.ruleKind, '--level', 'Error;Warning;Note', '--quiet'];
+                  '--rule-kind', o.ruleKind, '--level', 'Error;Warning;Note',
+                  '--config', path.join(HERE, 'multitool-config.xml')];
     const env = Object.assign({}, process.env);
     // The self-contained .NET binary aborts without libicu unless told to use invariant culture.
     if (env.DOTNET_SYSTEM_GLOBALIZATION_INVARIANT === undefined) {
@@ -180,9 +183,9 @@ function multitoolCheck(binary, file, o) {
     const failures = [];
     const others = [];
     if (r.error) return { failures: [`could not run ${binary}: ${r.error.message}`], others };
+    const console40 = () => `${r.stdout}${r.stderr}`.trim().split('\n').slice(0, 40).join('\n');
     if (!fs.existsSync(out)) {
-      failures.push(`Sarif.Multitool exited ${r.status} without writing a report:\n` +
-                    `${r.stdout}${r.stderr}`.trim());
+      failures.push(`Sarif.Multitool exited ${r.status} without writing a report:\n${console40()}`);
       return { failures, others };
     }
     const log = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -196,7 +199,7 @@ function multitoolCheck(binary, file, o) {
         const name = rule && rule.name ? `/${rule.name}` : '';
         const text = `${level} ${res.ruleId}${name}: ${formatMessage(res.message, rule)}`;
         if (level === 'error' || (o.strictWarnings && level === 'warning')) failures.push(text);
-        else others.push(text);
+        else if (level === 'warning' || o.verbose) others.push(text);
       }
       for (const inv of run.invocations || []) {
         for (const n of [...(inv.toolExecutionNotifications || []),
@@ -204,13 +207,13 @@ function multitoolCheck(binary, file, o) {
           const text = `tool ${n.level || 'warning'}: ${formatMessage(n.message)}` +
                        (n.exception ? ` (${n.exception.message || ''})` : '');
           if ((n.level || 'warning') === 'error') failures.push(text);
-          else others.push(text);
+          else if (o.verbose) others.push(text);
         }
       }
     }
     // Exit status 1 means "found errors"; anything else non-zero is the tool failing.
     if (r.status !== 0 && failures.length === 0) {
-      failures.push(`Sarif.Multitool exited ${r.status}: ${`${r.stdout}${r.stderr}`.trim()}`);
+      failures.push(`Sarif.Multitool exited ${r.status}:\n${console40()}`);
     }
     return { failures, others };
   } finally {
@@ -277,7 +280,16 @@ function main() {
         for (const e of r.failures) problems.push(`multitool: ${e}`);
         others = r.others;
       }
-      for (const w of others) say(`${file}: multitool: ${w}`);
+      // Warnings repeat per rule or per result; show each kind once unless --verbose.
+      const seen = new Map();
+      for (const w of others) {
+        const key = w.replace(/:.*/s, '');
+        if (o.verbose || !seen.has(key)) say(`${file}: multitool: ${o.verbose ? w : w.slice(0, 300)}`);
+        seen.set(key, (seen.get(key) || 0) + 1);
+      }
+      if (!o.verbose) {
+        for (const [key, n] of seen) if (n > 1) say(`${file}: multitool: ${key}: ${n} in all (--verbose lists them)`);
+      }
       say(`${file}: ajv ${ajvMs} ms` + (binary ? `, multitool ${mtMs} ms` : ''));
     }
     if (problems.length) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what reachscan needs to build, test and benchmark on Debian 12 (run as root or with sudo).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake ninja-build pkg-config git ca-certificates \
+  libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
+  libssl-dev zlib1g-dev \
+  nodejs npm >/dev/null
+# The SARIF schema validator used by the test suite comes from the npm registry (pinned in
+# tests/sarif/package-lock.json).
+if [ -f "$(dirname "$0")/../tests/sarif/package-lock.json" ]; then
+  npm ci --silent --no-audit --no-fund --prefix "$(dirname "$0")/../tests/sarif"
+fi
