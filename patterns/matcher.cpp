@@ -95,7 +95,13 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
   std::size_t i = 0;
   while (i < st.hits.size()) {
     const std::uint32_t rule = st.hits[i].rule;
-    const RE2& re = db_->confirm(rule);
+    const RE2* confirm = db_->confirm(rule);
+    if (!confirm) {
+      while (i < st.hits.size() && st.hits[i].rule == rule) ++i;
+      unconfirmed_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    const RE2& re = *confirm;
     const std::size_t window = db_->rules()[rule].max_length;
     std::size_t covered = 0;  // matches of this rule are emitted up to here
     bool any = false;

@@ -131,10 +131,37 @@ std::vector<std::string> check_pattern(const std::string& pattern) {
 
 RuleDatabase::~RuleDatabase() { hs_free_database(static_cast<hs_database_t*>(hs_)); }
 
+const re2::RE2* RuleDatabase::confirm(std::size_t rule) const {
+  LazyRegex& slot = *confirm_[rule];
+  std::call_once(slot.once, [&] {
+    if (!slot.re) slot.re = std::make_unique<RE2>(rules_[rule].pattern, confirm_options());
+  });
+  return slot.re->ok() ? slot.re.get() : nullptr;
+}
+
 RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                                               const DatabaseOptions& options) {
   BuildResult result;
   std::shared_ptr<RuleDatabase> db(new RuleDatabase());
+  const std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
+  const bool cache = options.use_cache && !dir.empty();
+
+  // A cache entry is stored only under the key of a rule set that passed both engines, so a hit
+  // on the full input set proves every rule valid: RE2 compilation can wait until a rule's first
+  // Hyperscan hit.
+  if (cache && !rules.empty()) {
+    if (hs_database_t* cached = load_cached(dir + "/" + cache_key(rules) + ".hsdb")) {
+      db->hs_ = cached;
+      result.from_cache = true;
+      for (Rule& r : rules) {
+        db->max_length_ = std::max(db->max_length_, r.max_length);
+        db->rules_.push_back(std::move(r));
+        db->confirm_.push_back(std::make_unique<LazyRegex>());
+      }
+      result.database = std::move(db);
+      return result;
+    }
+  }
 
   // RE2 first: a rule it rejects, or one without a capture group, is dropped before Hyperscan.
   for (Rule& r : rules) {
@@ -149,24 +176,13 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                               ": pattern has no capture group (the secret must be group 1)");
       continue;
     }
-    db->max_length_ = std::max(db->max_length_, r.max_length);
     db->rules_.push_back(std::move(r));
-    db->confirm_.push_back(std::move(re));
-  }
-
-  std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
-  const bool cache = options.use_cache && !dir.empty();
-  std::string file;
-  if (cache && !db->rules_.empty()) {
-    file = dir + "/" + cache_key(db->rules_) + ".hsdb";
-    if (hs_database_t* cached = load_cached(file)) {
-      db->hs_ = cached;
-      result.from_cache = true;
-    }
+    db->confirm_.push_back(std::make_unique<LazyRegex>());
+    db->confirm_.back()->re = std::move(re);
   }
 
   // Compile, dropping any rule Hyperscan rejects and retrying with the rest.
-  while (!db->hs_ && !db->rules_.empty()) {
+  while (!db->rules_.empty()) {
     int failed = -1;
     std::string message;
     db->hs_ = compile(db->rules_, &failed, &message);
@@ -182,11 +198,12 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                             message);
     db->rules_.erase(db->rules_.begin() + failed);
     db->confirm_.erase(db->confirm_.begin() + failed);
-    if (cache) file = db->rules_.empty() ? "" : dir + "/" + cache_key(db->rules_) + ".hsdb";
   }
-  if (db->hs_ && cache && !result.from_cache && !file.empty()) {
+  for (const Rule& r : db->rules_) db->max_length_ = std::max(db->max_length_, r.max_length);
+  if (db->hs_ && cache) {
     // A cache that cannot be written only costs speed; it is not worth an error.
-    (void)store_cached(dir, file, static_cast<hs_database_t*>(db->hs_));
+    (void)store_cached(dir, dir + "/" + cache_key(db->rules_) + ".hsdb",
+                       static_cast<hs_database_t*>(db->hs_));
   }
   result.database = std::move(db);
   return result;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,9 @@ class RuleDatabase {
   RuleDatabase& operator=(const RuleDatabase&) = delete;
 
   const std::vector<Rule>& rules() const { return rules_; }
-  const re2::RE2& confirm(std::size_t rule) const { return *confirm_[rule]; }
+  // The confirm regex of a rule, compiled on first use (a warm start with few hits compiles few).
+  // Null if RE2 rejects the pattern, which a validated build rules out. Thread-safe.
+  const re2::RE2* confirm(std::size_t rule) const;
   // Largest max_length over all rules: chunk overlap must cover it.
   std::size_t max_match_length() const { return max_length_; }
   // Opaque hs_database_t*; null when there are no rules.
@@ -52,7 +55,11 @@ class RuleDatabase {
  private:
   RuleDatabase() = default;
   std::vector<Rule> rules_;
-  std::vector<std::unique_ptr<re2::RE2>> confirm_;
+  struct LazyRegex {
+    std::once_flag once;
+    std::unique_ptr<re2::RE2> re;
+  };
+  std::vector<std::unique_ptr<LazyRegex>> confirm_;
   std::size_t max_length_ = 0;
   void* hs_ = nullptr;
 };
