@@ -12,25 +12,30 @@
 //     OASIS schema's `region` constraint (a region needs startLine, charOffset or byteOffset);
 //     it is put back here so the check is at least as strict as the OASIS errata01 schema.
 //  2. `Sarif.Multitool validate` (Microsoft's SARIF SDK validator) with the SARIF rules and the
-//     GitHub Advanced Security rules (--rule-kind "Sarif;Ghas"). Any error-level result or
-//     error-level tool notification fails the file; warnings and notes are printed.
+//     GitHub Advanced Security rules (--rule-kind "Sarif;Ghas"), run once over all files. Any
+//     error-level result or error-level tool notification fails the file it points at; warnings are
+//     printed (once per rule unless --verbose). The multitool exits 0 even when it reports errors,
+//     so its own SARIF output is what is read here.
 //
 // Exit status: 0 if every file passed every check that ran, 1 if any file is invalid,
-// 2 on usage errors or missing tools.
+// 2 on usage errors or missing tools. With --expect-invalid: 0 only if every file is invalid.
 //
 // Options:
-//   --schema PATH      validate against this JSON schema instead of the multitool's copy
-//   --no-multitool     skip check 2 (ajv only)
+//   --schema PATH        validate against this JSON schema instead of the multitool's copy
+//   --no-multitool       skip check 2 (ajv only)
 //   --require-multitool  fail (exit 2) instead of skipping check 2 when the multitool is absent
-//   --rule-kind KINDS  multitool rule kinds (default "Sarif;Ghas")
-//   --strict-warnings  also fail on multitool warning-level results
-//   --verbose          also print the multitool's note-level results
-//   --quiet            print only failures
+//   --rule-kind KINDS    multitool rule kinds (default "Sarif;Ghas")
+//   --strict-warnings    also fail on multitool warning-level results
+//   --expect-invalid     invert the verdict: succeed only if every file is rejected
+//   --json-report PATH   write {"file": ["problem", ...], ...} for every file
+//   --verbose            also print every multitool warning and note
+//   --quiet              print only failures
 'use strict';
 
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const url = require('url');
 const { spawnSync } = require('child_process');
 
 const HERE = __dirname;
@@ -38,13 +43,15 @@ const HERE = __dirname;
 function usage(msg) {
   if (msg) console.error(`validate_sarif: ${msg}`);
   console.error('usage: node tests/sarif/validate_sarif.js [--schema PATH] [--no-multitool] ' +
-                '[--require-multitool] [--rule-kind KINDS] [--strict-warnings] [--verbose|--quiet] FILE...');
+                '[--require-multitool] [--rule-kind KINDS] [--strict-warnings] [--expect-invalid] ' +
+                '[--json-report PATH] [--verbose|--quiet] FILE...');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const o = { files: [], schema: null, multitool: true, requireMultitool: false,
-              ruleKind: 'Sarif;Ghas', strictWarnings: false, quiet: false, verbose: false };
+              ruleKind: 'Sarif;Ghas', strictWarnings: false, expectInvalid: false,
+              jsonReport: null, quiet: false, verbose: false };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -53,10 +60,12 @@ function parseArgs(argv) {
     else if (a === '--require-multitool') o.requireMultitool = true;
     else if (a === '--rule-kind') o.ruleKind = next();
     else if (a === '--strict-warnings') o.strictWarnings = true;
+    else if (a === '--expect-invalid') o.expectInvalid = true;
+    else if (a === '--json-report') o.jsonReport = next();
     else if (a === '--quiet' || a === '-q') o.quiet = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--help' || a === '-h') usage();
-    else if (a.startsWith('-') && a !== '-') usage(`unknown option ${a}`);
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else o.files.push(a);
   }
   if (o.files.length === 0) usage('no SARIF file given');
@@ -167,11 +176,23 @@ function formatMessage(msg, rule) {
   return text.replace(/\{(\d+)\}/g, (m, n) => (n < args.length ? args[n] : m));
 }
 
-function multitoolCheck(binary, file, o) {
+function uriToPath(uri) {
+  if (!uri) return null;
+  try {
+    return path.resolve(uri.startsWith('file:') ? url.fileURLToPath(uri) : decodeURI(uri));
+  } catch (e) {
+    return null;
+  }
+}
+
+// Runs the multitool once over `files` (absolute paths). Returns Map(file -> {failures, others}).
+function multitoolCheck(binary, files, o) {
+  const per = new Map(files.map((f) => [f, { failures: [], others: [] }]));
+  const everyone = (kind, text) => { for (const v of per.values()) v[kind].push(text); };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reachscan-sarif-'));
   const out = path.join(tmp, 'validation.sarif');
   try {
-    const args = ['validate', path.resolve(file), '--output', out, '--log', 'ForceOverwrite',
+    const args = ['validate', ...files, '--output', out, '--log', 'ForceOverwrite',
                   '--rule-kind', o.ruleKind, '--level', 'Error;Warning;Note',
                   '--config', path.join(HERE, 'multitool-config.xml')];
     const env = Object.assign({}, process.env);
@@ -179,16 +200,19 @@ function multitoolCheck(binary, file, o) {
     if (env.DOTNET_SYSTEM_GLOBALIZATION_INVARIANT === undefined) {
       env.DOTNET_SYSTEM_GLOBALIZATION_INVARIANT = '1';
     }
-    const r = spawnSync(binary, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-    const failures = [];
-    const others = [];
-    if (r.error) return { failures: [`could not run ${binary}: ${r.error.message}`], others };
+    env.DOTNET_CLI_TELEMETRY_OPTOUT = '1';
+    const r = spawnSync(binary, args, { env, encoding: 'utf8', maxBuffer: 256 << 20 });
     const console40 = () => `${r.stdout}${r.stderr}`.trim().split('\n').slice(0, 40).join('\n');
+    if (r.error) {
+      everyone('failures', `could not run ${binary}: ${r.error.message}`);
+      return per;
+    }
     if (!fs.existsSync(out)) {
-      failures.push(`Sarif.Multitool exited ${r.status} without writing a report:\n${console40()}`);
-      return { failures, others };
+      everyone('failures', `Sarif.Multitool exited ${r.status} without a report:\n${console40()}`);
+      return per;
     }
     const log = JSON.parse(fs.readFileSync(out, 'utf8'));
+    let failed = false;
     for (const run of log.runs || []) {
       const rules = (run.tool && run.tool.driver && run.tool.driver.rules) || [];
       const byId = new Map(rules.map((x) => [x.id, x]));
@@ -198,24 +222,37 @@ function multitoolCheck(binary, file, o) {
             (rule && rule.defaultConfiguration && rule.defaultConfiguration.level) || 'warning';
         const name = rule && rule.name ? `/${rule.name}` : '';
         const text = `${level} ${res.ruleId}${name}: ${formatMessage(res.message, rule)}`;
-        if (level === 'error' || (o.strictWarnings && level === 'warning')) failures.push(text);
-        else if (level === 'warning' || o.verbose) others.push(text);
+        const loc = res.locations && res.locations[0] && res.locations[0].physicalLocation;
+        const target = per.get(uriToPath(loc && loc.artifactLocation && loc.artifactLocation.uri));
+        const kind = level === 'error' || (o.strictWarnings && level === 'warning') ? 'failures'
+                   : level === 'warning' || o.verbose ? 'others' : null;
+        if (!kind) continue;
+        if (kind === 'failures') failed = true;
+        if (target) target[kind].push(text);
+        else everyone(kind, text);  // unattributable: charge every file, never drop it
       }
       for (const inv of run.invocations || []) {
         for (const n of [...(inv.toolExecutionNotifications || []),
                          ...(inv.toolConfigurationNotifications || [])]) {
-          const text = `tool ${n.level || 'warning'}: ${formatMessage(n.message)}` +
+          const level = n.level || 'warning';
+          if (level !== 'error' && !o.verbose) continue;
+          const text = `tool ${level}: ${formatMessage(n.message)}` +
                        (n.exception ? ` (${n.exception.message || ''})` : '');
-          if ((n.level || 'warning') === 'error') failures.push(text);
-          else if (o.verbose) others.push(text);
+          const loc = n.locations && n.locations[0] && n.locations[0].physicalLocation;
+          const target = per.get(uriToPath(loc && loc.artifactLocation && loc.artifactLocation.uri));
+          const kind = level === 'error' ? 'failures' : 'others';
+          if (kind === 'failures') failed = true;
+          if (target) target[kind].push(text);
+          else everyone(kind, text);
         }
       }
     }
-    // Exit status 1 means "found errors"; anything else non-zero is the tool failing.
-    if (r.status !== 0 && failures.length === 0) {
-      failures.push(`Sarif.Multitool exited ${r.status}:\n${console40()}`);
+    // Without --rich-return-code the multitool exits 0 even when it finds errors; anything else
+    // non-zero with no error in the report is the tool itself failing.
+    if (r.status !== 0 && !failed) {
+      everyone('failures', `Sarif.Multitool exited ${r.status}:\n${console40()}`);
     }
-    return { failures, others };
+    return per;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -258,49 +295,63 @@ function main() {
     }
   }
 
-  let bad = 0;
-  for (const file of o.files) {
-    const problems = [];
-    let doc;
+  const files = o.files.map((f) => path.resolve(f));
+  const problems = new Map(files.map((f) => [f, []]));
+  const t1 = Date.now();
+  for (const file of files) {
     try {
-      doc = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+      for (const e of ajvCheck(validate, doc)) problems.get(file).push(`schema: ${e}`);
     } catch (e) {
-      problems.push(`not readable JSON: ${e.message}`);
+      problems.get(file).push(`not readable JSON: ${e.message}`);
     }
-    if (doc !== undefined) {
-      const t = Date.now();
-      for (const e of ajvCheck(validate, doc)) problems.push(`schema: ${e}`);
-      const ajvMs = Date.now() - t;
-      let mtMs = 0;
-      let others = [];
-      if (binary && file !== '-') {
-        const t2 = Date.now();
-        const r = multitoolCheck(binary, file, o);
-        mtMs = Date.now() - t2;
-        for (const e of r.failures) problems.push(`multitool: ${e}`);
-        others = r.others;
-      }
+  }
+  say(`ajv: ${files.length} file(s) in ${Date.now() - t1} ms`);
+
+  if (binary) {
+    const t2 = Date.now();
+    const per = multitoolCheck(binary, files, o);
+    say(`multitool: ${files.length} file(s) in ${Date.now() - t2} ms`);
+    for (const file of files) {
+      const { failures, others } = per.get(file);
+      for (const e of failures) problems.get(file).push(`multitool: ${e}`);
       // Warnings repeat per rule or per result; show each kind once unless --verbose.
       const seen = new Map();
       for (const w of others) {
         const key = w.replace(/:.*/s, '');
-        if (o.verbose || !seen.has(key)) say(`${file}: multitool: ${o.verbose ? w : w.slice(0, 300)}`);
+        if (o.verbose || !seen.has(key)) say(`${o.files[files.indexOf(file)]}: multitool: ${o.verbose ? w : w.slice(0, 300)}`);
         seen.set(key, (seen.get(key) || 0) + 1);
       }
       if (!o.verbose) {
-        for (const [key, n] of seen) if (n > 1) say(`${file}: multitool: ${key}: ${n} in all (--verbose lists them)`);
+        for (const [key, n] of seen) {
+          if (n > 1) say(`${o.files[files.indexOf(file)]}: multitool: ${key}: ${n} in all (--verbose lists them)`);
+        }
       }
-      say(`${file}: ajv ${ajvMs} ms` + (binary ? `, multitool ${mtMs} ms` : ''));
-    }
-    if (problems.length) {
-      ++bad;
-      console.error(`${file}: INVALID (${problems.length} problem${problems.length > 1 ? 's' : ''})`);
-      for (const p of problems) console.error(`  ${p}`);
-    } else {
-      say(`${file}: valid`);
     }
   }
-  process.exit(bad ? 1 : 0);
+
+  let invalid = 0;
+  files.forEach((file, i) => {
+    const name = o.files[i];
+    const p = problems.get(file);
+    if (p.length) {
+      ++invalid;
+      const log = o.expectInvalid ? say : console.error;
+      log(`${name}: INVALID (${p.length} problem${p.length > 1 ? 's' : ''})`);
+      for (const line of p) log(`  ${line}`);
+    } else if (o.expectInvalid) {
+      console.error(`${name}: valid, but it was expected to be rejected`);
+    } else {
+      say(`${name}: valid`);
+    }
+  });
+  if (o.jsonReport) {
+    const report = {};
+    files.forEach((file, i) => { report[o.files[i]] = problems.get(file); });
+    fs.writeFileSync(o.jsonReport, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  const ok = o.expectInvalid ? invalid === files.length : invalid === 0;
+  process.exit(ok ? 0 : 1);
 }
 
 main();
