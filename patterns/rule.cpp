@@ -36,7 +36,7 @@ std::vector<std::string> string_list(const YAML::Node& node, const char* key) {
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "id",   "name",       "pattern",  "description", "keywords", "min_entropy", "confidence",
-      "variant", "max_length", "tags", "references", "examples", "negative_examples"};
+      "variant", "max_length", "verify", "tags", "references", "examples", "negative_examples"};
   return keys;
 }
 
@@ -69,6 +69,7 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
       throw YAML::Exception(node["variant"].Mark(), "variant must be live or test");
   }
   if (node["max_length"]) r.max_length = node["max_length"].as<std::size_t>();
+  if (node["verify"]) r.verify = node["verify"].as<std::string>();
   r.tags = string_list(node, "tags");
   r.references = string_list(node, "references");
   r.examples = string_list(node, "examples");

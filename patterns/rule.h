@@ -27,6 +27,7 @@ struct Rule {
   Confidence confidence = Confidence::kMedium;
   std::string variant;  // "live", "test" or empty
   std::size_t max_length = kDefaultMaxLength;
+  std::string verify;  // name of an offline structural verifier (verify/), or empty
   std::vector<std::string> tags;
   std::vector<std::string> references;
   std::vector<std::string> examples;

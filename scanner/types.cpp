@@ -21,6 +21,32 @@ std::optional<Confidence> parse_confidence(const std::string& s) {
   return std::nullopt;
 }
 
+const char* to_string(VerifyStatus s) {
+  switch (s) {
+    case VerifyStatus::kNotChecked:
+      return "not_checked";
+    case VerifyStatus::kValidStructure:
+      return "valid_structure";
+    case VerifyStatus::kInvalidStructure:
+      return "invalid_structure";
+    case VerifyStatus::kUnverifiable:
+      return "unverifiable";
+  }
+  return "not_checked";
+}
+
+const char* to_string(ReachVerdict v) {
+  switch (v) {
+    case ReachVerdict::kUnknown:
+      return "unknown";
+    case ReachVerdict::kNonProduction:
+      return "non_production";
+    case ReachVerdict::kProduction:
+      return "production";
+  }
+  return "unknown";
+}
+
 const char* to_string(SkipReason r) {
   switch (r) {
     case SkipReason::kBinary:

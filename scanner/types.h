@@ -41,6 +41,53 @@ struct Skip {
   std::string detail;
 };
 
+// Offline structural verification of a secret (verify/ stage).
+enum class VerifyStatus {
+  kNotChecked,        // no verifier ran (none exists for the rule, or the stage was off)
+  kValidStructure,    // format, checksum or parse succeeded
+  kInvalidStructure,  // checked and failed: reported, but downgraded
+  kUnverifiable,      // the format carries nothing to check offline
+};
+const char* to_string(VerifyStatus s);
+
+struct Verification {
+  VerifyStatus status = VerifyStatus::kNotChecked;
+  std::string verifier;                           // name of the check that ran
+  std::vector<std::string> reasons;               // human-readable, for reports and tests
+  std::map<std::string, std::string> attributes;  // e.g. aws_account_id, jwt_iss, key_type, host
+};
+
+// Where a finding reaches (reach/ stage).
+enum class ReachVerdict { kUnknown, kNonProduction, kProduction };
+const char* to_string(ReachVerdict v);
+
+struct Evidence {
+  std::string signal;  // e.g. key_prefix, path, host, namespace, branch, config
+  std::string detail;  // what was seen and where
+  double weight = 0;   // > 0 towards production, < 0 towards non-production
+};
+
+struct Reach {
+  ReachVerdict verdict = ReachVerdict::kUnknown;
+  double confidence = 0;  // 0..1
+  std::vector<Evidence> evidence;
+  std::vector<std::string> flags;       // reused_across_environments, live_secret_in_non_production
+  std::vector<std::string> frameworks;  // e.g. OWASP-NHI2, OWASP-NHI7, NIST-CSF-PR.AA-01
+  std::vector<std::string> related;     // other locations of the same secret (for reuse flags)
+};
+
+// Git provenance of a finding (git/ stage).
+struct CommitInfo {
+  std::string id;
+  std::string author;
+  std::string email;
+  std::string date;     // ISO 8601
+  std::string summary;  // first line of the message
+  std::vector<std::string> refs;  // refs whose history contains the blob
+  bool in_head = false;           // still present at HEAD of the default branch
+  std::vector<std::string> touched;  // other paths changed by the introducing commit
+};
+
 // One detected secret. Positions are 1-based; columns count bytes; end_column is inclusive.
 struct Finding {
   std::string rule_id;
@@ -58,6 +105,10 @@ struct Finding {
   std::string variant;            // "live", "test" or empty: what the key form says
   std::vector<std::string> tags;  // copied from the rule
   std::uint64_t offset = 0;       // byte offset of the secret in its file or blob
+
+  std::optional<CommitInfo> commit;  // set for findings from git history
+  Verification verification;
+  std::optional<Reach> reach;
 };
 
 // Totals for one scan. Owned by the pipeline, rendered by reporters.
