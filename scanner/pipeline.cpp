@@ -14,113 +14,12 @@
 #include <cstring>
 #include <optional>
 
+#include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "scanner/walker.h"
 
 namespace reachscan {
 namespace {
-
-constexpr std::size_t kBinaryProbe = 8000;  // as git: a NUL in the first 8000 bytes means binary
-
-struct FileOutcome {
-  std::vector<Finding> findings;
-  std::uint64_t bytes = 0;
-  std::optional<Skip> skip;  // set when the file was not (fully) scanned
-  std::vector<std::string> errors;
-};
-
-struct Buffer {
-  std::unique_ptr<char[]> data;
-  std::size_t capacity = 0;
-  void ensure(std::size_t n) {
-    if (capacity >= n) return;
-    data.reset(new char[n]);  // not zero-filled: pages are touched only when read into
-    capacity = n;
-  }
-};
-
-// Reads `fd` to the end in overlapping chunks and detects in each. `size_hint` sizes the buffer.
-void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
-             std::size_t chunk_size, FileOutcome& out) {
-  thread_local Buffer buf;
-  const std::size_t window = std::max<std::size_t>(detector.database().max_match_length(), 1);
-  const std::size_t overlap = 2 * window;
-  chunk_size = std::max(chunk_size, 4 * overlap);
-  const std::size_t want = static_cast<std::size_t>(
-      std::min<std::uint64_t>(chunk_size, size_hint ? size_hint + 1 : chunk_size));
-  buf.ensure(std::max<std::size_t>(want, 4096));
-  const std::size_t cap = std::min(buf.capacity, chunk_size);
-  // A small first buffer grows to chunk_size if the file turns out longer than announced.
-
-  std::size_t len = 0;
-  std::uint64_t base = 0, first_line = 1, line_start = 0;
-  std::size_t accept_from = 0;
-  bool eof = false, first = true;
-  std::size_t limit = cap;
-  DetectStats stats;
-  for (;;) {
-    while (len < limit && !eof) {
-      const ssize_t n = ::read(fd, buf.data.get() + len, limit - len);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        out.skip = Skip{display, SkipReason::kUnreadable,
-                        std::string("read failed after ") + std::to_string(out.bytes + len) +
-                            " bytes: " + std::strerror(errno)};
-        eof = true;
-        break;
-      }
-      if (n == 0) {
-        eof = true;
-        break;
-      }
-      len += static_cast<std::size_t>(n);
-      out.bytes += static_cast<std::uint64_t>(n);
-      if (len == limit && limit < chunk_size) {
-        // Announced size was wrong (growing file, stdin): switch to full-size chunks.
-        Buffer bigger;
-        bigger.ensure(chunk_size);
-        std::memcpy(bigger.data.get(), buf.data.get(), len);
-        buf = std::move(bigger);
-        limit = chunk_size;
-      }
-    }
-    const std::string_view data(buf.data.get(), len);
-    if (first) {
-      first = false;
-      if (std::memchr(data.data(), '\0', std::min(len, kBinaryProbe)) != nullptr) {
-        out.skip = Skip{display, SkipReason::kBinary, "NUL byte in the first 8000 bytes"};
-        out.bytes = 0;
-        return;
-      }
-    }
-    const bool last = eof;
-    Chunk c;
-    c.data = data;
-    c.base = base;
-    c.first_line = first_line;
-    c.line_start = line_start;
-    c.accept_from = accept_from;
-    c.accept_to = last ? SIZE_MAX : len - window;
-    if (Status s = detector.detect(c, display, out.findings, stats); !s.ok())
-      out.errors.push_back(display + ": " + s.message());
-    if (last) break;
-    // Keep the tail so a match that straddles the boundary is seen whole in the next chunk.
-    const std::size_t keep_from = len - overlap;
-    const char* p = data.data();
-    for (std::size_t i = 0; i < keep_from;) {
-      const void* hit = std::memchr(p + i, '\n', keep_from - i);
-      if (!hit) break;
-      i = static_cast<std::size_t>(static_cast<const char*>(hit) - p) + 1;
-      ++first_line;
-      line_start = base + i;
-    }
-    std::memmove(buf.data.get(), p + keep_from, overlap);
-    base += keep_from;
-    len = overlap;
-    accept_from = window;  // matches ending at or before the old chunk's limit were reported
-  }
-  drop_shadowed_generic(out.findings);
-}
 
 FileOutcome scan_file(const WalkEntry& e, const Detector& detector, std::size_t chunk_size) {
   FileOutcome out;

@@ -67,6 +67,10 @@ const char* to_string(SkipReason r) {
       return "special_file";
     case SkipReason::kExcluded:
       return "excluded";
+    case SkipReason::kLfsPointer:
+      return "lfs_pointer";
+    case SkipReason::kSubmodule:
+      return "submodule";
   }
   return "unknown";
 }

@@ -29,6 +29,8 @@ enum class SkipReason {
   kSymlinkDir,     // symlink to a directory: not followed, to avoid double scans and cycles
   kSpecialFile,    // FIFO, socket, character or block device
   kExcluded,       // .git metadata or an allow-listed path from the config
+  kLfsPointer,     // a Git LFS pointer: the content lives outside the repository
+  kSubmodule,      // a submodule entry: its history is another repository's
 };
 const char* to_string(SkipReason r);
 // True for reasons that mean content the user asked for could not be scanned: they make the scan
@@ -79,6 +81,7 @@ struct Reach {
 // Git provenance of a finding (git/ stage).
 struct CommitInfo {
   std::string id;
+  std::string blob;  // the object id of the file content holding the secret
   std::string author;
   std::string email;
   std::string date;     // ISO 8601
@@ -120,6 +123,8 @@ struct ScanSummary {
   std::uint64_t findings = 0;
   std::uint64_t suppressed = 0;  // inline allow, ignore file, baseline
   std::vector<std::string> errors;  // rule-load errors and other non-file errors
+  std::vector<std::string> notes;   // facts worth knowing that are not errors (shallow clone)
+  std::uint64_t commits = 0;        // git scans: commits walked
   double elapsed_seconds = 0;
   std::size_t rules = 0;
   unsigned threads = 1;

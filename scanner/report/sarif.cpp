@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
+#include <system_error>
 
 #include "scanner/report/json_fields.h"
 #include "scanner/report/reporter.h"
@@ -49,10 +52,30 @@ std::string to_uri(const std::string& path) {
   return out;
 }
 
+// SARIF's reportingDescriptor.name is a "friendly name": one Pascal-case identifier that differs
+// from the opaque id (multitool SARIF1001/SARIF2012). "aws.access_key_id" -> "AwsAccessKeyId".
+std::string friendly_name(const std::string& id) {
+  std::string out;
+  bool up = true;
+  for (unsigned char c : id) {
+    if (!std::isalnum(c)) {
+      up = true;
+      continue;
+    }
+    out.push_back(static_cast<char>(up ? std::toupper(c) : c));
+    up = false;
+  }
+  return out;
+}
+
 nlohmann::ordered_json rule_json(const patterns::Rule& r) {
   nlohmann::ordered_json j;
   j["id"] = r.id;
-  j["name"] = r.id;
+  // Omitted when it would only differ from the id in case ("jwt" -> "Jwt"): SARIF1001 again.
+  const std::string friendly = friendly_name(r.id);
+  if (!std::equal(friendly.begin(), friendly.end(), r.id.begin(), r.id.end(),
+                  [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); }))
+    j["name"] = friendly;
   j["shortDescription"] = {{"text", r.name}};
   j["fullDescription"] = {{"text", r.description.empty() ? r.name + " detected in source."
                                                           : r.description}};
@@ -61,8 +84,11 @@ nlohmann::ordered_json rule_json(const patterns::Rule& r) {
                               "intended test value with a `reachscan:allow` comment.";
   j["help"] = {{"text", help}};
   j["defaultConfiguration"] = {{"level", level_for(r.confidence)}};
+  // propertyBag.tags must be unique (schema uniqueItems); GitHub keeps at most 20 per rule.
   std::vector<std::string> tags = {"security", "secret"};
-  for (const std::string& t : r.tags) tags.push_back(t);
+  for (const std::string& t : r.tags)
+    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+  if (tags.size() > 20) tags.resize(20);
   j["properties"] = {{"tags", tags},
                      {"precision", to_string(r.confidence)},
                      {"security-severity", severity_for(r.confidence)}};
@@ -91,7 +117,13 @@ class SarifReporter final : public Reporter {
                              {"endColumn", f.end_column + 1}};  // SARIF end column is exclusive
     r["locations"] = nlohmann::ordered_json::array(
         {{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
-    r["partialFingerprints"] = {{"reachscan/v1", f.fingerprint}};
+    // GitHub code scanning reads only primaryLocationLineHash: give it our location-independent
+    // fingerprint, numbered per file so two copies of one secret in a file stay two alerts.
+    const std::size_t nth = ++seen_[f.path + '\0' + f.fingerprint];
+    const std::string hash = f.fingerprint.substr(f.fingerprint.rfind(':') + 1);
+    r["partialFingerprints"] = {{"primaryLocationLineHash", hash + ":" + std::to_string(nth)},
+                                {"reachscan/v1", f.fingerprint}};
+    if (artifact.contains("uriBaseId")) uses_srcroot_ = true;
     r["properties"] = {{"confidence", to_string(f.confidence)},
                        {"entropy", f.entropy},
                        {"fingerprint", f.fingerprint}};
@@ -118,11 +150,23 @@ class SarifReporter final : public Reporter {
     for (const std::string& e : s.errors)
       notes.push_back({{"level", "error"}, {"message", {{"text", e}}}});
     nlohmann::ordered_json invocation = {{"executionSuccessful", !s.has_errors()}};
+    // Relative URIs are relative to the working directory; say so (SARIF 3.14.14), which also lets
+    // GitHub turn any absolute file:// URI into a repository path.
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    std::string cwd_uri;
+    if (!ec && cwd.is_absolute()) {
+      cwd_uri = to_uri(cwd.string());
+      if (cwd_uri.back() != '/') cwd_uri.push_back('/');
+      invocation["workingDirectory"] = {{"uri", cwd_uri}};
+    }
     if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
     nlohmann::ordered_json run = {{"tool", {{"driver", std::move(driver)}}},
-                          {"invocations", nlohmann::ordered_json::array({std::move(invocation)})},
-                          {"results", std::move(results_)},
-                          {"properties", {{"summary", summary_json(s)}}}};
+                          {"invocations", nlohmann::ordered_json::array({std::move(invocation)})}};
+    if (uses_srcroot_ && !cwd_uri.empty())
+      run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", cwd_uri}}}};
+    run["results"] = std::move(results_);
+    run["properties"] = {{"summary", summary_json(s)}};
     nlohmann::ordered_json doc = {
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
@@ -137,6 +181,8 @@ class SarifReporter final : public Reporter {
   std::FILE* out_;
   ReportOptions o_;
   std::map<std::string, std::size_t> index_;
+  std::map<std::string, std::size_t> seen_;  // (path, fingerprint) -> occurrences so far
+  bool uses_srcroot_ = false;
   nlohmann::ordered_json results_ = nlohmann::ordered_json::array();
 };
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end SARIF test: reachscan's real SARIF must pass validate_sarif.js, and deliberately broken
-# copies of it must fail (so a validator that accepts everything cannot pass this test).
+# End-to-end SARIF test.
+#  1. reachscan's real SARIF (relative paths, absolute paths, empty stdin) and a hand-written
+#     known-good fixture must pass validate_sarif.js (ajv + SARIF 2.1.0 schema, Sarif.Multitool).
+#  2. Broken copies of the fixture must each be rejected for the reason they were broken
+#     (negative_cases.js), so a validator that accepts everything cannot pass this test.
 #
 #   tests/sarif/check_sarif.sh path/to/reachscan
 #
@@ -12,78 +15,56 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="${1:?usage: check_sarif.sh path/to/reachscan}"
 bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+required="${REACHSCAN_REQUIRE_SARIF_TOOLS:-0}"
 
 missing() {
   echo "check_sarif: $1; install with: npm ci --prefix tests/sarif" >&2
-  if [ "${REACHSCAN_REQUIRE_SARIF_TOOLS:-0}" = 1 ]; then exit 1; fi
+  [ "$required" = 1 ] && exit 1
   exit 77
 }
 command -v node >/dev/null 2>&1 || missing "node not found"
-[ -d "$here/node_modules/ajv" ] || missing "tests/sarif/node_modules not installed"
-mt=(--require-multitool)
-[ "${REACHSCAN_REQUIRE_SARIF_TOOLS:-0}" = 1 ] || mt=()
+[ -d "$here/node_modules/ajv" ] || missing "tests/sarif/node_modules is not installed"
+[ -x "$bin" ] || { echo "check_sarif: $bin is not executable" >&2; exit 1; }
+opts=()
+[ "$required" = 1 ] && opts+=(--require-multitool)
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail=0
-validate() { node "$here/validate_sarif.js" "${mt[@]}" "$@"; }
 
-# 1. Real output: relative paths (scan from the repo root), absolute paths, and stdin.
-#    Exit 1 from reachscan means "findings", which the corpus is meant to produce.
+# 1. Real output. Exit 1 from reachscan means "findings", which the corpus is meant to produce.
 (cd "$root" && "$bin" -f sarif dir corpus/files > "$work/relative.sarif"); rc=$?
-[ "$rc" -le 1 ] || { echo "FAIL: reachscan dir corpus/files exited $rc" >&2; fail=1; }
+[ "$rc" -le 1 ] || { echo "FAIL: reachscan -f sarif dir corpus/files exited $rc" >&2; fail=1; }
 "$bin" -f sarif dir "$root/corpus/files" > "$work/absolute.sarif"; rc=$?
-[ "$rc" -le 1 ] || { echo "FAIL: reachscan dir (absolute) exited $rc" >&2; fail=1; }
+[ "$rc" -le 1 ] || { echo "FAIL: reachscan -f sarif dir $root/corpus/files exited $rc" >&2; fail=1; }
 "$bin" -f sarif stdin < /dev/null > "$work/empty.sarif"; rc=$?
-[ "$rc" -eq 0 ] || { echo "FAIL: reachscan stdin (empty) exited $rc" >&2; fail=1; }
+[ "$rc" -eq 0 ] || { echo "FAIL: reachscan -f sarif stdin (empty input) exited $rc" >&2; fail=1; }
 node -e '
   const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const n = d.runs[0].results.length;
-  if (n < 1) { console.error(`FAIL: corpus scan produced ${n} SARIF results`); process.exit(1); }
+  if (n < 1) { console.error(`FAIL: the corpus scan produced ${n} SARIF results`); process.exit(1); }
 ' "$work/relative.sarif" || fail=1
 
-for f in relative absolute empty; do
-  if validate "$work/$f.sarif"; then
-    echo "ok: real output ($f) is valid SARIF"
-  else
-    echo "FAIL: real output ($f) is not valid SARIF (see above)" >&2
-    fail=1
-  fi
-done
+if node "$here/validate_sarif.js" "${opts[@]}" "$work/relative.sarif" "$work/absolute.sarif" \
+     "$work/empty.sarif" "$here/fixtures/minimal-valid.sarif"; then
+  echo "ok: real reachscan SARIF and the fixture are valid"
+else
+  echo "FAIL: SARIF validation failed (problems listed above)" >&2
+  fail=1
+fi
 
-# 2. Broken copies of the real output must be rejected.
-node - "$work/relative.sarif" "$work" <<'EOF' || fail=1
-const fs = require('fs');
-const [src, dir] = process.argv.slice(2);
-const base = JSON.parse(fs.readFileSync(src, 'utf8'));
-const loc = (d) => d.runs[0].results[0].locations[0].physicalLocation;
-const mutations = {
-  'no-version': (d) => { delete d.version; },
-  'wrong-version': (d) => { d.version = '2.0.0'; },
-  'startLine-0': (d) => { loc(d).region.startLine = 0; },
-  'region-without-start': (d) => { delete loc(d).region.startLine; },
-  'bad-level': (d) => { d.runs[0].results[0].level = 'critical'; },
-  'no-message': (d) => { delete d.runs[0].results[0].message; },
-  'no-driver-name': (d) => { delete d.runs[0].tool.driver.name; },
-  'unknown-property': (d) => { d.runs[0].results[0].severity = 'high'; },
-};
-for (const [name, mutate] of Object.entries(mutations)) {
-  const d = JSON.parse(JSON.stringify(base));
-  mutate(d);
-  fs.writeFileSync(`${dir}/broken-${name}.sarif`, JSON.stringify(d));
-}
-fs.writeFileSync(`${dir}/broken-not-json.sarif`, '{"version": "2.1.0", "runs": [');
-EOF
-for f in "$work"/broken-*.sarif; do
-  name="$(basename "$f" .sarif)"
-  out="$(validate --quiet "$f" 2>&1)"; rc=$?
-  if [ "$rc" -eq 1 ]; then
-    echo "ok: $name rejected: $(printf '%s\n' "$out" | grep -m1 -E '^  ' | sed 's/^ *//' | cut -c1-160)"
-  else
-    echo "FAIL: $name was not rejected (exit $rc)" >&2
-    printf '%s\n' "$out" >&2
-    fail=1
-  fi
-done
+# 2. Broken copies of the fixture must be rejected, each for its own reason.
+mkdir "$work/broken"
+node "$here/negative_cases.js" make "$here/fixtures/minimal-valid.sarif" "$work/broken" || fail=1
+node "$here/validate_sarif.js" "${opts[@]}" --quiet --expect-invalid \
+  --json-report "$work/broken.json" "$work"/broken/*.sarif
+rc=$?
+if [ "$rc" -eq 2 ] || [ ! -f "$work/broken.json" ]; then
+  echo "FAIL: validate_sarif.js could not check the broken files (exit $rc)" >&2
+  fail=1
+elif ! node "$here/negative_cases.js" check "$work/broken.json"; then
+  fail=1
+fi
 
+[ "$fail" -eq 0 ] && echo "check_sarif: all checks passed"
 exit "$fail"

@@ -12,10 +12,10 @@
 //     OASIS schema's `region` constraint (a region needs startLine, charOffset or byteOffset);
 //     it is put back here so the check is at least as strict as the OASIS errata01 schema.
 //  2. `Sarif.Multitool validate` (Microsoft's SARIF SDK validator) with the SARIF rules and the
-//     GitHub Advanced Security rules (--rule-kind "Sarif;Ghas"), run once over all files. Any
-//     error-level result or error-level tool notification fails the file it points at; warnings are
-//     printed (once per rule unless --verbose). The multitool exits 0 even when it reports errors,
-//     so its own SARIF output is what is read here.
+//     GitHub Advanced Security rules (--rule-kind "Sarif;Ghas"), one process per file. Any
+//     error-level result or error-level tool notification fails the file; warnings are printed
+//     (once per rule unless --verbose). The multitool exits 0 even when it reports errors, so its
+//     own SARIF output is what is read here.
 //
 // Exit status: 0 if every file passed every check that ran, 1 if any file is invalid,
 // 2 on usage errors or missing tools. With --expect-invalid: 0 only if every file is invalid.
@@ -35,8 +35,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const url = require('url');
-const { spawnSync } = require('child_process');
+const { spawn } = require('child_process');
 
 const HERE = __dirname;
 
@@ -176,24 +175,27 @@ function formatMessage(msg, rule) {
   return text.replace(/\{(\d+)\}/g, (m, n) => (n < args.length ? args[n] : m));
 }
 
-function uriToPath(uri) {
-  if (!uri) return null;
-  try {
-    return path.resolve(uri.startsWith('file:') ? url.fileURLToPath(uri) : decodeURI(uri));
-  } catch (e) {
-    return null;
-  }
+function runProcess(binary, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('error', (error) => resolve({ status: null, error, output }));
+    child.on('close', (status) => resolve({ status, error: null, output }));
+  });
 }
 
-// Runs the multitool once over `files` (absolute paths). Returns Map(file -> {failures, others}).
-function multitoolCheck(binary, files, o) {
-  const per = new Map(files.map((f) => [f, { failures: [], others: [] }]));
-  const everyone = (kind, text) => { for (const v of per.values()) v[kind].push(text); };
+// Runs `Sarif.Multitool validate` on one file. Returns {failures, others}. One process per file:
+// given several files at once, multitool 5.7.0 silently drops some files' results.
+async function multitoolOne(binary, file, o) {
+  const failures = [];
+  const others = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reachscan-sarif-'));
   const out = path.join(tmp, 'validation.sarif');
   try {
-    const args = ['validate', ...files, '--output', out, '--log', 'ForceOverwrite',
-                  '--rule-kind', o.ruleKind, '--level', 'Error;Warning;Note',
+    const args = ['validate', file, '--output', out, '--log', 'ForceOverwrite',
+                  '--rule-kind', o.ruleKind, '--level', 'Error;Warning;Note', '--threads', '1',
                   '--config', path.join(HERE, 'multitool-config.xml')];
     const env = Object.assign({}, process.env);
     // The self-contained .NET binary aborts without libicu unless told to use invariant culture.
@@ -201,18 +203,14 @@ function multitoolCheck(binary, files, o) {
       env.DOTNET_SYSTEM_GLOBALIZATION_INVARIANT = '1';
     }
     env.DOTNET_CLI_TELEMETRY_OPTOUT = '1';
-    const r = spawnSync(binary, args, { env, encoding: 'utf8', maxBuffer: 256 << 20 });
-    const console40 = () => `${r.stdout}${r.stderr}`.trim().split('\n').slice(0, 40).join('\n');
-    if (r.error) {
-      everyone('failures', `could not run ${binary}: ${r.error.message}`);
-      return per;
-    }
+    const r = await runProcess(binary, args, env);
+    const console40 = () => r.output.trim().split('\n').slice(0, 40).join('\n');
+    if (r.error) return { failures: [`could not run ${binary}: ${r.error.message}`], others };
     if (!fs.existsSync(out)) {
-      everyone('failures', `Sarif.Multitool exited ${r.status} without a report:\n${console40()}`);
-      return per;
+      failures.push(`Sarif.Multitool exited ${r.status} without a report:\n${console40()}`);
+      return { failures, others };
     }
     const log = JSON.parse(fs.readFileSync(out, 'utf8'));
-    let failed = false;
     for (const run of log.runs || []) {
       const rules = (run.tool && run.tool.driver && run.tool.driver.rules) || [];
       const byId = new Map(rules.map((x) => [x.id, x]));
@@ -222,45 +220,48 @@ function multitoolCheck(binary, files, o) {
             (rule && rule.defaultConfiguration && rule.defaultConfiguration.level) || 'warning';
         const name = rule && rule.name ? `/${rule.name}` : '';
         const text = `${level} ${res.ruleId}${name}: ${formatMessage(res.message, rule)}`;
-        const loc = res.locations && res.locations[0] && res.locations[0].physicalLocation;
-        const target = per.get(uriToPath(loc && loc.artifactLocation && loc.artifactLocation.uri));
-        const kind = level === 'error' || (o.strictWarnings && level === 'warning') ? 'failures'
-                   : level === 'warning' || o.verbose ? 'others' : null;
-        if (!kind) continue;
-        if (kind === 'failures') failed = true;
-        if (target) target[kind].push(text);
-        else everyone(kind, text);  // unattributable: charge every file, never drop it
+        if (level === 'error' || (o.strictWarnings && level === 'warning')) failures.push(text);
+        else if (level === 'warning' || o.verbose) others.push(text);
       }
       for (const inv of run.invocations || []) {
         for (const n of [...(inv.toolExecutionNotifications || []),
                          ...(inv.toolConfigurationNotifications || [])]) {
           const level = n.level || 'warning';
-          if (level !== 'error' && !o.verbose) continue;
           const text = `tool ${level}: ${formatMessage(n.message)}` +
                        (n.exception ? ` (${n.exception.message || ''})` : '');
-          const loc = n.locations && n.locations[0] && n.locations[0].physicalLocation;
-          const target = per.get(uriToPath(loc && loc.artifactLocation && loc.artifactLocation.uri));
-          const kind = level === 'error' ? 'failures' : 'others';
-          if (kind === 'failures') failed = true;
-          if (target) target[kind].push(text);
-          else everyone(kind, text);
+          if (level === 'error') failures.push(text);
+          else if (o.verbose) others.push(text);
         }
       }
     }
     // Without --rich-return-code the multitool exits 0 even when it finds errors; anything else
     // non-zero with no error in the report is the tool itself failing.
-    if (r.status !== 0 && !failed) {
-      everyone('failures', `Sarif.Multitool exited ${r.status}:\n${console40()}`);
+    if (r.status !== 0 && failures.length === 0) {
+      failures.push(`Sarif.Multitool exited ${r.status}:\n${console40()}`);
     }
-    return per;
+    return { failures, others };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+// Validates every file, a few processes at a time. Returns Map(file -> {failures, others}).
+async function multitoolCheck(binary, files, o) {
+  const per = new Map();
+  const queue = files.slice();
+  const jobs = Math.max(1, Math.min(4, os.cpus().length, queue.length));
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (queue.length) {
+      const file = queue.shift();
+      per.set(file, await multitoolOne(binary, file, o));
+    }
+  }));
+  return per;
+}
+
 // ---------------------------------------------------------------------------------------------
 
-function main() {
+async function main() {
   const o = parseArgs(process.argv.slice(2));
   const say = (s) => { if (!o.quiet) console.log(s); };
 
@@ -310,22 +311,21 @@ function main() {
 
   if (binary) {
     const t2 = Date.now();
-    const per = multitoolCheck(binary, files, o);
+    const per = await multitoolCheck(binary, files, o);
     say(`multitool: ${files.length} file(s) in ${Date.now() - t2} ms`);
     for (const file of files) {
       const { failures, others } = per.get(file);
       for (const e of failures) problems.get(file).push(`multitool: ${e}`);
       // Warnings repeat per rule or per result; show each kind once unless --verbose.
+      const name = o.files[files.indexOf(file)];
       const seen = new Map();
       for (const w of others) {
         const key = w.replace(/:.*/s, '');
-        if (o.verbose || !seen.has(key)) say(`${o.files[files.indexOf(file)]}: multitool: ${o.verbose ? w : w.slice(0, 300)}`);
+        if (o.verbose || !seen.has(key)) say(`${name}: multitool: ${o.verbose ? w : w.slice(0, 300)}`);
         seen.set(key, (seen.get(key) || 0) + 1);
       }
-      if (!o.verbose) {
-        for (const [key, n] of seen) {
-          if (n > 1) say(`${o.files[files.indexOf(file)]}: multitool: ${key}: ${n} in all (--verbose lists them)`);
-        }
+      for (const [key, n] of seen) {
+        if (!o.verbose && n > 1) say(`${name}: multitool: ${key}: ${n} in all (--verbose lists them)`);
       }
     }
   }
@@ -354,4 +354,7 @@ function main() {
   process.exit(ok ? 0 : 1);
 }
 
-main();
+main().catch((e) => {
+  console.error(`validate_sarif: ${e.stack || e}`);
+  process.exit(2);
+});

@@ -1,0 +1,590 @@
+#include "git/repository.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+
+namespace reachscan::git {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+template <typename T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepoPtr = Handle<git_repository, git_repository_free>;
+using OdbPtr = Handle<git_odb, git_odb_free>;
+using OdbObjectPtr = Handle<git_odb_object, git_odb_object_free>;
+using CommitPtr = Handle<git_commit, git_commit_free>;
+using TreePtr = Handle<git_tree, git_tree_free>;
+using RevwalkPtr = Handle<git_revwalk, git_revwalk_free>;
+using DiffPtr = Handle<git_diff, git_diff_free>;
+using PatchPtr = Handle<git_patch, git_patch_free>;
+using IndexPtr = Handle<git_index, git_index_free>;
+using ObjectPtr = Handle<git_object, git_object_free>;
+using RefPtr = Handle<git_reference, git_reference_free>;
+using RefIterPtr = Handle<git_reference_iterator, git_reference_iterator_free>;
+
+// libgit2 keeps its error text per thread: fetch it on the thread that failed.
+std::string last_error(const std::string& what) {
+  const git_error* e = git_error_last();
+  return what + ": " + (e && e->message ? e->message : "unknown libgit2 error");
+}
+
+ObjectId to_id(const git_oid* oid) {
+  ObjectId id;
+  std::memcpy(id.bytes.data(), oid->id, 20);
+  return id;
+}
+
+git_oid to_oid(const ObjectId& id) {
+  git_oid oid;
+  std::memcpy(oid.id, id.bytes.data(), 20);
+  return oid;
+}
+
+std::string iso_time(const git_time& t) {
+  const std::time_t secs = static_cast<std::time_t>(t.time) + t.offset * 60;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  const int off = std::abs(t.offset);
+  char zone[24];
+  std::snprintf(zone, sizeof zone, "%c%02d:%02d", t.offset < 0 ? '-' : '+', off / 60, off % 60);
+  return std::string(buf) + zone;
+}
+
+void merge_line(LineRanges& ranges, std::uint64_t line) {
+  if (!ranges.empty() && ranges.back().second + 1 == line)
+    ranges.back().second = line;
+  else
+    ranges.emplace_back(line, line);
+}
+
+// Turns one diff delta into a task with the added lines, or a skip.
+void collect_delta(git_diff* diff, std::size_t i, const std::optional<ObjectId>& commit,
+                   ObjectIdSet& seen, std::vector<BlobTask>& out, std::vector<Skip>& skips) {
+  const git_diff_delta* d = git_diff_get_delta(diff, i);
+  if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED) return;
+  const std::string path = d->new_file.path ? d->new_file.path : "";
+  if (d->new_file.mode == GIT_FILEMODE_COMMIT) {
+    skips.push_back({path, SkipReason::kSubmodule, "submodule " + to_id(&d->new_file.id).hex()});
+    return;
+  }
+  if (d->new_file.mode == GIT_FILEMODE_LINK) return;  // a symlink's blob is only a path
+  git_patch* raw = nullptr;
+  if (git_patch_from_diff(&raw, diff, i) != 0) {
+    skips.push_back({path, SkipReason::kUnreadable, last_error("cannot diff")});
+    return;
+  }
+  PatchPtr patch(raw);
+  const git_diff_delta* pd = git_patch_get_delta(patch.get());
+  if (pd->flags & GIT_DIFF_FLAG_BINARY) {
+    skips.push_back({path, SkipReason::kBinary, "binary in diff"});
+    return;
+  }
+  BlobTask t;
+  t.blob = to_id(&d->new_file.id);
+  t.path = path;
+  t.commit = commit;
+  t.only_added = true;
+  t.size_hint = d->new_file.size;
+  for (std::size_t h = 0; h < git_patch_num_hunks(patch.get()); ++h) {
+    const int lines = git_patch_num_lines_in_hunk(patch.get(), h);
+    for (int l = 0; l < lines; ++l) {
+      const git_diff_line* line = nullptr;
+      if (git_patch_get_line_in_hunk(&line, patch.get(), h, static_cast<std::size_t>(l)) != 0)
+        continue;
+      if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0)
+        merge_line(t.added, static_cast<std::uint64_t>(line->new_lineno));
+    }
+  }
+  if (t.added.empty()) return;  // pure rename or mode change: nothing new
+  if (!seen.insert(t.blob).second) return;
+  out.push_back(std::move(t));
+}
+
+git_diff_options diff_options() {
+  git_diff_options o;
+  git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+  o.context_lines = 0;
+  o.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+  return o;
+}
+
+void find_renames(git_diff* diff) {
+  git_diff_find_options f;
+  git_diff_find_options_init(&f, GIT_DIFF_FIND_OPTIONS_VERSION);
+  f.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
+  git_diff_find_similar(diff, &f);
+}
+
+}  // namespace
+
+std::string ObjectId::hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(40);
+  for (unsigned char b : bytes) {
+    s.push_back(kHex[b >> 4]);
+    s.push_back(kHex[b & 15]);
+  }
+  return s;
+}
+
+std::optional<ObjectId> ObjectId::from_hex(const std::string& hex) {
+  git_oid oid;
+  if (hex.size() != 40 || git_oid_fromstr(&oid, hex.c_str()) != 0) return std::nullopt;
+  return to_id(&oid);
+}
+
+void init_library() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    // Pack windows are mmapped and count towards RSS when touched: keep them bounded.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(32) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(128) << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32) << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<std::size_t>(0));
+  });
+}
+
+struct Repository::Impl {
+  RepoPtr repo;
+  OdbPtr odb;
+  std::string git_dir;
+};
+
+Repository::Repository() : impl_(std::make_unique<Impl>()) {}
+Repository::~Repository() = default;
+
+Expected<std::unique_ptr<Repository>> Repository::open(const std::string& path) {
+  init_library();
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0)
+    return Status::error(last_error(path + " is not a git repository (or cannot be opened)"));
+  std::unique_ptr<Repository> r(new Repository());
+  r->impl_->repo.reset(raw);
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, raw) != 0) return Status::error(last_error(path));
+  r->impl_->odb.reset(odb);
+  r->impl_->git_dir = git_repository_path(raw);
+  return r;
+}
+
+const std::string& Repository::git_dir() const { return impl_->git_dir; }
+std::string Repository::workdir() const {
+  const char* w = git_repository_workdir(impl_->repo.get());
+  return w ? w : "";
+}
+bool Repository::is_shallow() const { return git_repository_is_shallow(impl_->repo.get()) == 1; }
+bool Repository::is_empty() const { return git_repository_is_empty(impl_->repo.get()) == 1; }
+bool Repository::head_unborn() const {
+  return git_repository_head_unborn(impl_->repo.get()) == 1;
+}
+void* Repository::raw() const { return impl_->repo.get(); }
+
+Expected<std::string> Repository::read_blob(const ObjectId& id) const {
+  const git_oid oid = to_oid(id);
+  git_odb_object* raw = nullptr;
+  if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0)
+    return Status::error(last_error("cannot read object " + id.hex()));
+  OdbObjectPtr obj(raw);
+  if (git_odb_object_type(raw) != GIT_OBJECT_BLOB)
+    return Status::error("object " + id.hex() + " is not a blob");
+  return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+}
+
+Expected<std::uint64_t> Repository::blob_size(const ObjectId& id) const {
+  const git_oid oid = to_oid(id);
+  std::size_t len = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&len, &type, impl_->odb.get(), &oid) != 0)
+    return Status::error(last_error("cannot read object " + id.hex()));
+  return static_cast<std::uint64_t>(len);
+}
+
+Expected<CommitInfo> Repository::describe(const ObjectId& id, std::size_t max_touched) const {
+  const git_oid oid = to_oid(id);
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, impl_->repo.get(), &oid) != 0)
+    return Status::error(last_error("cannot read commit " + id.hex()));
+  CommitPtr commit(raw);
+  CommitInfo info;
+  info.id = id.hex();
+  if (const git_signature* a = git_commit_author(raw)) {
+    info.author = a->name ? a->name : "";
+    info.email = a->email ? a->email : "";
+    info.date = iso_time(a->when);
+  }
+  if (const char* s = git_commit_summary(raw)) info.summary = s;
+
+  git_tree* tree_raw = nullptr;
+  git_tree* parent_tree_raw = nullptr;
+  if (git_commit_tree(&tree_raw, raw) != 0) return info;
+  TreePtr tree(tree_raw);
+  if (git_commit_parentcount(raw) > 0) {
+    git_commit* parent = nullptr;
+    if (git_commit_parent(&parent, raw, 0) == 0) {
+      CommitPtr p(parent);
+      git_commit_tree(&parent_tree_raw, parent);
+    }
+  }
+  TreePtr parent_tree(parent_tree_raw);
+  git_diff* diff_raw = nullptr;
+  git_diff_options o = diff_options();
+  if (git_diff_tree_to_tree(&diff_raw, impl_->repo.get(), parent_tree.get(), tree.get(), &o) == 0) {
+    DiffPtr diff(diff_raw);
+    const std::size_t n = git_diff_num_deltas(diff_raw);
+    for (std::size_t i = 0; i < n && info.touched.size() < max_touched; ++i)
+      info.touched.emplace_back(git_diff_get_delta(diff_raw, i)->new_file.path);
+  }
+  return info;
+}
+
+std::vector<std::string> Repository::refs_containing(const ObjectId& id, std::size_t limit) const {
+  std::vector<std::string> out;
+  const git_oid target = to_oid(id);
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_new(&it_raw, impl_->repo.get()) != 0) return out;
+  RefIterPtr it(it_raw);
+  git_reference* ref_raw = nullptr;
+  while (git_reference_next(&ref_raw, it.get()) == 0) {
+    RefPtr ref(ref_raw);
+    const char* name = git_reference_name(ref_raw);
+    if (std::strncmp(name, "refs/heads/", 11) != 0 && std::strncmp(name, "refs/tags/", 10) != 0 &&
+        std::strncmp(name, "refs/remotes/", 13) != 0)
+      continue;
+    git_object* peeled = nullptr;
+    if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
+    ObjectPtr obj(peeled);
+    const git_oid* tip = git_object_id(peeled);
+    if (git_oid_equal(tip, &target) || git_graph_descendant_of(impl_->repo.get(), tip, &target) == 1)
+      out.emplace_back(git_reference_shorthand(ref_raw));
+  }
+  std::sort(out.begin(), out.end());
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+ObjectIdSet Repository::head_blobs() const {
+  ObjectIdSet out;
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, impl_->repo.get(), "HEAD^{tree}") != 0) return out;
+  ObjectPtr tree(raw);
+  git_tree_walk(
+      reinterpret_cast<git_tree*>(raw), GIT_TREEWALK_PRE,
+      [](const char*, const git_tree_entry* e, void* payload) {
+        if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+          static_cast<ObjectIdSet*>(payload)->insert(to_id(git_tree_entry_id(e)));
+        return 0;
+      },
+      &out);
+  return out;
+}
+
+Expected<ObjectId> Repository::resolve_commit(const std::string& rev) const {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, impl_->repo.get(), rev.c_str()) != 0)
+    return Status::error(last_error("cannot resolve revision '" + rev + "'"));
+  ObjectPtr obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, raw, GIT_OBJECT_COMMIT) != 0)
+    return Status::error(last_error("revision '" + rev + "' is not a commit"));
+  ObjectPtr p(peeled);
+  return to_id(git_object_id(peeled));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct HistoryWalker::Impl {
+  const Repository& repo;
+  Options options;
+  RevwalkPtr walk;
+  bool started = false;
+  bool walk_done = false;
+  bool objects_done = false;
+  ObjectIdSet seen_trees;
+  ObjectIdSet seen_blobs;
+  std::deque<BlobTask> pending;
+  std::uint64_t commits = 0;
+  std::uint64_t missing = 0;
+
+  explicit Impl(const Repository& r, Options o) : repo(r), options(std::move(o)) {}
+
+  git_repository* raw() const { return static_cast<git_repository*>(repo.raw()); }
+
+  void start(std::vector<std::string>& errors) {
+    started = true;
+    git_revwalk* w = nullptr;
+    if (git_revwalk_new(&w, raw()) != 0) {
+      errors.push_back(last_error("cannot walk history"));
+      walk_done = true;
+      return;
+    }
+    walk.reset(w);
+    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    if (options.branch) {
+      auto id = repo.resolve_commit(*options.branch);
+      if (!id) {
+        errors.push_back(id.status().message());
+        walk_done = true;
+        return;
+      }
+      const git_oid oid = to_oid(*id);
+      git_revwalk_push(w, &oid);
+    } else {
+      // Every ref that peels to a commit: branches, tags, remotes, stash, notes.
+      git_reference_iterator* it_raw = nullptr;
+      if (git_reference_iterator_new(&it_raw, raw()) == 0) {
+        RefIterPtr it(it_raw);
+        git_reference* ref_raw = nullptr;
+        while (git_reference_next(&ref_raw, it.get()) == 0) {
+          RefPtr ref(ref_raw);
+          git_object* peeled = nullptr;
+          if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
+          ObjectPtr obj(peeled);
+          if (git_revwalk_push(w, git_object_id(peeled)) != 0)
+            errors.push_back(last_error(std::string("cannot walk ") + git_reference_name(ref_raw)));
+        }
+      }
+      git_revwalk_push_head(w);  // detached HEAD; harmless (and failing) when unborn
+      git_error_clear();
+    }
+    if (options.hide) {
+      const git_oid oid = to_oid(*options.hide);
+      git_revwalk_hide(w, &oid);
+    }
+  }
+
+  // Walks the trees of one commit that were not seen before, queueing new blobs.
+  void walk_commit(const git_oid& commit_oid, std::vector<std::string>& errors) {
+    git_commit* raw_commit = nullptr;
+    if (git_commit_lookup(&raw_commit, raw(), &commit_oid) != 0) {
+      errors.push_back(last_error("cannot read commit " + to_id(&commit_oid).hex()));
+      return;
+    }
+    CommitPtr commit(raw_commit);
+    ++commits;
+    const ObjectId cid = to_id(&commit_oid);
+    const ObjectId root = to_id(git_commit_tree_id(raw_commit));
+    if (!seen_trees.insert(root).second) return;
+    std::vector<std::pair<ObjectId, std::string>> stack = {{root, ""}};
+    while (!stack.empty()) {
+      auto [tree_id, prefix] = std::move(stack.back());
+      stack.pop_back();
+      const git_oid toid = to_oid(tree_id);
+      git_tree* raw_tree = nullptr;
+      if (git_tree_lookup(&raw_tree, raw(), &toid) != 0) {
+        errors.push_back(last_error("cannot read tree " + tree_id.hex() + " (commit " +
+                                    cid.hex() + ")"));
+        continue;
+      }
+      TreePtr tree(raw_tree);
+      const std::size_t n = git_tree_entrycount(raw_tree);
+      for (std::size_t i = 0; i < n; ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(raw_tree, i);
+        const ObjectId eid = to_id(git_tree_entry_id(e));
+        const git_object_t type = git_tree_entry_type(e);
+        std::string path = prefix.empty() ? git_tree_entry_name(e)
+                                          : prefix + "/" + git_tree_entry_name(e);
+        if (type == GIT_OBJECT_TREE) {
+          if (seen_trees.insert(eid).second) stack.emplace_back(eid, std::move(path));
+        } else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
+          if (seen_blobs.insert(eid).second) {
+            BlobTask t;
+            t.blob = eid;
+            t.path = std::move(path);
+            t.commit = cid;
+            pending.push_back(std::move(t));
+          }
+        }
+      }
+    }
+  }
+
+  void add_unreachable() {
+    objects_done = true;
+    struct Payload {
+      Impl* self;
+      std::vector<ObjectId> ids;
+    } payload{this, {}};
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, raw()) != 0) return;
+    OdbPtr holder(odb);
+    git_odb_foreach(
+        odb,
+        [](const git_oid* id, void* p) {
+          auto* pl = static_cast<Payload*>(p);
+          const ObjectId oid = to_id(id);
+          if (!pl->self->seen_blobs.count(oid) && !pl->self->seen_trees.count(oid))
+            pl->ids.push_back(oid);
+          return 0;
+        },
+        &payload);
+    std::sort(payload.ids.begin(), payload.ids.end());
+    payload.ids.erase(std::unique(payload.ids.begin(), payload.ids.end()), payload.ids.end());
+    for (const ObjectId& id : payload.ids) {
+      const git_oid oid = to_oid(id);
+      std::size_t len = 0;
+      git_object_t type = GIT_OBJECT_INVALID;
+      if (git_odb_read_header(&len, &type, odb, &oid) != 0 || type != GIT_OBJECT_BLOB) continue;
+      seen_blobs.insert(id);
+      BlobTask t;
+      t.blob = id;
+      t.path = "(unreachable blob " + id.hex().substr(0, 12) + ")";
+      t.size_hint = len;
+      pending.push_back(std::move(t));
+    }
+  }
+};
+
+HistoryWalker::HistoryWalker(const Repository& repo, Options options)
+    : impl_(std::make_unique<Impl>(repo, std::move(options))) {}
+HistoryWalker::~HistoryWalker() = default;
+std::uint64_t HistoryWalker::commits_walked() const { return impl_->commits; }
+std::uint64_t HistoryWalker::missing_parents() const { return impl_->missing; }
+
+std::optional<BlobTask> HistoryWalker::next(std::vector<std::string>& errors) {
+  Impl& w = *impl_;
+  if (!w.started) w.start(errors);
+  while (w.pending.empty()) {
+    if (!w.walk_done) {
+      git_oid oid;
+      const int rc = git_revwalk_next(&oid, w.walk.get());
+      if (rc == GIT_ITEROVER) {
+        w.walk_done = true;
+      } else if (rc != 0) {
+        // A missing parent (shallow clone, damaged repository): note it and stop the walk of
+        // that line; everything already queued is still scanned.
+        ++w.missing;
+        errors.push_back(last_error("history walk stopped"));
+        w.walk_done = true;
+      } else {
+        w.walk_commit(oid, errors);
+      }
+      continue;
+    }
+    if (w.options.all_objects && !w.objects_done) {
+      w.add_unreachable();
+      continue;
+    }
+    return std::nullopt;
+  }
+  BlobTask t = std::move(w.pending.front());
+  w.pending.pop_front();
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector<Skip>& skips) {
+  git_repository* r = static_cast<git_repository*>(repo.raw());
+  if (git_repository_is_bare(r)) return Status::error("a bare repository has no index to scan");
+  git_index* index_raw = nullptr;
+  if (git_repository_index(&index_raw, r) != 0) return Status::error(last_error("cannot read index"));
+  IndexPtr index(index_raw);
+  TreePtr head_tree;
+  if (!repo.head_unborn()) {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, r, "HEAD^{tree}") != 0)
+      return Status::error(last_error("cannot read HEAD"));
+    head_tree.reset(reinterpret_cast<git_tree*>(raw));
+  }
+  git_diff* diff_raw = nullptr;
+  git_diff_options o = diff_options();
+  if (git_diff_tree_to_index(&diff_raw, r, head_tree.get(), index.get(), &o) != 0)
+    return Status::error(last_error("cannot diff the index against HEAD"));
+  DiffPtr diff(diff_raw);
+  find_renames(diff_raw);
+  std::vector<BlobTask> out;
+  ObjectIdSet seen;
+  for (std::size_t i = 0; i < git_diff_num_deltas(diff_raw); ++i)
+    collect_delta(diff_raw, i, std::nullopt, seen, out, skips);
+  return out;
+}
+
+Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::string& range,
+                                            std::vector<Skip>& skips) {
+  git_repository* r = static_cast<git_repository*>(repo.raw());
+  std::string base = range, tip = "HEAD";
+  if (const auto dots = range.find(".."); dots != std::string::npos) {
+    if (range.find("...") != std::string::npos)
+      return Status::error("symmetric ranges (A...B) are not supported; use BASE..TIP");
+    base = range.substr(0, dots);
+    tip = range.substr(dots + 2);
+    if (tip.empty()) tip = "HEAD";
+  }
+  auto tip_id = repo.resolve_commit(tip);
+  if (!tip_id) return tip_id.status();
+  std::optional<ObjectId> base_id;
+  if (!base.empty()) {
+    auto b = repo.resolve_commit(base);
+    if (!b)
+      return Status::error(b.status().message() +
+                           (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
+    base_id = *b;
+  }
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, r) != 0) return Status::error(last_error("cannot walk history"));
+  RevwalkPtr walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  const git_oid tip_oid = to_oid(*tip_id);
+  git_revwalk_push(w, &tip_oid);
+  if (base_id) {
+    const git_oid base_oid = to_oid(*base_id);
+    git_revwalk_hide(w, &base_oid);
+  }
+  std::vector<BlobTask> out;
+  ObjectIdSet seen;
+  git_oid oid;
+  int rc;
+  while ((rc = git_revwalk_next(&oid, w)) == 0) {
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, r, &oid) != 0)
+      return Status::error(last_error("cannot read commit " + to_id(&oid).hex()));
+    CommitPtr commit(raw);
+    if (git_commit_parentcount(raw) > 1) continue;
+    git_tree* tree_raw = nullptr;
+    if (git_commit_tree(&tree_raw, raw) != 0)
+      return Status::error(last_error("cannot read tree of " + to_id(&oid).hex()));
+    TreePtr tree(tree_raw);
+    TreePtr parent_tree;
+    if (git_commit_parentcount(raw) == 1) {
+      git_commit* parent = nullptr;
+      if (git_commit_parent(&parent, raw, 0) != 0)
+        return Status::error(last_error("parent of " + to_id(&oid).hex() + " is missing") +
+                             (repo.is_shallow() ? " (the clone is shallow: fetch more history)"
+                                                : ""));
+      CommitPtr p(parent);
+      git_tree* pt = nullptr;
+      if (git_commit_tree(&pt, parent) == 0) parent_tree.reset(pt);
+    }
+    git_diff* diff_raw = nullptr;
+    git_diff_options o = diff_options();
+    if (git_diff_tree_to_tree(&diff_raw, r, parent_tree.get(), tree.get(), &o) != 0)
+      return Status::error(last_error("cannot diff " + to_id(&oid).hex()));
+    DiffPtr diff(diff_raw);
+    find_renames(diff_raw);
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff_raw); ++i)
+      collect_delta(diff_raw, i, to_id(&oid), seen, out, skips);
+  }
+  if (rc != GIT_ITEROVER)
+    return Status::error(last_error("history walk failed") +
+                         (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
+  return out;
+}
+
+}  // namespace reachscan::git

@@ -1,0 +1,153 @@
+#include "scanner/chunked_scan.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace reachscan {
+namespace {
+
+struct Buffer {
+  std::unique_ptr<char[]> data;
+  std::size_t capacity = 0;
+  void ensure(std::size_t n) {
+    if (capacity >= n) return;
+    data.reset(new char[n]);  // not zero-filled: pages are touched only when read into
+    capacity = n;
+  }
+};
+
+// Position bookkeeping carried from one chunk to the next.
+struct Cursor {
+  std::uint64_t base = 0;        // absolute offset of the chunk start
+  std::uint64_t first_line = 1;  // line number at the chunk start
+  std::uint64_t line_start = 0;  // absolute offset where that line starts
+  std::size_t accept_from = 0;   // matches ending at or before this (relative) were reported
+
+  Chunk chunk(std::string_view data, bool last, std::size_t window) const {
+    Chunk c;
+    c.data = data;
+    c.base = base;
+    c.first_line = first_line;
+    c.line_start = line_start;
+    c.accept_from = accept_from;
+    c.accept_to = last ? SIZE_MAX : data.size() - window;
+    return c;
+  }
+
+  // Moves the chunk start forward by `keep_from` bytes of `data`, counting the lines passed.
+  void advance(std::string_view data, std::size_t keep_from, std::size_t window) {
+    const char* p = data.data();
+    for (std::size_t i = 0; i < keep_from;) {
+      const void* hit = std::memchr(p + i, '\n', keep_from - i);
+      if (!hit) break;
+      i = static_cast<std::size_t>(static_cast<const char*>(hit) - p) + 1;
+      ++first_line;
+      line_start = base + i;
+    }
+    base += keep_from;
+    accept_from = window;  // the previous chunk reported matches ending up to len - window
+  }
+};
+
+std::size_t window_of(const Detector& d) {
+  return std::max<std::size_t>(d.database().max_match_length(), 1);
+}
+
+}  // namespace
+
+bool looks_binary(std::string_view head) {
+  return std::memchr(head.data(), '\0', std::min(head.size(), kBinaryProbe)) != nullptr;
+}
+
+void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
+             std::size_t chunk_size, FileOutcome& out) {
+  thread_local Buffer buf;
+  const std::size_t window = window_of(detector);
+  const std::size_t overlap = 2 * window;
+  chunk_size = std::max(chunk_size, 4 * overlap);
+  const std::size_t want = static_cast<std::size_t>(
+      std::min<std::uint64_t>(chunk_size, size_hint ? size_hint + 1 : chunk_size));
+  buf.ensure(std::max<std::size_t>(want, 4096));
+  std::size_t limit = std::min(buf.capacity, chunk_size);
+
+  std::size_t len = 0;
+  Cursor cur;
+  bool eof = false, first = true;
+  DetectStats stats;
+  for (;;) {
+    while (len < limit && !eof) {
+      const ssize_t n = ::read(fd, buf.data.get() + len, limit - len);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        out.skip = Skip{display, SkipReason::kUnreadable,
+                        std::string("read failed after ") + std::to_string(out.bytes) +
+                            " bytes: " + std::strerror(errno)};
+        eof = true;
+        break;
+      }
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      len += static_cast<std::size_t>(n);
+      out.bytes += static_cast<std::uint64_t>(n);
+      if (len == limit && limit < chunk_size) {
+        // The announced size was wrong (growing file, stdin): switch to full-size chunks.
+        Buffer bigger;
+        bigger.ensure(chunk_size);
+        std::memcpy(bigger.data.get(), buf.data.get(), len);
+        buf = std::move(bigger);
+        limit = chunk_size;
+      }
+    }
+    const std::string_view data(buf.data.get(), len);
+    if (first) {
+      first = false;
+      if (looks_binary(data)) {
+        out.skip = Skip{display, SkipReason::kBinary, "NUL byte in the first 8000 bytes"};
+        out.bytes = 0;
+        return;
+      }
+    }
+    if (Status s = detector.detect(cur.chunk(data, eof, window), display, out.findings, stats);
+        !s.ok())
+      out.errors.push_back(display + ": " + s.message());
+    if (eof) break;
+    const std::size_t keep_from = len - overlap;
+    cur.advance(data, keep_from, window);
+    std::memmove(buf.data.get(), data.data() + keep_from, overlap);
+    len = overlap;
+  }
+  drop_shadowed_generic(out.findings);
+}
+
+void scan_memory(std::string_view data, const std::string& display, const Detector& detector,
+                 std::size_t chunk_size, FileOutcome& out) {
+  if (looks_binary(data)) {
+    out.skip = Skip{display, SkipReason::kBinary, "NUL byte in the first 8000 bytes"};
+    return;
+  }
+  const std::size_t window = window_of(detector);
+  const std::size_t overlap = 2 * window;
+  chunk_size = std::max(chunk_size, 4 * overlap);
+  Cursor cur;
+  DetectStats stats;
+  for (;;) {
+    const std::size_t start = static_cast<std::size_t>(cur.base);
+    const std::string_view piece = data.substr(start, chunk_size);
+    const bool last = start + piece.size() >= data.size();
+    if (Status s = detector.detect(cur.chunk(piece, last, window), display, out.findings, stats);
+        !s.ok())
+      out.errors.push_back(display + ": " + s.message());
+    if (last) break;
+    cur.advance(piece, piece.size() - overlap, window);
+  }
+  out.bytes = data.size();
+  drop_shadowed_generic(out.findings);
+}
+
+}  // namespace reachscan

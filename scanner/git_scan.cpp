@@ -1,0 +1,208 @@
+#include "scanner/git_scan.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "git/repository.h"
+#include "scanner/chunked_scan.h"
+#include "scanner/walker.h"
+
+namespace reachscan {
+namespace {
+
+constexpr std::string_view kLfsPointer = "version https://git-lfs.github.com/spec/v1";
+
+struct BlobOutcome {
+  FileOutcome file;
+  std::optional<git::BlobTask> task;
+  std::vector<std::string> errors;
+};
+
+bool on_added_line(const Finding& f, const git::LineRanges& added) {
+  for (const auto& [first, last] : added)
+    if (f.line <= last && f.end_line >= first) return true;
+  return false;
+}
+
+bool excluded(const std::vector<std::string>& globs, const std::string& path) {
+  for (const std::string& g : globs)
+    if (glob_match(g, path)) return true;
+  return false;
+}
+
+}  // namespace
+
+Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
+                              const GitScanOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto opened = git::Repository::open(options.repo);
+  if (!opened) return opened.status();
+  const git::Repository& repo = **opened;
+  ScanResult result;
+  ScanSummary& summary = result.summary;
+  if (repo.is_shallow())
+    summary.notes.push_back("shallow clone: commits before the shallow boundary are not present "
+                            "and were not scanned");
+
+  // The source: a lazy history walk, or the precomputed blobs of the index or a range.
+  std::unique_ptr<git::HistoryWalker> walker;
+  std::vector<git::BlobTask> listed;
+  std::size_t next_listed = 0;
+  if (options.mode == GitScanOptions::Mode::kHistory) {
+    git::HistoryWalker::Options wo;
+    wo.all_objects = options.all_objects;
+    wo.branch = options.branch;
+    if (options.branch) {
+      auto id = repo.resolve_commit(*options.branch);
+      if (!id) return id.status();
+    }
+    walker = std::make_unique<git::HistoryWalker>(repo, wo);
+  } else {
+    auto blobs = options.mode == GitScanOptions::Mode::kStaged
+                     ? git::staged_blobs(repo, summary.skipped)
+                     : git::range_blobs(repo, options.range, summary.skipped);
+    if (!blobs) return blobs.status();
+    listed = std::move(*blobs);
+  }
+
+  const unsigned threads =
+      options.scan.threads ? options.scan.threads
+                           : static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
+  const Detector detector(db);
+  // libgit2 handles are not shared between threads: each worker opens its own.
+  tbb::enumerable_thread_specific<std::unique_ptr<git::Repository>> handles;
+  const std::string git_dir = repo.git_dir();
+  std::vector<std::pair<git::BlobTask, Finding>> found;
+
+  tbb::task_arena arena(static_cast<int>(threads));
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        threads * 4,
+        tbb::make_filter<void, std::optional<git::BlobTask>>(
+            tbb::filter_mode::serial_in_order,
+            [&](tbb::flow_control& fc) -> std::optional<git::BlobTask> {
+              for (;;) {
+                std::optional<git::BlobTask> t;
+                if (walker) {
+                  t = walker->next(summary.errors);
+                } else if (next_listed < listed.size()) {
+                  t = std::move(listed[next_listed++]);
+                }
+                if (!t) {
+                  fc.stop();
+                  return std::nullopt;
+                }
+                if (excluded(options.scan.exclude_globs, t->path)) {
+                  summary.skipped.push_back(
+                      {t->path, SkipReason::kExcluded, "matches an allow-listed path"});
+                  continue;
+                }
+                return t;
+              }
+            }) &
+            tbb::make_filter<std::optional<git::BlobTask>, BlobOutcome>(
+                tbb::filter_mode::parallel,
+                [&](std::optional<git::BlobTask> t) {
+                  BlobOutcome o;
+                  if (!t) return o;
+                  auto& handle = handles.local();
+                  if (!handle) {
+                    auto h = git::Repository::open(git_dir);
+                    if (!h) {
+                      o.errors.push_back(h.status().message());
+                      return o;
+                    }
+                    handle = std::move(*h);
+                  }
+                  const std::string where = t->path + " (blob " + t->blob.hex().substr(0, 12) + ")";
+                  if (options.scan.max_file_size) {
+                    auto size = handle->blob_size(t->blob);
+                    if (size && *size > options.scan.max_file_size) {
+                      o.file.skip = Skip{t->path, SkipReason::kTooLarge,
+                                         std::to_string(*size) + " bytes, blob " + t->blob.hex()};
+                      o.task = std::move(t);
+                      return o;
+                    }
+                  }
+                  auto content = handle->read_blob(t->blob);
+                  if (!content) {
+                    o.file.skip = Skip{t->path, SkipReason::kUnreadable, content.status().message()};
+                    o.task = std::move(t);
+                    return o;
+                  }
+                  if (std::string_view(*content).substr(0, kLfsPointer.size()) == kLfsPointer) {
+                    o.file.skip = Skip{t->path, SkipReason::kLfsPointer, "blob " + t->blob.hex()};
+                  } else {
+                    scan_memory(*content, t->path, detector, options.scan.chunk_size, o.file);
+                    if (o.file.skip) o.file.skip->detail += ", blob " + t->blob.hex();
+                  }
+                  if (t->only_added)
+                    std::erase_if(o.file.findings,
+                                  [&](const Finding& f) { return !on_added_line(f, t->added); });
+                  (void)where;
+                  o.task = std::move(t);
+                  return o;
+                }) &
+            tbb::make_filter<BlobOutcome, void>(
+                tbb::filter_mode::serial_out_of_order, [&](BlobOutcome o) {
+                  for (std::string& e : o.errors) summary.errors.push_back(std::move(e));
+                  for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
+                  if (!o.task) return;
+                  if (o.file.skip) {
+                    summary.skipped.push_back(std::move(*o.file.skip));
+                    if (summary.skipped.back().reason != SkipReason::kUnreadable) return;
+                  }
+                  ++summary.files_scanned;
+                  summary.bytes_scanned += o.file.bytes;
+                  for (Finding& f : o.file.findings) found.emplace_back(*o.task, std::move(f));
+                }));
+  });
+
+  // Provenance, looked up once per commit, only for findings.
+  const git::ObjectIdSet head = options.mode == GitScanOptions::Mode::kStaged
+                                    ? git::ObjectIdSet{}
+                                    : repo.head_blobs();
+  std::set<std::string> at_head;  // fingerprints of secrets present in HEAD's tree
+  for (const auto& [task, f] : found)
+    if (head.count(task.blob)) at_head.insert(f.fingerprint);
+  std::map<git::ObjectId, CommitInfo> commits;
+  for (auto& [task, f] : found) {
+    CommitInfo info;
+    if (task.commit) {
+      auto it = commits.find(*task.commit);
+      if (it == commits.end()) {
+        auto described = repo.describe(*task.commit);
+        CommitInfo c = described ? std::move(*described) : CommitInfo{};
+        if (!described) summary.errors.push_back(described.status().message());
+        c.refs = repo.refs_containing(*task.commit);
+        it = commits.emplace(*task.commit, std::move(c)).first;
+      }
+      info = it->second;
+    }
+    info.blob = task.blob.hex();
+    info.in_head = options.mode == GitScanOptions::Mode::kStaged || at_head.count(f.fingerprint) > 0;
+    f.commit = std::move(info);
+    result.findings.push_back(std::move(f));
+  }
+
+  if (walker) {
+    summary.commits = walker->commits_walked();
+  }
+  sort_findings(result.findings);
+  std::sort(summary.skipped.begin(), summary.skipped.end(),
+            [](const Skip& a, const Skip& b) { return a.path < b.path; });
+  for (const Finding& f : result.findings) ++summary.findings_by_rule[f.rule_id];
+  summary.findings = result.findings.size();
+  summary.rules = db->rules().size();
+  summary.threads = threads;
+  summary.elapsed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace reachscan
