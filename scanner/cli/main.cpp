@@ -17,6 +17,8 @@
 #include "patterns/rule_database.h"
 #include "scanner/config.h"
 #include "scanner/fingerprint.h"
+#include "scanner/git_scan.h"
+#include "git/repository.h"
 #include "scanner/pipeline.h"
 #include "scanner/report/reporter.h"
 #include "scanner/rules_check.h"
@@ -126,14 +128,32 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
   return out;
 }
 
-int run_scan(const GlobalOptions& g, const std::vector<std::string>& paths, bool from_stdin,
-             const std::string& label) {
+// What a scan subcommand asked for.
+struct Target {
+  enum class Kind { kDir, kStdin, kGit } kind = Kind::kDir;
+  std::vector<std::string> paths;  // kDir
+  std::string label = "-";         // kStdin
+  GitScanOptions git;              // kGit
+};
+
+int run_scan(const GlobalOptions& g, const Target& target) {
+  const bool from_stdin = target.kind == Target::Kind::kStdin;
+  const std::vector<std::string>& paths = target.paths;
   const auto format = report::parse_format(g.format);
   if (!format) {
     error_line("unknown format '" + g.format + "' (text, json, jsonl, sarif)");
     return kExitError;
   }
-  const std::string root = from_stdin ? "." : scan_root(paths);
+  std::string root = from_stdin ? "." : scan_root(paths);
+  if (target.kind == Target::Kind::kGit) {
+    // Config and ignore files live in the work tree (or the git dir of a bare repository).
+    auto repo = git::Repository::open(target.git.repo);
+    if (!repo) {
+      error_line(repo.status().message());
+      return kExitError;
+    }
+    root = (*repo)->workdir().empty() ? (*repo)->git_dir() : (*repo)->workdir();
+  }
   auto loaded = load(g, root);
   if (!loaded) return kExitError;
 
@@ -183,9 +203,22 @@ int run_scan(const GlobalOptions& g, const std::vector<std::string>& paths, bool
     return kExitError;
   }
 
-  Scanner scanner(loaded->db, so);
-  ScanResult result = from_stdin ? scanner.scan_stream(STDIN_FILENO, label)
-                                 : scanner.scan_paths(paths);
+  ScanResult result;
+  if (target.kind == Target::Kind::kGit) {
+    GitScanOptions go = target.git;
+    go.scan = so;
+    auto scanned = scan_git(loaded->db, go);
+    if (!scanned) {
+      if (out != stdout) std::fclose(out);
+      error_line(scanned.status().message());
+      return kExitError;
+    }
+    result = std::move(*scanned);
+  } else {
+    Scanner scanner(loaded->db, so);
+    result = from_stdin ? scanner.scan_stream(STDIN_FILENO, target.label)
+                        : scanner.scan_paths(paths);
+  }
   const std::size_t hidden = suppressions.apply(result.findings);
   result.summary.suppressed += hidden;
   if (hidden) {
@@ -309,13 +342,38 @@ int run(int argc, char** argv) {
                  "Fingerprints to ignore (default: .reachscanignore in the scan root)");
   app.add_flag("--no-cache", g.no_cache, "Compile rules afresh instead of using the cache");
 
-  std::vector<std::string> dir_paths;
+  Target dir_target, stdin_target, git_target;
+  dir_target.kind = Target::Kind::kDir;
+  stdin_target.kind = Target::Kind::kStdin;
+  git_target.kind = Target::Kind::kGit;
   auto* dir = app.add_subcommand("dir", "Scan files and folders");
-  dir->add_option("paths", dir_paths, "Files or folders")->required();
+  dir->add_option("paths", dir_target.paths, "Files or folders")->required();
 
-  std::string label = "-";
   auto* in = app.add_subcommand("stdin", "Scan standard input");
-  in->add_option("--label", label, "Path to report for the input");
+  in->add_option("--label", stdin_target.label, "Path to report for the input");
+
+  auto* gitcmd = app.add_subcommand(
+      "git",
+      "Scan a git repository: every blob in its history (default), what is staged (--staged), "
+      "or what a range of commits adds (--range, --since-commit). Users of gitleaks' --log-opts: "
+      "'--log-opts=A..B' is '--range A..B', '--log-opts=--all' is the default, "
+      "'--log-opts=BRANCH' is '--branch BRANCH'.");
+  bool staged = false, all_objects = false;
+  std::string range, since, branch;
+  gitcmd->add_option("repo", git_target.git.repo, "Repository (default: the current folder)");
+  auto* staged_opt = gitcmd->add_flag(
+      "--staged", staged, "Scan what is staged against HEAD; report only added lines (pre-commit)");
+  auto* range_opt =
+      gitcmd->add_option("--range", range, "Scan what commits BASE..TIP add (CI on pull requests)");
+  auto* since_opt =
+      gitcmd->add_option("--since-commit", since, "Scan what commits after REV add (REV..HEAD)");
+  auto* branch_opt =
+      gitcmd->add_option("--branch", branch, "Scan only the history reachable from this revision");
+  gitcmd->add_flag("--all-objects", all_objects,
+                   "Also scan blobs no ref reaches (dangling, unreachable)");
+  staged_opt->excludes(range_opt)->excludes(since_opt)->excludes(branch_opt);
+  range_opt->excludes(since_opt)->excludes(branch_opt);
+  since_opt->excludes(branch_opt);
 
   auto* rules = app.add_subcommand("rules", "List or check rules");
   rules->require_subcommand(1);
@@ -331,8 +389,21 @@ int run(int argc, char** argv) {
     return rc == 0 ? kExitClean : kExitError;
   }
 
-  if (dir->parsed()) return run_scan(g, dir_paths, false, "");
-  if (in->parsed()) return run_scan(g, {}, true, label);
+  if (dir->parsed()) return run_scan(g, dir_target);
+  if (in->parsed()) return run_scan(g, stdin_target);
+  if (gitcmd->parsed()) {
+    GitScanOptions& go = git_target.git;
+    go.all_objects = all_objects;
+    if (staged) {
+      go.mode = GitScanOptions::Mode::kStaged;
+    } else if (!range.empty() || !since.empty()) {
+      go.mode = GitScanOptions::Mode::kRange;
+      go.range = range.empty() ? since : range;
+    } else if (!branch.empty()) {
+      go.branch = branch;
+    }
+    return run_scan(g, git_target);
+  }
   if (check->parsed()) return run_rules_check(g, check_paths);
   return run_rules_list(g);
 }

@@ -26,7 +26,21 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   j["variant"] = f.variant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.variant);
   j["tags"] = f.tags;
   // Filled by later stages (git provenance, structural verification, production reach).
-  j["commit"] = nullptr;
+  if (f.commit) {
+    const CommitInfo& c = *f.commit;
+    nlohmann::ordered_json cj;
+    cj["id"] = c.id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.id);
+    cj["blob"] = c.blob;
+    cj["author"] = c.author;
+    cj["email"] = c.email;
+    cj["date"] = c.date;
+    cj["summary"] = c.summary;
+    cj["refs"] = c.refs;
+    cj["in_head"] = c.in_head;
+    j["commit"] = std::move(cj);
+  } else {
+    j["commit"] = nullptr;
+  }
   j["verification"] = nullptr;
   j["reach"] = nullptr;
   return j;
@@ -45,6 +59,8 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
     files.push_back({{"path", k.path}, {"reason", to_string(k.reason)}, {"detail", k.detail}});
   j["skipped_files"] = std::move(files);
   j["errors"] = s.errors;
+  j["notes"] = s.notes;
+  if (s.commits) j["commits"] = s.commits;
   j["rules"] = s.rules;
   j["threads"] = s.threads;
   j["elapsed_seconds"] = std::round(s.elapsed_seconds * 1e4) / 1e4;

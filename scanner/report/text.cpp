@@ -1,4 +1,5 @@
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include "scanner/report/reporter.h"
 
@@ -28,6 +29,15 @@ class TextReporter final : public Reporter {
     const std::string& match = f.match;
     fmt::print(out_, "{} {}  {}\n", s_("1;31", "●"), s_("1", f.rule_id), f.rule_name);
     fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", f.path), f.line, f.column);
+    if (f.commit) {
+      const CommitInfo& c = *f.commit;
+      if (!c.id.empty())
+        fmt::print(out_, "  {:<12}{} {} <{}> {}: {}\n", "commit", c.id.substr(0, 12), c.author,
+                   c.email, c.date, one_line(c.summary));
+      fmt::print(out_, "  {:<12}{}{}\n", "history",
+                 c.in_head ? "still present at HEAD" : "removed from HEAD, still in history",
+                 c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
+    }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
     fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
     fmt::print(out_, "  {:<12}{} (entropy {:.2f}{})\n", "confidence", to_string(f.confidence),
@@ -59,10 +69,11 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
   const Style st{color};
   const double mbps =
       s.elapsed_seconds > 0 ? static_cast<double>(s.bytes_scanned) / 1e6 / s.elapsed_seconds : 0;
-  fmt::print(out, "{} {} finding{} in {} file{} ({}), {:.3f} s, {:.1f} MB/s, {} rules, {} thread{}\n",
+  fmt::print(out, "{} {} finding{} in {} file{} ({}{}), {:.3f} s, {:.1f} MB/s, {} rules, {} thread{}\n",
              st("1", "reachscan:"), s.findings, s.findings == 1 ? "" : "s", s.files_scanned,
-             s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned), s.elapsed_seconds,
-             mbps, s.rules, s.threads, s.threads == 1 ? "" : "s");
+             s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned),
+             s.commits ? fmt::format(", {} commits", s.commits) : "", s.elapsed_seconds, mbps,
+             s.rules, s.threads, s.threads == 1 ? "" : "s");
   if (!s.findings_by_rule.empty()) {
     std::string by;
     for (const auto& [rule, n] : s.findings_by_rule)
@@ -80,6 +91,7 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
     if (verbose || is_error(k.reason))
       fmt::print(out, "  {} {}: {} ({})\n", is_error(k.reason) ? st("31", "error:") : "skipped:",
                  k.path, to_string(k.reason), k.detail);
+  for (const std::string& n : s.notes) fmt::print(out, "  note: {}\n", n);
   for (const std::string& e : s.errors) fmt::print(out, "  {} {}\n", st("31", "error:"), e);
 }
 
