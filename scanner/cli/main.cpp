@@ -18,6 +18,7 @@
 #include "scanner/config.h"
 #include "scanner/fingerprint.h"
 #include "scanner/git_scan.h"
+#include "git/hooks.h"
 #include "git/repository.h"
 #include "scanner/pipeline.h"
 #include "scanner/report/reporter.h"
@@ -375,6 +376,14 @@ int run(int argc, char** argv) {
   range_opt->excludes(since_opt)->excludes(branch_opt);
   since_opt->excludes(branch_opt);
 
+  git::HookOptions hook;
+  auto* install = app.add_subcommand("install-hook", "Install a git pre-commit hook that runs "
+                                                     "`reachscan git --staged`");
+  install->add_option("repo", hook.repo, "Repository (default: the current folder)");
+  install->add_flag("--global", hook.global,
+                    "Install for every repository of this user (sets the global core.hooksPath)");
+  install->add_flag("--force", hook.force, "Replace an existing pre-commit hook");
+
   auto* rules = app.add_subcommand("rules", "List or check rules");
   rules->require_subcommand(1);
   rules->add_subcommand("list", "List the rules in use");
@@ -405,6 +414,18 @@ int run(int argc, char** argv) {
     return run_scan(g, git_target);
   }
   if (check->parsed()) return run_rules_check(g, check_paths);
+  if (install->parsed()) {
+    std::error_code ec;
+    hook.binary = fs::read_symlink("/proc/self/exe", ec).string();
+    if (ec) hook.binary = "reachscan";
+    auto written = git::install_hook(hook);
+    if (!written) {
+      error_line(written.status().message());
+      return kExitError;
+    }
+    if (!g.quiet) fmt::print(stderr, "reachscan: installed {}\n", *written);
+    return kExitClean;
+  }
   return run_rules_list(g);
 }
 

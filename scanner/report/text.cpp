@@ -35,7 +35,9 @@ class TextReporter final : public Reporter {
         fmt::print(out_, "  {:<12}{} {} <{}> {}: {}\n", "commit", c.id.substr(0, 12), c.author,
                    c.email, c.date, one_line(c.summary));
       fmt::print(out_, "  {:<12}{}{}\n", "history",
-                 c.in_head ? "still present at HEAD" : "removed from HEAD, still in history",
+                 c.id.empty() ? "staged, not yet committed"
+                 : c.in_head  ? "still present at HEAD"
+                              : "removed from HEAD, still in history",
                  c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
     }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
