@@ -321,6 +321,10 @@ struct HistoryWalker::Impl {
   std::deque<BlobTask> pending;
   std::uint64_t commits = 0;
   std::uint64_t missing = 0;
+  std::vector<git_oid> tips;  // what was pushed, for the fallback walk
+  bool manual = false;        // libgit2's walk failed on a missing parent: walk ourselves
+  std::vector<git_oid> order;
+  std::size_t order_pos = 0;
 
   explicit Impl(const Repository& r, Options o) : repo(r), options(std::move(o)) {}
 
@@ -345,6 +349,7 @@ struct HistoryWalker::Impl {
       }
       const git_oid oid = to_oid(*id);
       git_revwalk_push(w, &oid);
+      tips.push_back(oid);
     } else {
       // Every ref that peels to a commit: branches, tags, remotes, stash, notes.
       git_reference_iterator* it_raw = nullptr;
@@ -356,11 +361,15 @@ struct HistoryWalker::Impl {
           git_object* peeled = nullptr;
           if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
           ObjectPtr obj(peeled);
+          tips.push_back(*git_object_id(peeled));
           if (git_revwalk_push(w, git_object_id(peeled)) != 0)
             errors.push_back(last_error(std::string("cannot walk ") + git_reference_name(ref_raw)));
         }
       }
-      git_revwalk_push_head(w);  // detached HEAD; harmless (and failing) when unborn
+      if (git_revwalk_push_head(w) == 0) {  // detached HEAD; fails harmlessly when unborn
+        git_oid head;
+        if (git_reference_name_to_id(&head, raw(), "HEAD") == 0) tips.push_back(head);
+      }
       git_error_clear();
     }
     if (options.hide) {
@@ -415,6 +424,47 @@ struct HistoryWalker::Impl {
     }
   }
 
+  // Parents-before-children order of every commit reachable from `tips` whose object exists,
+  // by iterative post-order DFS. Used when libgit2's walk stops at a missing parent (shallow
+  // clones, damaged repositories): what exists is still scanned.
+  void build_manual_order() {
+    manual = true;
+    ObjectIdSet visited;
+    std::vector<std::pair<git_oid, unsigned>> stack;  // commit, next parent index
+    for (const git_oid& tip : tips) {
+      if (!visited.insert(to_id(&tip)).second) continue;
+      stack.emplace_back(tip, 0);
+      while (!stack.empty()) {
+        auto& [oid, next_parent] = stack.back();
+        git_commit* raw_commit = nullptr;
+        if (git_commit_lookup(&raw_commit, raw(), &oid) != 0) {
+          ++missing;
+          stack.pop_back();
+          continue;
+        }
+        CommitPtr commit(raw_commit);
+        const unsigned parents = git_commit_parentcount(raw_commit);
+        if (next_parent < parents) {
+          const git_oid parent = *git_commit_parent_id(raw_commit, next_parent++);
+          if (visited.insert(to_id(&parent)).second) {
+            git_odb* odb = nullptr;
+            bool exists = false;
+            if (git_repository_odb(&odb, raw()) == 0) {
+              exists = git_odb_exists(odb, &parent) == 1;
+              git_odb_free(odb);
+            }
+            if (exists) stack.emplace_back(parent, 0);
+            else ++missing;
+          }
+          continue;
+        }
+        order.push_back(oid);
+        stack.pop_back();
+      }
+    }
+    git_error_clear();
+  }
+
   void add_unreachable() {
     objects_done = true;
     struct Payload {
@@ -461,17 +511,28 @@ std::optional<BlobTask> HistoryWalker::next(std::vector<std::string>& errors) {
   Impl& w = *impl_;
   if (!w.started) w.start(errors);
   while (w.pending.empty()) {
+    if (!w.walk_done && w.manual) {
+      if (w.order_pos < w.order.size()) {
+        w.walk_commit(w.order[w.order_pos++], errors);
+      } else {
+        w.walk_done = true;
+      }
+      continue;
+    }
     if (!w.walk_done) {
       git_oid oid;
       const int rc = git_revwalk_next(&oid, w.walk.get());
       if (rc == GIT_ITEROVER) {
         w.walk_done = true;
       } else if (rc != 0) {
-        // A missing parent (shallow clone, damaged repository): note it and stop the walk of
-        // that line; everything already queued is still scanned.
-        ++w.missing;
-        errors.push_back(last_error("history walk stopped"));
-        w.walk_done = true;
+        if (w.commits == 0) {
+          // libgit2 sorts the whole walk up front and gives up on a missing parent (shallow
+          // clone, damaged repository): walk what exists ourselves.
+          w.build_manual_order();
+        } else {
+          errors.push_back(last_error("history walk stopped"));
+          w.walk_done = true;
+        }
       } else {
         w.walk_commit(oid, errors);
       }

@@ -192,6 +192,14 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
 
   if (walker) {
     summary.commits = walker->commits_walked();
+    if (const auto missing = walker->missing_parents()) {
+      const std::string what = std::to_string(missing) + " parent commit(s) are missing";
+      if (repo.is_shallow())
+        summary.notes.push_back(what + " (shallow boundary); scanned what exists");
+      else
+        summary.errors.push_back(what + " from a repository that is not shallow; scanned what "
+                                        "exists");
+    }
   }
   sort_findings(result.findings);
   std::sort(summary.skipped.begin(), summary.skipped.end(),

@@ -10,7 +10,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
   libssl-dev zlib1g-dev \
-  nodejs npm >/dev/null
+  nodejs npm pre-commit >/dev/null
 # The SARIF schema validator used by the test suite comes from the npm registry (pinned in
 # tests/sarif/package-lock.json).
 if [ -f "$(dirname "$0")/../tests/sarif/package-lock.json" ]; then

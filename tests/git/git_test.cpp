@@ -1,0 +1,380 @@
+// Git scanning against repositories built in temporary folders by the test itself (history with
+// added and removed secrets, branches, merges, renames, shallow clones, corrupt objects, bare
+// repositories, worktrees, submodules, LFS pointers), plus the hooks through real git and the
+// pre-commit framework.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "git/repository.h"
+#include "scanner/git_scan.h"
+#include "tests/support/temp_dir.h"
+
+namespace reachscan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fake_token;
+using testing::TempDir;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs a shell command in `dir`; returns its exit status and output.
+std::pair<int, std::string> sh(const fs::path& dir, const std::string& cmd) {
+  const std::string out = (dir.parent_path() / ("sh-" + dir.filename().string() + ".out")).string();
+  const std::string full = "cd '" + dir.string() + "' && (" + cmd + ") >'" + out + "' 2>&1";
+  const int status = std::system(full.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out)};
+}
+
+void must(const fs::path& dir, const std::string& cmd) {
+  auto [rc, out] = sh(dir, cmd);
+  ASSERT_EQ(rc, 0) << cmd << "\n" << out;
+}
+
+class GitRepo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
+    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
+    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
+    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
+    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+    ::setenv("HOME", tmp_.str().c_str(), 1);
+    ::setenv("XDG_CACHE_HOME", (tmp_.path() / "cache").c_str(), 1);
+    ::setenv("XDG_CONFIG_HOME", (tmp_.path() / "config").c_str(), 1);
+    repo_ = tmp_.path() / "repo";
+    fs::create_directories(repo_);
+    must(repo_, "git init -q -b main .");
+    patterns::DatabaseOptions o;
+    o.cache_dir = (tmp_.path() / "cache").string();
+    db_ = patterns::RuleDatabase::build(patterns::embedded_rules().rules, o).database;
+  }
+
+  void write(const std::string& rel, const std::string& content) {
+    fs::create_directories((repo_ / rel).parent_path());
+    std::ofstream(repo_ / rel, std::ios::binary) << content;
+  }
+  void commit(const std::string& msg) { must(repo_, "git add -A && git commit -q -m '" + msg + "'"); }
+
+  ScanResult scan(GitScanOptions o) {
+    if (o.repo == ".") o.repo = repo_.string();
+    auto r = scan_git(db_, o);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? std::move(*r) : ScanResult{};
+  }
+
+  static const Finding* find(const ScanResult& r, const std::string& secret) {
+    for (const Finding& f : r.findings)
+      if (f.secret == secret) return &f;
+    return nullptr;
+  }
+
+  std::string tok(unsigned seed) { return fake_token("ghp_", 36, seed); }
+
+  TempDir tmp_;
+  fs::path repo_;
+  std::shared_ptr<const patterns::RuleDatabase> db_;
+};
+
+TEST_F(GitRepo, HistoryProvenanceRemovedSecretsAndBranches) {
+  write("README.md", "hello\n");
+  commit("initial");
+  write("config/app.env", "A=1\nGITHUB_TOKEN=" + tok(1) + "\n");
+  commit("add config with token");
+  write("config/app.env", "A=1\n");
+  write("keep.txt", "still " + tok(2) + "\n");
+  commit("remove token, add another");
+  must(repo_, "git checkout -q -b feature");
+  write("feature.py", "T = '" + tok(3) + "'\n");
+  commit("feature secret");
+  must(repo_, "git checkout -q main");
+  must(repo_, "git tag v1.0");
+
+  GitScanOptions o;
+  const ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_FALSE(r.summary.has_errors());
+  EXPECT_EQ(r.summary.commits, 4u);
+
+  const Finding* removed = find(r, tok(1));
+  ASSERT_NE(removed, nullptr);
+  EXPECT_EQ(removed->path, "config/app.env");
+  EXPECT_EQ(removed->line, 2u);
+  ASSERT_TRUE(removed->commit);
+  EXPECT_EQ(removed->commit->summary, "add config with token");
+  EXPECT_EQ(removed->commit->author, "Dev One");
+  EXPECT_EQ(removed->commit->id.size(), 40u);
+  EXPECT_FALSE(removed->commit->in_head);  // removed, still leaked
+  EXPECT_EQ(removed->commit->refs, (std::vector<std::string>{"feature", "main", "v1.0"}));
+
+  const Finding* kept = find(r, tok(2));
+  ASSERT_NE(kept, nullptr);
+  EXPECT_TRUE(kept->commit->in_head);
+
+  const Finding* feature = find(r, tok(3));
+  ASSERT_NE(feature, nullptr);
+  EXPECT_EQ(feature->commit->refs, std::vector<std::string>{"feature"});
+  EXPECT_FALSE(feature->commit->in_head);  // not on the default branch's HEAD
+
+  GitScanOptions only_main;
+  only_main.branch = "main";
+  EXPECT_EQ(scan(only_main).findings.size(), 2u);
+}
+
+TEST_F(GitRepo, EachBlobOnceAcrossCommitsAndPaths) {
+  const std::string content = "key=" + tok(4) + "\n";
+  write("a/one.txt", content);
+  commit("one");
+  for (int i = 0; i < 5; ++i) {
+    write("a/unrelated" + std::to_string(i) + ".txt", std::to_string(i));
+    commit("noise " + std::to_string(i));
+  }
+  write("b/copy.txt", content);  // same blob under another path
+  must(repo_, "git mv a/one.txt a/renamed.txt");
+  commit("copy and rename");
+  const ScanResult r = scan({});
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].path, "a/one.txt");
+  EXPECT_EQ(r.findings[0].commit->summary, "one");
+  EXPECT_TRUE(r.findings[0].commit->in_head);
+}
+
+TEST_F(GitRepo, MergesStashAndNotesAreWalked) {
+  write("base.txt", "base\n");
+  commit("base");
+  must(repo_, "git checkout -q -b side");
+  write("side.txt", "s " + tok(5) + "\n");
+  commit("side");
+  must(repo_, "git checkout -q main");
+  write("main.txt", "m\n");
+  commit("main work");
+  must(repo_, "git merge -q --no-edit side");
+  write("wip.txt", "w " + tok(6) + "\n");
+  must(repo_, "git add wip.txt && git stash -q");
+  must(repo_, "git notes add -m 'note " + tok(7) + "' HEAD");
+  const ScanResult r = scan({});
+  EXPECT_NE(find(r, tok(5)), nullptr);
+  EXPECT_NE(find(r, tok(6)), nullptr);  // only in the stash
+  EXPECT_NE(find(r, tok(7)), nullptr);  // only in a note
+}
+
+TEST_F(GitRepo, StagedReportsOnlyAddedLinesInInitialCommitToo) {
+  write("app.py", "A = '" + tok(8) + "'\n");
+  must(repo_, "git add app.py");  // unborn HEAD
+  GitScanOptions o;
+  o.mode = GitScanOptions::Mode::kStaged;
+  ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].line, 1u);
+  commit("first");
+
+  // An old secret on an untouched line is not reported; the new one is.
+  write("app.py", "A = '" + tok(8) + "'\nB = 2\nC = '" + tok(9) + "'\n");
+  must(repo_, "git add app.py");
+  r = scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].secret, tok(9));
+  EXPECT_EQ(r.findings[0].line, 3u);
+  commit("second");
+
+  // A rename adds no lines; a binary file and a submodule are skipped with reasons.
+  must(repo_, "git mv app.py main.py");
+  std::ofstream(repo_ / "blob.bin", std::ios::binary) << std::string("\0\x01\x02 ", 4) + tok(10);
+  must(repo_, "git add blob.bin");
+  fs::path sub = tmp_.path() / "sub";
+  fs::create_directories(sub);
+  must(sub, "git init -q -b main . && echo x > x && git add x && git commit -q -m x");
+  must(repo_, "git -c protocol.file.allow=always submodule add -q '" + sub.string() + "' vendored");
+  r = scan(o);
+  EXPECT_TRUE(r.findings.empty());
+  const auto reasons = r.summary.skipped_by_reason();
+  EXPECT_EQ(reasons.count("binary"), 1u);
+  EXPECT_EQ(reasons.count("submodule"), 1u);
+}
+
+TEST_F(GitRepo, RangeScansWhatCommitsIntroduce) {
+  write("a.txt", "old " + tok(11) + "\n");
+  commit("old secret");
+  must(repo_, "git tag base");
+  write("a.txt", "old " + tok(11) + "\nnew " + tok(12) + "\n");
+  commit("new secret");
+  write("b.txt", "another " + tok(13) + "\n");
+  commit("another");
+  GitScanOptions o;
+  o.mode = GitScanOptions::Mode::kRange;
+  o.range = "base..HEAD";
+  ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(find(r, tok(11)), nullptr);
+  ASSERT_NE(find(r, tok(12)), nullptr);
+  EXPECT_EQ(find(r, tok(12))->commit->summary, "new secret");
+  o.range = "base";  // --since-commit
+  EXPECT_EQ(scan(o).findings.size(), 2u);
+  o.range = "nope..HEAD";
+  EXPECT_FALSE(scan_git(db_, GitScanOptions{repo_.string(), GitScanOptions::Mode::kRange,
+                                             "nope..HEAD", std::nullopt, false, {}})
+                   .ok());
+}
+
+TEST_F(GitRepo, LfsPointersAndLargeBlobsAreCountedSkips) {
+  write("model.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:" +
+                         std::string(64, 'a') + "\nsize 12345\n");
+  write("big.txt", std::string(3000, 'q') + " " + tok(14) + "\n");
+  write("ok.txt", tok(15) + "\n");
+  commit("lfs and big");
+  GitScanOptions o;
+  o.scan.max_file_size = 2000;
+  const ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  const auto reasons = r.summary.skipped_by_reason();
+  EXPECT_EQ(reasons.at("lfs_pointer"), 1u);
+  EXPECT_EQ(reasons.at("too_large"), 1u);
+}
+
+TEST_F(GitRepo, LargeBlobIsScannedInChunks) {
+  std::string content;
+  for (int i = 0; i < 300; ++i) content += std::string(2000, 'z') + " " + tok(100 + i) + "\n";
+  write("huge.txt", content);
+  commit("huge");
+  GitScanOptions o;
+  o.scan.chunk_size = 64 * 1024;
+  const ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 300u);
+  EXPECT_EQ(r.findings.back().line, 300u);
+}
+
+TEST_F(GitRepo, BareWorktreeShallowAndEmpty) {
+  write("a.txt", "x " + tok(16) + "\n");
+  commit("one");
+  write("b.txt", "y " + tok(17) + "\n");
+  commit("two");
+  // Bare clone.
+  must(tmp_.path(), "git clone -q --bare repo bare.git");
+  GitScanOptions bare;
+  bare.repo = (tmp_.path() / "bare.git").string();
+  EXPECT_EQ(scan(bare).findings.size(), 2u);
+  // Worktree.
+  must(repo_, "git worktree add -q ../wt -b wt");
+  GitScanOptions wt;
+  wt.repo = (tmp_.path() / "wt").string();
+  EXPECT_EQ(scan(wt).findings.size(), 2u);
+  // Shallow clone: only what exists is scanned, and the summary says so.
+  must(tmp_.path(), "git clone -q --depth 1 file://" + repo_.string() + " shallow");
+  GitScanOptions sh_opts;
+  sh_opts.repo = (tmp_.path() / "shallow").string();
+  const ScanResult s = scan(sh_opts);
+  EXPECT_EQ(s.findings.size(), 2u);  // both files exist at the tip
+  ASSERT_FALSE(s.summary.notes.empty());
+  EXPECT_NE(s.summary.notes[0].find("shallow"), std::string::npos);
+  // Empty repository and a folder that is not one.
+  fs::create_directories(tmp_.path() / "empty");
+  must(tmp_.path() / "empty", "git init -q .");
+  GitScanOptions empty;
+  empty.repo = (tmp_.path() / "empty").string();
+  EXPECT_TRUE(scan(empty).findings.empty());
+  fs::create_directories(tmp_.path() / "plain");
+  GitScanOptions plain;
+  plain.repo = (tmp_.path() / "plain").string();
+  auto bad = scan_git(db_, plain);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("not a git repository"), std::string::npos);
+}
+
+TEST_F(GitRepo, CorruptObjectIsReportedAndScanGoesOn) {
+  write("good.txt", "g " + tok(18) + "\n");
+  write("bad.txt", "b " + tok(19) + "\n");
+  commit("two files");
+  auto [rc, id] = sh(repo_, "git rev-parse HEAD:bad.txt");
+  ASSERT_EQ(rc, 0);
+  id.erase(id.find_last_not_of("\n") + 1);
+  const fs::path obj = repo_ / ".git" / "objects" / id.substr(0, 2) / id.substr(2);
+  fs::permissions(obj, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(obj, std::ios::binary | std::ios::trunc) << "not zlib data";
+  const ScanResult r = scan({});
+  EXPECT_NE(find(r, tok(18)), nullptr);
+  EXPECT_EQ(find(r, tok(19)), nullptr);
+  EXPECT_TRUE(r.summary.has_errors());
+  bool named = false;
+  for (const Skip& s : r.summary.skipped) named |= s.detail.find(id) != std::string::npos;
+  EXPECT_TRUE(named) << "the corrupt object id is reported";
+}
+
+TEST_F(GitRepo, AllObjectsFindsDanglingBlobs) {
+  write("a.txt", "a\n");
+  commit("a");
+  must(repo_, "printf 'x %s\\n' " + tok(20) + " | git hash-object -w --stdin");
+  EXPECT_TRUE(scan({}).findings.empty());
+  GitScanOptions o;
+  o.all_objects = true;
+  EXPECT_EQ(scan(o).findings.size(), 1u);
+}
+
+TEST_F(GitRepo, InstallHookBlocksSecretsAndPassesCleanCommits) {
+  write("a.txt", "a\n");
+  commit("a");
+  const std::string bin = REACHSCAN_BINARY;
+  must(repo_, "'" + bin + "' -q install-hook");
+  write("leak.py", "T = '" + tok(21) + "'\n");
+  must(repo_, "git add leak.py");
+  auto [rc, out] = sh(repo_, "git commit -q -m leak");
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("leak.py:1"), std::string::npos) << out;
+  EXPECT_EQ(out.find(tok(21)), std::string::npos) << "the hook never prints the secret";
+  must(repo_, "git reset -q && rm leak.py");
+  write("clean.py", "x = 1\n");
+  must(repo_, "git add clean.py && git commit -q -m clean");
+  // An existing foreign hook is kept unless --force.
+  std::ofstream(repo_ / ".git" / "hooks" / "pre-commit") << "#!/bin/sh\nexit 0\n";
+  EXPECT_NE(sh(repo_, "'" + bin + "' -q install-hook").first, 0);
+  must(repo_, "'" + bin + "' -q install-hook --force");
+}
+
+TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {
+  if (std::system("command -v pre-commit >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "pre-commit is not installed (scripts/install-deps.sh installs it)";
+  const std::string bin_dir = fs::path(REACHSCAN_BINARY).parent_path().string();
+  const std::string env = "PATH='" + bin_dir + "':$PATH PRE_COMMIT_HOME='" +
+                          (tmp_.path() / "pc-cache").string() + "' ";
+  write("a.txt", "a\n");
+  commit("a");
+  // try-repo runs the hooks defined in our working tree's .pre-commit-hooks.yaml.
+  const std::string src = REACHSCAN_SOURCE_DIR;
+  write("leak.env", "GITHUB_TOKEN=" + tok(22) + "\n");
+  must(repo_, "git add leak.env");
+  auto [rc, out] = sh(repo_, env + "pre-commit try-repo '" + src + "' reachscan");
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("leak.env:1"), std::string::npos) << out;
+  must(repo_, "git reset -q && rm leak.env");
+  write("clean.txt", "nothing\n");
+  must(repo_, "git add clean.txt");
+  auto [rc2, out2] = sh(repo_, env + "pre-commit try-repo '" + src + "' reachscan");
+  EXPECT_EQ(rc2, 0) << out2;
+}
+
+TEST_F(GitRepo, CliGitJsonCarriesProvenance) {
+  write("x.txt", "t " + tok(23) + "\n");
+  commit("x");
+  const std::string out = (tmp_.path() / "o.json").string();
+  auto [rc, text] = sh(repo_, std::string("'") + REACHSCAN_BINARY + "' -f json -o " + out + " git");
+  EXPECT_EQ(rc, 1) << text;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  ASSERT_EQ(doc["findings"].size(), 1u);
+  const auto& c = doc["findings"][0]["commit"];
+  EXPECT_EQ(c["summary"], "x");
+  EXPECT_EQ(c["in_head"], true);
+  EXPECT_EQ(c["refs"][0], "main");
+  EXPECT_EQ(sh(tmp_.path(), std::string("'") + REACHSCAN_BINARY + "' git " + tmp_.str()).first, 2);
+}
+
+}  // namespace
+}  // namespace reachscan
