@@ -82,6 +82,8 @@ Expected<Config> load_config(const std::string& path) {
           else if (k == "fingerprints") c.allow_fingerprints = list(a.second, k);
           else throw YAML::Exception(a.first.Mark(), "unknown allow key '" + k + "'");
         }
+      } else if (key == "environments") {
+        // Read by the reach stage (reach::load_reach_config).
       } else {
         c.warnings.push_back(path + ":" + std::to_string(kv.first.Mark().line + 1) +
                              ": unknown key '" + key + "' ignored");

@@ -8,6 +8,7 @@
 //     paths: ['vendor/**', '*.min.js']   # globs of files not scanned
 //     secrets: ['^sk_test_']             # RE2 patterns; a matching secret is not reported
 //     fingerprints: ['rule:hash']        # as in .reachscanignore
+//   environments: {...}          # the production map, read by reach/ (see reach/README.md)
 //
 // Unknown top-level keys are kept as warnings, so later versions' files still load.
 #pragma once

@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "entropy/entropy.h"
+#include "reach/classify.h"
+#include "verify/verify.h"
 #include "scanner/fingerprint.h"
 
 namespace reachscan {
@@ -83,7 +85,14 @@ class LineCursor {
 
 }  // namespace
 
-Detector::Detector(std::shared_ptr<const patterns::RuleDatabase> db) : matcher_(std::move(db)) {}
+Detector::Detector(std::shared_ptr<const patterns::RuleDatabase> db, DetectorOptions options)
+    : matcher_(std::move(db)), options_(std::move(options)) {}
+
+void apply_verdict(Finding& f) {
+  if (f.verification.status != VerifyStatus::kInvalidStructure) return;
+  if (f.confidence == Confidence::kHigh) f.confidence = Confidence::kMedium;
+  else f.confidence = Confidence::kLow;
+}
 
 Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Finding>& out,
                         DetectStats& stats) const {
@@ -133,6 +142,18 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
     f.variant = r.variant;
     f.tags = r.tags;
     f.offset = c.base + m.secret_start;
+    if (options_.verify && !r.verify.empty()) {
+      f.verification = verify::verify(r.verify, r.id, f.secret, f.match);
+      apply_verdict(f);
+    }
+    if (options_.reach) {
+      reach::FileContext ctx;
+      ctx.path = path;
+      ctx.text = data;
+      ctx.secret_offset = m.secret_start;
+      ctx.root = options_.root;
+      f.reach = reach::classify(f, ctx, *options_.reach);
+    }
     out.push_back(std::move(f));
     return true;
   });
@@ -150,16 +171,26 @@ std::vector<Finding> Detector::detect_all(std::string_view data, const std::stri
 
 void drop_shadowed_generic(std::vector<Finding>& findings) {
   auto generic = [](const Finding& f) { return f.rule_id.rfind("generic.", 0) == 0; };
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> specific;
-  for (const Finding& f : findings)
-    if (!generic(f)) specific.emplace_back(f.offset, f.offset + f.secret.size());
-  if (specific.empty()) return;
-  std::erase_if(findings, [&](const Finding& f) {
-    if (!generic(f)) return false;
-    const std::uint64_t a = f.offset, b = f.offset + f.secret.size();
-    return std::any_of(specific.begin(), specific.end(),
-                       [&](const auto& s) { return a < s.second && s.first < b; });
-  });
+  auto overlaps = [](const Finding& a, const Finding& b) {
+    return a.offset < b.offset + b.secret.size() && b.offset < a.offset + a.secret.size();
+  };
+  // A generic finding yields to any specific finding on the same bytes, and to an earlier
+  // generic one (two generic rules often describe one assignment).
+  std::vector<bool> drop(findings.size(), false);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!generic(findings[i])) continue;
+    for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
+      if (i == j || drop[j] || !overlaps(findings[i], findings[j])) continue;
+      if (!generic(findings[j]) || j < i) drop[i] = true;
+    }
+  }
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (drop[i]) continue;
+    if (k != i) findings[k] = std::move(findings[i]);
+    ++k;
+  }
+  findings.resize(k);
 }
 
 }  // namespace reachscan

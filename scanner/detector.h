@@ -34,9 +34,21 @@ struct DetectStats {
   std::uint64_t dropped_keyword = 0;
 };
 
+namespace reach {
+struct ReachConfig;
+}
+
+struct DetectorOptions {
+  bool verify = true;  // run each rule's offline structural verifier
+  // Classify production reach while the text is at hand (files, stdin). Null: the caller
+  // classifies later (git scans attach provenance first).
+  const reach::ReachConfig* reach = nullptr;
+  std::string root;  // scan root, stripped from paths before the classifier reads folder names
+};
+
 class Detector {
  public:
-  explicit Detector(std::shared_ptr<const patterns::RuleDatabase> db);
+  explicit Detector(std::shared_ptr<const patterns::RuleDatabase> db, DetectorOptions options = {});
 
   // Appends the findings of `chunk` to `out`, with `path` as their path. Findings carry every field
   // but `fingerprint`'s suppression decision, which belongs to the caller.
@@ -51,7 +63,11 @@ class Detector {
 
  private:
   patterns::Matcher matcher_;
+  DetectorOptions options_;
 };
+
+// Lowers a finding's confidence by one step when its verifier says the structure is invalid.
+void apply_verdict(Finding& f);
 
 // Removes generic-rule findings whose secret overlaps a specific rule's finding in the same file.
 // `findings` must all come from one file (their byte offsets are compared).

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "git/repository.h"
+#include "reach/classify.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/walker.h"
 
@@ -73,7 +74,9 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   const unsigned threads =
       options.scan.threads ? options.scan.threads
                            : static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
-  const Detector detector(db);
+  DetectorOptions dopts;
+  dopts.verify = options.scan.verify;  // reach waits for provenance, below
+  const Detector detector(db, dopts);
   // libgit2 handles are not shared between threads: each worker opens its own.
   tbb::enumerable_thread_specific<std::unique_ptr<git::Repository>> handles;
   const std::string git_dir = repo.git_dir();
@@ -188,6 +191,28 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
     info.in_head = options.mode == GitScanOptions::Mode::kStaged || at_head.count(f.fingerprint) > 0;
     f.commit = std::move(info);
     result.findings.push_back(std::move(f));
+  }
+
+  // Production reach, now that provenance (refs, in_head, touched paths) is known: the blob is
+  // read again for the findings' context, once per blob.
+  if (options.scan.reach) {
+    std::map<std::string, std::string> texts;
+    for (Finding& f : result.findings) {
+      const std::string& blob = f.commit->blob;
+      auto it = texts.find(blob);
+      if (it == texts.end()) {
+        std::string text;
+        if (auto id = git::ObjectId::from_hex(blob))
+          if (auto content = repo.read_blob(*id)) text = std::move(*content);
+        it = texts.emplace(blob, std::move(text)).first;
+      }
+      reach::FileContext ctx;
+      ctx.path = f.path;
+      ctx.text = it->second;
+      ctx.secret_offset = static_cast<std::size_t>(f.offset);
+      f.reach = reach::classify(f, ctx, *options.scan.reach);
+    }
+    flag_reuse_randomly(result.findings);
   }
 
   if (walker) {

@@ -1,6 +1,7 @@
 #include "scanner/pipeline.h"
 
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -17,6 +18,7 @@
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "scanner/walker.h"
+#include "reach/classify.h"
 
 namespace reachscan {
 namespace {
@@ -64,7 +66,15 @@ struct Scanner::Impl {
   Detector detector;
   ScanOptions options;
   Impl(std::shared_ptr<const patterns::RuleDatabase> d, ScanOptions o)
-      : db(d), detector(std::move(d)), options(std::move(o)) {}
+      : db(d), detector(std::move(d), detector_options(o)), options(std::move(o)) {}
+
+  static DetectorOptions detector_options(const ScanOptions& o) {
+    DetectorOptions d;
+    d.verify = o.verify;
+    d.reach = o.reach.get();
+    d.root = o.root;
+    return d;
+  }
 };
 
 Scanner::Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions options) {
@@ -74,6 +84,16 @@ Scanner::Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o
 }
 
 Scanner::~Scanner() = default;
+
+void flag_reuse_randomly(std::vector<Finding>& findings) {
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) {
+    // No entropy source: fall back to a per-process value; digests stay in memory either way.
+    const auto seed = std::chrono::steady_clock::now().time_since_epoch().count();
+    std::memcpy(key, &seed, sizeof seed);
+  }
+  reach::flag_reuse(findings, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
+}
 
 void sort_findings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
@@ -117,6 +137,7 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
                 [&](FileOutcome o) { add_outcome(std::move(o), result); }));
   });
 
+  if (impl_->options.reach) flag_reuse_randomly(result.findings);
   sort_findings(result.findings);
   std::sort(result.summary.skipped.begin(), result.summary.skipped.end(),
             [](const Skip& a, const Skip& b) { return a.path < b.path; });
@@ -135,6 +156,7 @@ ScanResult Scanner::scan_stream(int fd, const std::string& label) const {
   FileOutcome o;
   scan_fd(fd, label, 0, impl_->detector, impl_->options.chunk_size, o);
   add_outcome(std::move(o), result);
+  if (impl_->options.reach) flag_reuse_randomly(result.findings);
   sort_findings(result.findings);
   for (const Finding& f : result.findings) ++result.summary.findings_by_rule[f.rule_id];
   result.summary.findings = result.findings.size();

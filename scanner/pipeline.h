@@ -16,11 +16,19 @@
 
 namespace reachscan {
 
+namespace reach {
+struct ReachConfig;
+}
+
 struct ScanOptions {
   unsigned threads = 0;                 // 0: every core
   std::uint64_t max_file_size = 0;      // 0: no limit (large files are scanned in chunks)
   std::vector<std::string> exclude_globs;
   std::size_t chunk_size = 16u << 20;   // bytes per read and per Hyperscan block scan
+  bool verify = true;                   // offline structural verification
+  // Production-reach classification with the user's environments map; null: not classified.
+  std::shared_ptr<const reach::ReachConfig> reach;
+  std::string root;                     // scan root for the classifier (see reach::FileContext)
 };
 
 struct ScanResult {
@@ -47,6 +55,10 @@ class Scanner {
   std::unique_ptr<Impl> impl_;
   unsigned threads_ = 1;
 };
+
+// Marks the same secret seen in production and non-production places (reach::flag_reuse), keyed
+// with a random per-run key so digests are never comparable across runs.
+void flag_reuse_randomly(std::vector<Finding>& findings);
 
 // Sorts findings by path, line, column and rule id.
 void sort_findings(std::vector<Finding>& findings);

@@ -120,7 +120,9 @@ struct ScanSummary {
   std::uint64_t bytes_scanned = 0;
   std::vector<Skip> skipped;
   std::map<std::string, std::uint64_t> findings_by_rule;
+  std::map<std::string, std::uint64_t> findings_by_reach;  // production, unknown, non_production
   std::uint64_t findings = 0;
+  std::uint64_t below_min_reach = 0;  // hidden by --min-reach
   std::uint64_t suppressed = 0;  // inline allow, ignore file, baseline
   std::vector<std::string> errors;  // rule-load errors and other non-file errors
   std::vector<std::string> notes;   // facts worth knowing that are not errors (shallow clone)

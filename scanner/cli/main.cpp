@@ -17,6 +17,7 @@
 #include "patterns/rule_database.h"
 #include "scanner/config.h"
 #include "scanner/fingerprint.h"
+#include "reach/classify.h"
 #include "scanner/git_scan.h"
 #include "git/hooks.h"
 #include "git/repository.h"
@@ -36,6 +37,7 @@ namespace fs = std::filesystem;
 
 constexpr int kExitClean = 0;
 constexpr int kExitError = 2;
+constexpr int kExitProduction = 3;  // findings include production-reaching credentials
 
 struct GlobalOptions {
   std::string format = "text";
@@ -55,9 +57,23 @@ struct GlobalOptions {
   std::string baseline;
   std::string ignore_file;
   bool no_cache = false;
+  std::string fail_on = "any";
+  std::string min_reach;
+  bool no_verify = false;
 };
 
 void error_line(const std::string& msg) { fmt::print(stderr, "reachscan: error: {}\n", msg); }
+
+// Recomputes the summary's counters after findings were filtered.
+void recount(ScanSummary& s, const std::vector<Finding>& findings) {
+  s.findings = findings.size();
+  s.findings_by_rule.clear();
+  s.findings_by_reach.clear();
+  for (const Finding& f : findings) {
+    ++s.findings_by_rule[f.rule_id];
+    ++s.findings_by_reach[to_string(f.reach ? f.reach->verdict : ReachVerdict::kUnknown)];
+  }
+}
 
 // Opens the report destination; files are created 0600 because reports hold secrets.
 std::FILE* open_output(const std::string& path) {
@@ -79,6 +95,7 @@ std::string scan_root(const std::vector<std::string>& paths) {
 
 struct Loaded {
   Config config;
+  std::shared_ptr<const reach::ReachConfig> reach;
   std::shared_ptr<const patterns::RuleDatabase> db;
   std::vector<std::string> errors;  // not fatal: the scan goes on, the exit code says error
 };
@@ -100,7 +117,14 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
     }
     out.config = std::move(*c);
     for (const std::string& w : out.config.warnings) fmt::print(stderr, "reachscan: warning: {}\n", w);
+    auto env = reach::load_reach_config(config_path);
+    if (!env) {
+      error_line(env.status().message());
+      return std::nullopt;
+    }
+    out.reach = std::make_shared<const reach::ReachConfig>(std::move(*env));
   }
+  if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
 
   patterns::RuleSet rules = patterns::embedded_rules();
   for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
@@ -171,6 +195,17 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     so.max_file_size = *size;
   }
   so.exclude_globs = loaded->config.allow_paths;
+  so.verify = !g.no_verify;
+  so.reach = loaded->reach;
+  so.root = root;
+  std::optional<ReachVerdict> min_reach;
+  if (!g.min_reach.empty()) {
+    min_reach = reach::parse_verdict(g.min_reach);
+    if (!min_reach) {
+      error_line("--min-reach: expected production, unknown or non_production");
+      return kExitError;
+    }
+  }
 
   Suppressions suppressions;
   std::vector<std::string> errors = loaded->errors;
@@ -220,14 +255,16 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     result = from_stdin ? scanner.scan_stream(STDIN_FILENO, target.label)
                         : scanner.scan_paths(paths);
   }
-  const std::size_t hidden = suppressions.apply(result.findings);
-  result.summary.suppressed += hidden;
-  if (hidden) {
-    result.summary.findings_by_rule.clear();
-    for (const Finding& f : result.findings) ++result.summary.findings_by_rule[f.rule_id];
-    result.summary.findings = result.findings.size();
-  }
+  result.summary.suppressed += suppressions.apply(result.findings);
   for (std::string& e : errors) result.summary.errors.push_back(std::move(e));
+  if (min_reach) {
+    const std::size_t before = result.findings.size();
+    std::erase_if(result.findings, [&](const Finding& f) {
+      return !reach::at_least(f.reach ? f.reach->verdict : ReachVerdict::kUnknown, *min_reach);
+    });
+    result.summary.below_min_reach = before - result.findings.size();
+  }
+  recount(result.summary, result.findings);
 
   const bool to_terminal = out == stdout && ::isatty(STDOUT_FILENO);
   report::ReportOptions ro;
@@ -256,7 +293,9 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   }
 
   if (result.summary.has_errors()) return kExitError;
-  return result.findings.empty() ? kExitClean : g.exit_code;
+  if (result.findings.empty() || g.fail_on == "none") return kExitClean;
+  if (result.summary.findings_by_reach.count("production")) return kExitProduction;
+  return g.fail_on == "production" ? kExitClean : g.exit_code;
 }
 
 int run_rules_list(const GlobalOptions& g) {
@@ -342,6 +381,14 @@ int run(int argc, char** argv) {
   app.add_option("--ignore-file", g.ignore_file,
                  "Fingerprints to ignore (default: .reachscanignore in the scan root)");
   app.add_flag("--no-cache", g.no_cache, "Compile rules afresh instead of using the cache");
+  app.add_option("--fail-on", g.fail_on,
+                 "Which findings fail the run: any (exit 1, or 3 if any reaches production), "
+                 "production (exit 3 only for production-reaching findings), none")
+      ->check(CLI::IsMember({"any", "production", "none"}));
+  app.add_option("--min-reach", g.min_reach,
+                 "Report only findings at least this close to production: production, unknown, "
+                 "non_production");
+  app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
 
   Target dir_target, stdin_target, git_target;
   dir_target.kind = Target::Kind::kDir;

@@ -41,8 +41,29 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   } else {
     j["commit"] = nullptr;
   }
-  j["verification"] = nullptr;
-  j["reach"] = nullptr;
+  if (f.verification.status == VerifyStatus::kNotChecked) {
+    j["verification"] = nullptr;
+  } else {
+    j["verification"] = {{"status", to_string(f.verification.status)},
+                         {"verifier", f.verification.verifier},
+                         {"reasons", f.verification.reasons},
+                         {"attributes", f.verification.attributes}};
+  }
+  j["reach"] = f.reach ? reach_json(*f.reach) : nlohmann::ordered_json(nullptr);
+  return j;
+}
+
+nlohmann::ordered_json reach_json(const Reach& r) {
+  nlohmann::ordered_json j;
+  j["verdict"] = to_string(r.verdict);
+  j["confidence"] = std::round(r.confidence * 100) / 100;
+  nlohmann::ordered_json ev = nlohmann::ordered_json::array();
+  for (const Evidence& e : r.evidence)
+    ev.push_back({{"signal", e.signal}, {"detail", e.detail}, {"weight", e.weight}});
+  j["evidence"] = std::move(ev);
+  j["flags"] = r.flags;
+  j["frameworks"] = r.frameworks;
+  if (!r.related.empty()) j["related"] = r.related;
   return j;
 }
 
@@ -53,6 +74,8 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
   j["findings"] = s.findings;
   j["suppressed"] = s.suppressed;
   j["findings_by_rule"] = s.findings_by_rule;
+  j["findings_by_reach"] = s.findings_by_reach;
+  if (s.below_min_reach) j["below_min_reach"] = s.below_min_reach;
   j["skipped"] = s.skipped_by_reason();
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const Skip& k : s.skipped)

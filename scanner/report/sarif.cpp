@@ -106,7 +106,11 @@ class SarifReporter final : public Reporter {
     nlohmann::ordered_json r;
     r["ruleId"] = f.rule_id;
     if (auto it = index_.find(f.rule_id); it != index_.end()) r["ruleIndex"] = it->second;
-    r["level"] = level_for(f.confidence);
+    const ReachVerdict verdict = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
+    // Production reach decides how loud a finding is; without evidence, the rule's confidence.
+    r["level"] = verdict == ReachVerdict::kProduction      ? "error"
+                 : verdict == ReachVerdict::kNonProduction ? "note"
+                                                           : level_for(f.confidence);
     // SARIF is shown to people in code-scanning UIs: never put the secret in it.
     r["message"] = {{"text", f.rule_name + " (fingerprint " + f.fingerprint + ")"}};
     nlohmann::ordered_json artifact = {{"uri", to_uri(f.path)}};
@@ -128,6 +132,12 @@ class SarifReporter final : public Reporter {
                        {"entropy", f.entropy},
                        {"fingerprint", f.fingerprint}};
     if (!f.variant.empty()) r["properties"]["variant"] = f.variant;
+    r["properties"]["security-severity"] = verdict == ReachVerdict::kProduction      ? "9.5"
+                                           : verdict == ReachVerdict::kNonProduction ? "3.0"
+                                                                                     : "6.5";
+    if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
+    if (f.verification.status != VerifyStatus::kNotChecked)
+      r["properties"]["verification"] = to_string(f.verification.status);
     results_.push_back(std::move(r));
   }
 

@@ -24,10 +24,17 @@ class TextReporter final : public Reporter {
  public:
   TextReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)), s_{o_.color} {}
 
-  void on_finding(const Finding& f) override {
+  // Findings are held and printed grouped by reach verdict, production first.
+  void on_finding(const Finding& f) override { held_.push_back(f); }
+
+  void print(const Finding& f) {
     const std::string& secret = f.secret;
     const std::string& match = f.match;
-    fmt::print(out_, "{} {}  {}\n", s_("1;31", "●"), s_("1", f.rule_id), f.rule_name);
+    const ReachVerdict v = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
+    const char* color = v == ReachVerdict::kProduction ? "1;31"
+                        : v == ReachVerdict::kUnknown  ? "1;33"
+                                                       : "1;32";
+    fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", f.rule_id), f.rule_name);
     fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", f.path), f.line, f.column);
     if (f.commit) {
       const CommitInfo& c = *f.commit;
@@ -44,10 +51,34 @@ class TextReporter final : public Reporter {
     fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
     fmt::print(out_, "  {:<12}{} (entropy {:.2f}{})\n", "confidence", to_string(f.confidence),
                f.entropy, f.variant.empty() ? "" : ", " + f.variant + " key");
+    if (f.verification.status != VerifyStatus::kNotChecked)
+      fmt::print(out_, "  {:<12}{}{}\n", "structure", to_string(f.verification.status),
+                 f.verification.reasons.empty() ? "" : " (" + f.verification.reasons.front() + ")");
+    if (f.reach) {
+      for (const Evidence& e : f.reach->evidence)
+        fmt::print(out_, "  {:<12}{}: {}\n", "evidence", e.signal, one_line(e.detail));
+      for (const std::string& flag : f.reach->flags) fmt::print(out_, "  {:<12}{}\n", "flag", flag);
+    }
     fmt::print(out_, "  {:<12}{}\n\n", "fingerprint", f.fingerprint);
   }
 
   void finish(const ScanSummary& s, std::FILE* summary_out) override {
+    for (ReachVerdict v :
+         {ReachVerdict::kProduction, ReachVerdict::kUnknown, ReachVerdict::kNonProduction}) {
+      bool header = false;
+      for (const Finding& f : held_) {
+        if ((f.reach ? f.reach->verdict : ReachVerdict::kUnknown) != v) continue;
+        if (!header) {
+          const std::string title =
+              v == ReachVerdict::kProduction ? "REACHES PRODUCTION"
+              : v == ReachVerdict::kUnknown  ? "REACH UNKNOWN"
+                                             : "NON-PRODUCTION";
+          fmt::print(out_, "{}\n\n", s_("1", "== " + title + " =="));
+          header = true;
+        }
+        print(f);
+      }
+    }
     std::fflush(out_);
     if (summary_out) write_text_summary(s, summary_out, o_.verbose, o_.color);
   }
@@ -56,6 +87,7 @@ class TextReporter final : public Reporter {
   std::FILE* out_;
   ReportOptions o_;
   Style s_;
+  std::vector<Finding> held_;
 };
 
 std::string human_bytes(std::uint64_t b) {
@@ -82,7 +114,15 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
       by += fmt::format("{}{} {}", by.empty() ? "" : ", ", rule, n);
     fmt::print(out, "  by rule: {}\n", by);
   }
+  if (!s.findings_by_reach.empty()) {
+    std::string by;
+    for (const char* v : {"production", "unknown", "non_production"})
+      if (auto it = s.findings_by_reach.find(v); it != s.findings_by_reach.end())
+        by += fmt::format("{}{} {}", by.empty() ? "" : ", ", v, it->second);
+    fmt::print(out, "  by reach: {}\n", by);
+  }
   if (s.suppressed) fmt::print(out, "  suppressed: {}\n", s.suppressed);
+  if (s.below_min_reach) fmt::print(out, "  below --min-reach: {}\n", s.below_min_reach);
   if (!s.skipped.empty()) {
     std::string by;
     for (const auto& [reason, n] : s.skipped_by_reason())

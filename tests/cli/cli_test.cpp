@@ -17,6 +17,7 @@ namespace reachscan {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::fake_github_token;
 using testing::fake_token;
 using testing::TempDir;
 
@@ -38,7 +39,7 @@ class Cli : public ::testing::Test {
     const char* bin = std::getenv("REACHSCAN_BIN");
     bin_ = bin && *bin ? bin : REACHSCAN_BINARY;
     ::setenv("XDG_CACHE_HOME", (tmp_.path() / "cache").c_str(), 1);
-    ghp_ = fake_token("ghp_", 36, 42);
+    ghp_ = fake_github_token(42);
   }
 
   // Runs `reachscan ARGS` with `input` on stdin.
@@ -161,9 +162,9 @@ TEST_F(Cli, MalformedRuleFileIsAnErrorButScanGoesOn) {
 }
 
 TEST_F(Cli, SuppressionIgnoreFileBaselineAndInline) {
-  const std::string a = fake_token("ghp_", 36, 1), b = fake_token("ghp_", 36, 2);
+  const std::string a = fake_github_token(1), b = fake_github_token(2);
   work_.write("src/app.py", "A = '" + a + "'\nB = '" + b + "'\nC = '" +
-                                fake_token("ghp_", 36, 3) + "'  # reachscan:allow\n");
+                                fake_github_token(3) + "'  # reachscan:allow\n");
   const Outcome first = run("-f json dir " + work_.str());
   ASSERT_EQ(first.code, 1);
   const auto doc = nlohmann::json::parse(first.out);

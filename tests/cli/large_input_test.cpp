@@ -14,8 +14,8 @@ namespace {
 
 TEST(LargeInput, TwoGibSingleLine) {
   testing::TempDir dir;
-  const std::string tok_mid = testing::fake_token("ghp_", 36, 11);
-  const std::string tok_end = testing::fake_token("ghp_", 36, 12);
+  const std::string tok_mid = testing::fake_github_token(11);
+  const std::string tok_end = testing::fake_github_token(12);
   const std::uint64_t chunk = 16ull << 20;
   const std::string path = (dir.path() / "huge.txt").string();
   std::uint64_t mid_col = 0, end_col = 0;

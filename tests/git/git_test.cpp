@@ -18,6 +18,7 @@ namespace reachscan {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::fake_github_token;
 using testing::fake_token;
 using testing::TempDir;
 
@@ -79,7 +80,7 @@ class GitRepo : public ::testing::Test {
     return nullptr;
   }
 
-  std::string tok(unsigned seed) { return fake_token("ghp_", 36, seed); }
+  std::string tok(unsigned seed) { return fake_github_token(seed); }
 
   TempDir tmp_;
   fs::path repo_;

@@ -19,6 +19,7 @@ allow:
   secrets: ['^sk_test_']
   fingerprints: ['a:0123']
 environments: {production: {}}
+future_key: 1
 )");
   auto c = load_config(path);
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -27,7 +28,7 @@ environments: {production: {}}
   EXPECT_EQ(c->skip_rules, std::vector<std::string>{"c"});
   EXPECT_EQ(*c->max_file_size, 2u << 20);
   EXPECT_EQ(c->allow_paths.size(), 1u);
-  ASSERT_EQ(c->warnings.size(), 1u);  // environments: not known to this version
+  ASSERT_EQ(c->warnings.size(), 1u);  // future_key: not known to this version
 }
 
 TEST(Config, ErrorsNameFileAndLine) {

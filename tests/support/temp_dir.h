@@ -2,6 +2,7 @@
 #pragma once
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -54,6 +55,22 @@ inline std::string fake_token(const std::string& prefix, std::size_t n, unsigned
     out.push_back(alphabet[x % alphabet.size()]);
   }
   return out;
+}
+
+// A GitHub token of the given prefix ("ghp_", "gho_", ...) whose last 6 characters are the
+// base62 CRC-32 of the 30 random ones, as GitHub's format requires.
+inline std::string fake_github_token(unsigned seed, const std::string& prefix = "ghp_") {
+  const std::string body = fake_token("", 30, seed);
+  unsigned long crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
+                            static_cast<uInt>(body.size()));
+  static constexpr char kBase62[] =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  std::string check;
+  for (int i = 0; i < 6; ++i) {
+    check.insert(check.begin(), kBase62[crc % 62]);
+    crc /= 62;
+  }
+  return prefix + body + check;
 }
 
 }  // namespace reachscan::testing

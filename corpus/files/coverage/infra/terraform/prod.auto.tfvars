@@ -1,0 +1,8 @@
+region              = "eu-west-1"
+fastly_api_key      = "KfoB4-hhFcE_T5JK_feSYxvgghP1Qr60"
+cloudflare_api_token = "54aejswpubJdpd_QGDGJemOo5ucoNPh9ULVfBfWv"
+cf_origin_ca_key    = "v1.0-3f3e87ff269eb7a7611a5eb8-13b4fc8d441a297df234b2687e5a19c36037dccf2b376ab7e10914cc97bdf70383f34ae0df917ec8bf513238c4e6eb93625cffc3d50ce5758cfa171a6a651eb4dec661bebccc53259a"
+cloudflare_account_token = "cfat_PBq1oe1FLf3Cx2GBfH4dilpebAjxaFYBmsv9GQO859b749f0"
+azure_client_id     = "4bd7f2a0-1c55-4c0e-9d4e-2f3a8b9c7d61"
+azure_client_secret = "Fqc2Q~jtxTzmWFrIseAd35U9Jh.Y9PU-.VuUFjO8"
+pulumi_access_token = "pul-6e89755410f12aedcb68a50259c1cf595471a5f4"

@@ -1,0 +1,2 @@
+postman login --with-api-key PMAK-acbe1f9c1e20d33e5139ac18-313238eb68c10efe9d35589c69849a023f
+export FIGMA_TOKEN=figd_ocufh7jwKnixzfuWjJa9H0WapjtMBqUCAaVgnl00

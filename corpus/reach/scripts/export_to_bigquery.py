@@ -1,0 +1,6 @@
+from google.cloud import bigquery
+from google.oauth2 import service_account
+
+INFO = {"type": "service_account", "project_id": "acme-prod-4471", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCnoAH6V84pKRNo6XRVdMTNFO/JNiRpx9f\n+ToqIRRo0n//gsVbudeloUqgOaKkG+QANnD1dNLXFRLb6S9gk5PDBnOYjMc2CfTx\nyxxoEPE+maAAC0rTgepAc4NaHuePRmmNk7ax5yO+l9M11qz9PtYnd3M0oOoikr1S\nQkw7pT4LGrfsVmAJfGZi2+eJB9JACUj3kPLBVcppg5MVxHZjzU0CUZFrUVkCwZtH\nV4UX3a9REoZ7jHqOqgDsxWRC9SEE3xJiHj7EVaprLK7WXOILRjqxcEK0yAyeI9qE\nZlhrZZSeKI/BjNWVC3oVy+PkAQAslPyy4dmKHJC0QUHoBeKWUgwZ7eh+SsR65S31\nZmYuRzU3N5wwTiEHyuhV/Ad2C3FjkAcmH8Ohq8nYaoJwESiR3FP4HVdyjaeI3cPm\nct1B7gczCWGsH5kNxe/IEou5qEG/OSNZZypZ+SlGfaFbocEumrqkJjDIwvjHl7Fc\nzY5E1hs1KVHM79g/7oulns2D2w8pzrQUwiFF8+DyypMt0hj6SoQj0DoVXVaed4PM\nsrwKl8M26/s9OPJTJwhFRVd1GNVzBP/7s5N8Up3skoNw8/6ic5rbFaesoYl1PNUH\nQAXfRVDgoE5PEcD+3+RAYAeF395Bk9xzuxaUR/12p1/Q3eGuAyLO7B5CpPF+orJq\nv/sKfYWTPKikSPYE5cWrl0VgBUFxqjntUlIzmFmbnClMg3Fcfw2fgPPlY/F4Y/mA\npsY/GrsiMuGMy3cMqaDjWy6fGDFX==\n-----END PRIVATE KEY-----\n", "client_email": "exporter@acme-prod-4471.iam.gserviceaccount.com"}
+
+client = bigquery.Client(credentials=service_account.Credentials.from_service_account_info(INFO))

@@ -1,0 +1,5 @@
+environment = "prod"
+region = "eu-west-1"
+db_password = "PFKm!+!4O!_Xen*vj5O"
+datadog_api_key = "1f86a5fd98539b95df4d36b539eb65ba"
+aws_secret_access_key = "F0gbOG7C3X+oE/qzwurmkxPP+rxjxTAS3CtKxGYT"

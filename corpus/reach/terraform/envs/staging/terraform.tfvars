@@ -1,0 +1,5 @@
+environment = "staging"
+region = "eu-west-1"
+db_password = "zUMxp*Nt6fz+F60KS"
+datadog_api_key = "dfde7556bbdb4da1dd8012f975212bd7"
+aws_secret_access_key = "nW16XysyfGHSVvg4oNSL7t6Eh9VzGJfwllTWDI9P"

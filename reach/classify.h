@@ -1,0 +1,109 @@
+// Production reach: does a finding's credential reach production, and why.
+//
+// `classify` looks at one finding, the file or blob it sits in and the user's environments map,
+// and returns a `Reach`: a verdict (production / non_production / unknown), a confidence, the
+// evidence that decided it, framework tags (OWASP NHI Top 10, NIST CSF 2.0) and flags.
+// `flag_reuse` then looks across all findings of a scan for the same secret value used in both
+// production and non-production contexts.
+//
+// Evidence comes in three tiers, consulted in order: what the credential itself says (key form
+// such as sk_live_/sk_test_, provider sandbox endpoints: facts no map of places changes), the
+// user's `environments:` map (which beats every heuristic), and where the credential sits and
+// what surrounds it (path, file name, Kubernetes namespace, CI environment, *_ENV assignments,
+// hosts, git refs). The first tier whose evidence reaches its threshold decides. Every weight,
+// marker and threshold lives in reach/signals.yaml, embedded at build time; see reach/README.md.
+//
+// Everything here is a pure function of its arguments: no I/O (except load_reach_config), no
+// global mutable state. The signal tables are parsed once from the embedded data on first use
+// (thread-safe) and never change afterwards, so all functions may be called from any thread.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/status.h"
+#include "scanner/types.h"
+
+namespace reachscan::reach {
+
+// One named environment from `.reachscan.yaml`. Every list holds globs (case-insensitive):
+// `*` matches any run of characters (for paths, any run within one folder; `**` crosses folders),
+// `?` one character.
+struct Environment {
+  std::string name;
+  bool production = false;  // `production: true|false`; default true for production/prod/prd/live
+  std::size_t line = 0;     // 1-based line of the environment's key in the config file
+  std::vector<std::string> hosts;         // 'db.prod.acme.internal', '*.prod.acme.internal'
+  std::vector<std::string> aws_accounts;  // '111122223333'
+  std::vector<std::string> gcp_projects;  // 'acme-prod-4471'
+  std::vector<std::string> namespaces;    // Kubernetes namespaces: 'payments', 'prod-*'
+  std::vector<std::string> clusters;      // Kubernetes clusters / kube contexts
+  std::vector<std::string> paths;         // 'k8s/overlays/production/**' (see README)
+  std::vector<std::string> branches;      // 'main', 'release/*'
+};
+
+// The `environments:` map. Empty when the config file has none.
+struct ReachConfig {
+  std::string path;      // the config file it came from (named in evidence); empty for none
+  std::string base_dir;  // folder of the config file: path globs are relative to it
+  std::vector<Environment> environments;  // in file order
+
+  bool empty() const { return environments.empty(); }
+};
+
+// Reads the `environments:` key of a `.reachscan.yaml` (other keys are ignored here: they belong
+// to scanner/config.h). A file without the key gives an empty config. Errors name the file and
+// the line: unreadable file, malformed YAML, an environment that is not a mapping, an unknown
+// key inside an environment, a list that is not a list of strings.
+[[nodiscard]] Expected<ReachConfig> load_reach_config(const std::string& config_path);
+
+// The same from YAML text; `config_path` only names the source in errors and evidence.
+[[nodiscard]] Expected<ReachConfig> parse_reach_config(std::string_view yaml_text,
+                                                       const std::string& config_path);
+
+// The file or blob a finding sits in. `text` is the whole file (or a large window of it: the
+// classifier reads at most a few hundred lines either side of the secret) and must outlive the
+// call; `secret_offset` is the byte offset of the secret in `text` (Finding::offset for whole
+// files). `path` is the finding's path as reported (for git blobs, the path in the tree).
+// `root`, when set, is the folder the scan started from: it is stripped from `path` before
+// folder names are read, so a checkout under /home/dev/ does not look like a dev environment.
+// (The config's folder is stripped the same way.)
+struct FileContext {
+  std::string path;
+  std::string_view text;
+  std::size_t secret_offset = 0;
+  std::string root;
+};
+
+// Classifies one finding. Reads the finding's rule id, variant, tags, secret (only to decode JWT
+// claims), verification attributes (aws_account_id, gcp_project_id, host, jwt_iss, jwt_aud,
+// jwt_exp, jwt_iat) and commit provenance (refs, in_head, touched). Never fails: with no evidence
+// the verdict is unknown with confidence 0. An offset outside `text` is clamped.
+Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg);
+
+// Marks reuse of one secret value across environments. Occurrences are grouped by
+// HMAC-SHA256(key, secret) (the clear value is never kept). In a group with a production
+// occurrence, every other occurrence becomes production too (evidence `reuse`: it is the same
+// credential), and when the group also holds a non_production occurrence, every occurrence gets
+// the `reused_across_environments` flag, `related` locations (path:line, @commit when known),
+// and the OWASP NHI8/NHI9 tags; previously non_production ones also get
+// `live_secret_in_non_production`. Call after classify (findings without reach count as unknown
+// and get one when changed). `key` should be random per run so digests are not comparable
+// across runs. Not thread-safe with respect to `findings`.
+void flag_reuse(std::vector<Finding>& findings, std::string_view key);
+
+// Ordering used by --min-reach: non_production < unknown < production. True when `v` is at least
+// `min` (so at_least(kUnknown, kUnknown) and at_least(kProduction, kUnknown) are true).
+bool at_least(ReachVerdict v, ReachVerdict min);
+
+// Parses "production", "unknown", "non_production" (also "non-production"); nullopt otherwise.
+std::optional<ReachVerdict> parse_verdict(std::string_view text);
+
+// Validates the embedded signal data (reach/signals.yaml). Ok in any correct build; tests call
+// it, and a broken table makes classify return unknown with an `internal` evidence item.
+[[nodiscard]] Status check_signal_data();
+
+}  // namespace reachscan::reach

@@ -1,0 +1,832 @@
+#include "reach/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace reachscan::reach::detail {
+namespace {
+
+constexpr std::size_t kMaxLineBytes = 8192;        // longer lines are not parsed (minified data)
+constexpr std::size_t kMaxWindowBytes = 1u << 20;  // bytes read either side of the secret
+
+// ASCII lower case without a locale lookup (globs and keys are matched a lot).
+char lc(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool has_wildcard(const char* p, const char* pe) {
+  for (; p < pe; ++p)
+    if (*p == '*' || *p == '?' || *p == '[') return true;
+  return false;
+}
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_space(s.front()) || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (lc(s[i]) != lc(prefix[i])) return false;
+  return true;
+}
+
+// Glob matcher over [p, pe) and [t, te). Patterns are short, so plain backtracking is fine.
+bool match(const char* p, const char* pe, const char* t, const char* te, bool path) {
+  while (p < pe) {
+    const char c = *p;
+    if (c == '*') {
+      const bool dbl = path && p + 1 < pe && p[1] == '*';
+      const char* q = p + (dbl ? 2 : 1);
+      if (dbl && q < pe && *q == '/') {  // "**/": zero or more folders
+        if (match(q + 1, pe, t, te, path)) return true;
+        for (const char* s = t; s < te; ++s)
+          if (*s == '/' && match(q + 1, pe, s + 1, te, path)) return true;
+        return false;
+      }
+      // A literal tail after the star: compare it with the end of the text directly.
+      if (!has_wildcard(q, pe)) {
+        const std::ptrdiff_t tail = pe - q;
+        if (te - t < tail) return false;
+        const char* s = te - tail;
+        if (path && !dbl && std::find(t, s, '/') != s) return false;
+        for (const char* a = q; a < pe; ++a, ++s)
+          if (lc(*a) != lc(*s)) return false;
+        return true;
+      }
+      for (const char* s = t;; ++s) {
+        if (match(q, pe, s, te, path)) return true;
+        if (s == te) return false;
+        if (!dbl && path && *s == '/') return false;
+      }
+    }
+    if (t == te) return false;
+    if (c == '?') {
+      if (path && *t == '/') return false;
+      ++p;
+      ++t;
+      continue;
+    }
+    if (c == '[') {
+      const char* q = p + 1;
+      const bool negate = q < pe && (*q == '!' || *q == '^');
+      if (negate) ++q;
+      bool hit = false;
+      const char* start = q;
+      while (q < pe && (*q != ']' || q == start)) {
+        if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
+          if (lc(*t) >= lc(*q) && lc(*t) <= lc(q[2])) hit = true;
+          q += 3;
+        } else {
+          if (lc(*t) == lc(*q)) hit = true;
+          ++q;
+        }
+      }
+      if (q >= pe) {  // no closing bracket: a literal '['
+        if (*t != '[') return false;
+        ++p;
+        ++t;
+        continue;
+      }
+      if (hit == negate) return false;
+      p = q + 1;
+      ++t;
+      continue;
+    }
+    if (lc(c) != lc(*t)) return false;
+    ++p;
+    ++t;
+  }
+  return t == te;
+}
+
+// Removes surrounding quotes and trailing punctuation from a value.
+std::string clean_value(std::string_view v) {
+  v = trim(v);
+  // A list: its first element (allowed_account_ids = ["1111"], branches: [main]).
+  if (v.size() > 1 && v.front() == '[') {
+    const std::size_t close = v.find(']');
+    if (close == std::string_view::npos || v.find('[', 1) < close) return {};
+    v = v.substr(1, close - 1);
+    v = trim(v.substr(0, std::min(v.size(), v.find(','))));
+  }
+  if (v.empty()) return {};
+  const char q = v.front();
+  if (q == '"' || q == '\'' || q == '`') {
+    const std::size_t close = v.find(q, 1);
+    return std::string(close == std::string_view::npos ? v.substr(1) : v.substr(1, close - 1));
+  }
+  std::size_t end = 0;
+  while (end < v.size() && !is_space(v[end]) && v[end] != ',' && v[end] != ';' && v[end] != ')' &&
+         v[end] != '}' && v[end] != '#' && v[end] != '(')
+    ++end;
+  if (end < v.size() && v[end] == '(') return {};  // a call: code, not a value
+  return std::string(v.substr(0, end));
+}
+
+// The key in the text before a separator: `ENV["RAILS_ENV"] ||` -> rails_env,
+// `process.env.NODE_ENV` -> process.env.node_env, `"environment"` -> environment.
+std::string clean_key(std::string_view k) {
+  k = trim(k);
+  while (!k.empty() && (k.back() == '|' || k.back() == '&' || k.back() == '+' || k.back() == '?' ||
+                        k.back() == ':' || k.back() == '-' || is_space(k.back())))
+    k.remove_suffix(1);
+  while (!k.empty() && (k.back() == ']' || k.back() == '"' || k.back() == '\'' || k.back() == ')'))
+    k.remove_suffix(1);
+  std::size_t start = k.size();
+  while (start > 0) {
+    const char c = k[start - 1];
+    if (!(is_alnum(c) || c == '_' || c == '.' || c == '-' || c == '$')) break;
+    --start;
+  }
+  std::string_view key = k.substr(start);
+  while (!key.empty() && (key.front() == '.' || key.front() == '-' || key.front() == '$'))
+    key.remove_prefix(1);
+  if (key.empty()) return {};
+  // A key must be short and contain a letter; anything else is prose or code.
+  if (key.size() > 80) return {};
+  if (std::none_of(key.begin(), key.end(),
+                   [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }))
+    return {};
+  return std::string(key);
+}
+
+// Where the next field of an inline object starts: the first ',' after `pos` outside quotes,
+// brackets and braces; npos when there is none.
+std::size_t next_field(std::string_view s, std::size_t pos) {
+  char quote = 0;
+  int nest = 0;
+  for (std::size_t i = pos; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote) {
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '[' || c == '{' || c == '(')
+      ++nest;
+    else if (c == ']' || c == '}' || c == ')') {
+      if (nest == 0) return std::string_view::npos;
+      --nest;
+    } else if (c == ',' && nest == 0)
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+// An opener's key as lower-cased words joined by '.': `resource "aws_x" "prod"` ->
+// resource.aws_x.prod, `"production"` -> production.
+std::string key_of(std::string_view k) {
+  std::string out, cur;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    if (!out.empty()) out.push_back('.');
+    out += cur;
+    cur.clear();
+  };
+  for (char ch : k) {
+    if (ch == ' ' || ch == '\t' || ch == '"' || ch == '\'' || ch == '.' || ch == '=' || ch == ':' ||
+        ch == '(' || ch == ')') {
+      flush();
+    } else {
+      cur.push_back(lc(ch));
+    }
+  }
+  flush();
+  return out;
+}
+
+bool looks_like_host(std::string_view h) {
+  if (h.empty() || h.size() > 253) return false;
+  for (char c : h)
+    if (!(is_alnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']'))
+      return false;
+  return is_alnum(h.front()) || h.front() == '[';
+}
+
+}  // namespace
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lc(c);
+  return out;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text, bool path_mode) {
+  return match(pattern.data(), pattern.data() + pattern.size(), text.data(),
+               text.data() + text.size(), path_mode);
+}
+
+bool path_glob_match(std::string_view pattern, std::string_view rel_path) {
+  if (pattern.empty()) return false;
+  if (pattern.front() == '/') return glob_match(pattern.substr(1), rel_path, true);
+  if (glob_match(pattern, rel_path, true)) return true;
+  for (std::size_t i = 0; i < rel_path.size(); ++i)
+    if (rel_path[i] == '/' && glob_match(pattern, rel_path.substr(i + 1), true)) return true;
+  return false;
+}
+
+std::size_t glob_literal_length(std::string_view pattern) {
+  return static_cast<std::size_t>(std::count_if(pattern.begin(), pattern.end(), [](char c) {
+    return c != '*' && c != '?' && c != '[' && c != ']';
+  }));
+}
+
+std::vector<std::string> words_of(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out.push_back(std::move(cur));
+    cur.clear();
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!is_alnum(c)) {
+      flush();
+      continue;
+    }
+    const bool upper = std::isupper(static_cast<unsigned char>(c)) != 0;
+    if (upper && i > 0 && std::islower(static_cast<unsigned char>(s[i - 1]))) flush();
+    cur.push_back(lc(c));
+  }
+  flush();
+  return out;
+}
+
+std::string normalize_path(std::string_view path) {
+  std::string p(path);
+  std::replace(p.begin(), p.end(), '\\', '/');
+  std::string out;
+  if (!p.empty() && p[0] == '/') out.push_back('/');
+  std::size_t i = 0;
+  while (i <= p.size()) {
+    std::size_t j = p.find('/', i);
+    if (j == std::string::npos) j = p.size();
+    const std::string_view seg(p.data() + i, j - i);
+    if (!seg.empty() && seg != ".") {
+      if (!out.empty() && out.back() != '/') out.push_back('/');
+      out.append(seg);
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string host_of(std::string_view v) {
+  v = trim(v);
+  const std::size_t scheme = v.find("://");
+  if (scheme != std::string_view::npos) v.remove_prefix(scheme + 3);
+  std::size_t token_end = 0;
+  while (token_end < v.size() && !is_space(v[token_end]) && v[token_end] != '"' &&
+         v[token_end] != '\'' && v[token_end] != ',' && v[token_end] != ';' && v[token_end] != ')')
+    ++token_end;
+  v = v.substr(0, token_end);
+  // user:password@host: the password may hold '/', so the authority starts after the last '@'
+  // when what precedes it looks like user:password.
+  const std::size_t at = v.rfind('@');
+  if (at != std::string_view::npos && v.substr(0, at).find(':') != std::string_view::npos)
+    v.remove_prefix(at + 1);
+  std::size_t end = 0;
+  while (end < v.size() && v[end] != '/' && v[end] != '?' && v[end] != '#') ++end;
+  v = v.substr(0, end);
+  const std::size_t at2 = v.rfind('@');
+  if (at2 != std::string_view::npos) v.remove_prefix(at2 + 1);
+  std::string_view host = v;
+  if (!host.empty() && host.front() == '[') {  // IPv6 literal
+    const std::size_t close = host.find(']');
+    host = close == std::string_view::npos ? host : host.substr(0, close + 1);
+  } else {
+    const std::size_t colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      // host:port, or a bare IPv6 address with more than one colon
+      if (host.find(':', colon + 1) == std::string_view::npos) host = host.substr(0, colon);
+    }
+  }
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (!looks_like_host(host)) return {};
+  std::string h = to_lower(host);
+  // A bare word ("db", "redis") is a service name, not much of a host; keep it: the config may
+  // name it. Values like "true" or numbers are not hosts.
+  if (h == "true" || h == "false" || h == "null" || h == "none") return {};
+  if (std::all_of(h.begin(), h.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return {};
+  return h;
+}
+
+std::vector<std::pair<std::string, std::string>> pairs_in_line(std::string_view line) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string_view s = trim(line);
+  if (s.empty()) return out;
+  // Prefixes that introduce an assignment.
+  for (std::string_view pre :
+       {"- ", "export ", "ENV ", "ARG ", "set ", "setx ", "SetEnv ", "$env:", "declare -x "}) {
+    // "env = x" assigns a key named env; "ENV NODE_ENV=x" is a Dockerfile instruction.
+    if (starts_with_ci(s, pre) && s.size() > pre.size() &&
+        (pre == "- " || is_alnum(s[pre.size()]) || s[pre.size()] == '_')) {
+      s.remove_prefix(pre.size());
+      s = trim(s);
+    }
+  }
+
+  // --flag value / --flag=value
+  {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && is_space(s[i])) ++i;
+      std::size_t j = i;
+      while (j < s.size() && !is_space(s[j])) ++j;
+      const std::string_view tok = s.substr(i, j - i);
+      if (tok.size() > 3 && tok[0] == '-' && tok[1] == '-' && is_alnum(tok[2])) {
+        const std::size_t eq = tok.find('=');
+        if (eq != std::string_view::npos) {
+          std::string v = clean_value(tok.substr(eq + 1));
+          if (!v.empty()) out.emplace_back(std::string(tok.substr(0, eq)), v);
+        } else {
+          std::size_t k = j;
+          while (k < s.size() && is_space(s[k])) ++k;
+          std::size_t l = k;
+          while (l < s.size() && !is_space(s[l])) ++l;
+          const std::string_view next = s.substr(k, l - k);
+          if (!next.empty() && next[0] != '-' && next[0] != '\\') {
+            std::string v = clean_value(next);
+            if (!v.empty()) out.emplace_back(std::string(tok), v);
+          }
+        }
+      }
+      i = j;
+    }
+  }
+
+  // set("KEY", "value"): setenv, putenv, setProperty, Setenv, setdefault. Getters with a
+  // default (get("ENV", "development"), fetch, getenv) name a fallback, not the setting.
+  for (std::size_t open = s.find('('); open != std::string_view::npos;
+       open = s.find('(', open + 1)) {
+    std::size_t name = open;
+    while (name > 0 && (is_alnum(s[name - 1]) || s[name - 1] == '_')) --name;
+    const std::string fn = to_lower(s.substr(name, open - name));
+    const bool setter = fn.size() >= 3 && (fn.ends_with("set") || fn.ends_with("setenv") ||
+                                          fn.ends_with("putenv") || fn.ends_with("setproperty") ||
+                                          fn.ends_with("setdefault") || fn.ends_with("put"));
+    if (!setter) continue;
+    std::string_view rest = trim(s.substr(open + 1));
+    if (rest.empty() || (rest[0] != '"' && rest[0] != '\'')) continue;
+    const char q = rest[0];
+    const std::size_t close = rest.find(q, 1);
+    if (close == std::string_view::npos) continue;
+    const std::string_view key = rest.substr(1, close - 1);
+    std::string_view after = trim(rest.substr(close + 1));
+    if (after.empty() || after[0] != ',') continue;
+    std::string v = clean_value(after.substr(1));
+    const std::string k = clean_key(key);
+    if (!k.empty() && !v.empty()) out.emplace_back(k, v);
+  }
+
+  // KEY=value, key: value, "key": "value", key = value, key => value, key := value; several on
+  // one line in inline objects ({"type": "x", "project_id": "y"}).
+  std::size_t from = 0;
+  for (int count = 0; count < 16 && from < s.size(); ++count) {
+    std::size_t sep = std::string_view::npos, sep_len = 0;
+    char quote = 0;
+    for (std::size_t i = from; i < s.size(); ++i) {
+      const char c = s[i];
+      if (quote) {
+        if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        quote = c;
+        continue;
+      }
+      if (c == ':') {
+        if (i + 1 < s.size() && s[i + 1] == '=') {
+          sep = i, sep_len = 2;
+          break;
+        }
+        if (i + 1 == s.size() || is_space(s[i + 1]) || s[i + 1] == '"' || s[i + 1] == '\'') {
+          sep = i, sep_len = 1;
+          break;
+        }
+        if (s.substr(i, 3) == "://") break;  // a URL before any separator
+        continue;
+      }
+      if (c == '=') {
+        if (i + 1 < s.size() && (s[i + 1] == '=' || s[i + 1] == '~')) {
+          ++i;
+          continue;
+        }
+        if (i > 0 && (s[i - 1] == '!' || s[i - 1] == '<' || s[i - 1] == '>' || s[i - 1] == '='))
+          continue;
+        sep = i;
+        sep_len = (i + 1 < s.size() && s[i + 1] == '>') ? 2 : 1;
+        break;
+      }
+    }
+    if (sep == std::string_view::npos) break;
+    // "--flag=value" was read above as a flag.
+    const std::string_view before = s.substr(from, sep - from);
+    const std::size_t tok = before.find_last_of(" \t");
+    const std::string_view last = tok == std::string_view::npos ? before : before.substr(tok + 1);
+    if (last.substr(0, 2) == "--") break;
+    const std::string k = clean_key(before);
+    const std::string_view rest = s.substr(sep + sep_len);
+    std::string v = clean_value(rest);
+    if (!k.empty() && !v.empty() && v != "|" && v != ">" && v != "{" && v != "[" && v != "|-" &&
+        v != ">-")
+      out.emplace_back(k, std::move(v));
+    // An inline object as the value: read its fields.
+    const std::string_view inner = trim(rest);
+    if (!inner.empty() && inner.front() == '{') {
+      from = static_cast<std::size_t>(inner.data() - s.data()) + 1;
+      continue;
+    }
+    // Continue after the value, at the next comma (inline objects); stop otherwise.
+    const std::size_t comma = next_field(s, sep + sep_len);
+    if (comma == std::string_view::npos) break;
+    from = comma + 1;
+  }
+  return out;
+}
+
+std::vector<UrlHost> url_hosts(std::string_view line) {
+  std::vector<UrlHost> out;
+  for (std::size_t pos = line.find("://"); pos != std::string_view::npos;
+       pos = line.find("://", pos + 3)) {
+    std::size_t begin = pos;
+    while (begin > 0 &&
+           (is_alnum(line[begin - 1]) || line[begin - 1] == '+' || line[begin - 1] == '.' ||
+            line[begin - 1] == '-' || line[begin - 1] == ':'))
+      --begin;
+    if (begin == pos) continue;
+    std::size_t end = pos + 3;
+    while (end < line.size() && !is_space(line[end]) && line[end] != '"' && line[end] != '\'' &&
+           line[end] != '`' && line[end] != '<' && line[end] != '>' && line[end] != ')')
+      ++end;
+    // The authority ends at the first '/', '?' or '#' after the last '@' (passwords may hold '/').
+    std::string_view rest = line.substr(pos + 3, end - pos - 3);
+    std::string h = host_of(rest);
+    if (!h.empty()) out.push_back({h, begin, end});
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> arns_in_line(std::string_view line) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t pos = line.find("arn:aws"); pos != std::string_view::npos;
+       pos = line.find("arn:aws", pos + 7)) {
+    std::size_t end = pos;
+    while (end < line.size() && !is_space(line[end]) && line[end] != '"' && line[end] != '\'' &&
+           line[end] != ',')
+      ++end;
+    const std::string_view arn = line.substr(pos, end - pos);
+    // arn:partition:service:region:account:resource
+    std::vector<std::string_view> parts;
+    std::size_t i = 0;
+    for (int n = 0; n < 5; ++n) {
+      const std::size_t c = arn.find(':', i);
+      if (c == std::string_view::npos) break;
+      parts.push_back(arn.substr(i, c - i));
+      i = c + 1;
+    }
+    if (parts.size() != 5) continue;
+    const std::string_view account = parts[4];
+    const std::string_view resource = arn.substr(i);
+    if (account.size() != 12 || !std::all_of(account.begin(), account.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        }))
+      continue;
+    std::string cluster;
+    if (parts[2] == "eks" && resource.substr(0, 8) == "cluster/") cluster = resource.substr(8);
+    out.emplace_back(std::string(account), cluster);
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view in) {
+  std::string out;
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '-' || c == '+')
+      v = 62;
+    else if (c == '_' || c == '/')
+      v = 63;
+    else if (c == '=')
+      break;
+    else
+      return std::nullopt;
+    buf = (buf << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buf >> bits) & 0xFFu));
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+FileView::FileView(std::string_view text, std::size_t secret_offset, std::size_t context_lines,
+                   bool yaml_documents, std::size_t secret_line_number)
+    : text_(text) {
+  secret_offset = std::min(secret_offset, text.size());
+  // Line holding the secret.
+  std::size_t line_begin = secret_offset;
+  while (line_begin > 0 && text[line_begin - 1] != '\n') --line_begin;
+  // Window start: context_lines lines back, at most kMaxWindowBytes.
+  const std::size_t floor = secret_offset > kMaxWindowBytes ? secret_offset - kMaxWindowBytes : 0;
+  std::size_t start = line_begin;
+  std::size_t before = 0;
+  while (start > floor && before < context_lines) {
+    std::size_t p = start - 1;  // the '\n' ending the previous line
+    while (p > floor && text[p - 1] != '\n') --p;
+    start = p;
+    ++before;
+  }
+  const std::size_t ceiling = std::min(text.size(), secret_offset + kMaxWindowBytes);
+  std::size_t pos = start;
+  std::size_t after = 0;
+  int secret = -1;
+  while (pos < ceiling || (pos == start && pos == text.size())) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos || end > ceiling) end = std::min(ceiling, text.size());
+    Line l;
+    l.begin = pos;
+    l.end = end;
+    while (l.end > l.begin && text[l.end - 1] == '\r') --l.end;
+    lines_.push_back(l);
+    if (secret < 0 && secret_offset >= pos && secret_offset <= end) {
+      secret = static_cast<int>(lines_.size()) - 1;
+    } else if (secret >= 0 && ++after >= context_lines) {
+      break;
+    }
+    if (end >= text.size() || end >= ceiling) break;
+    pos = end + 1;
+  }
+  if (lines_.empty()) lines_.push_back(Line{});
+  secret_ = secret < 0 ? static_cast<int>(lines_.size()) - 1 : secret;
+  secret_column_ = secret_offset - lines_[static_cast<std::size_t>(secret_)].begin;
+  first_line_number_ =
+      secret_line_number > static_cast<std::size_t>(secret_)
+          ? secret_line_number - static_cast<std::size_t>(secret_)
+          : 1 + static_cast<std::size_t>(std::count(
+                    text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+
+  // Per line: indentation, comments, openers, sections, separators.
+  for (Line& l : lines_) {
+    std::string_view s = text.substr(l.begin, l.end - l.begin);
+    if (s.size() > kMaxLineBytes) {
+      l.blank = true;
+      continue;
+    }
+    int col = 0;
+    std::size_t i = 0;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) {
+      col += s[i] == '\t' ? 4 : 1;
+      ++i;
+    }
+    const std::string_view content = trim(s.substr(i));
+    if (yaml_documents && col == 0 && (content == "---" || content.substr(0, 4) == "--- ")) {
+      l.separator = true;
+      l.blank = true;
+      continue;
+    }
+    // YAML list markers count as indentation.
+    l.item = i + 1 < s.size() && s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '\t');
+    while (i + 1 < s.size() && s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+      col += 2;
+      i += 2;
+      while (i < s.size() && s[i] == ' ') {
+        ++col;
+        ++i;
+      }
+    }
+    l.indent = col;
+    std::string_view c = trim(s.substr(i));
+    if (c.empty() || c[0] == '#' || c.substr(0, 2) == "//" || c[0] == ';' ||
+        c.substr(0, 2) == "/*" || c.substr(0, 4) == "<!--" || c == "-") {
+      l.blank = true;
+      continue;
+    }
+    // Strip a trailing " # comment" (not inside quotes; good enough for keys).
+    const std::size_t hash = c.find(" #");
+    if (hash != std::string_view::npos && c.find('"') == std::string_view::npos &&
+        c.find('\'') == std::string_view::npos)
+      c = trim(c.substr(0, hash));
+    if (col == 0 && c.size() > 2 && c.front() == '[' && c.back() == ']' &&
+        c.find(',') == std::string_view::npos && c.find('=') == std::string_view::npos) {
+      l.section = true;
+      l.opener = true;
+      std::string_view name = c;
+      while (!name.empty() && (name.front() == '[' || name.back() == ']')) {
+        if (name.front() == '[') name.remove_prefix(1);
+        if (!name.empty() && name.back() == ']') name.remove_suffix(1);
+      }
+      l.key = key_of(name);
+      l.indent = -1;
+      continue;
+    }
+    std::string_view k;
+    if (c.back() == ':') {
+      k = c.substr(0, c.size() - 1);
+    } else if (c.back() == '{' || c.back() == '[') {
+      k = trim(c.substr(0, c.size() - 1));
+      while (!k.empty() && (k.back() == '=' || k.back() == ':' || is_space(k.back())))
+        k.remove_suffix(1);
+    } else {
+      for (std::string_view tail : {": |", ": >", ": |-", ": >-", ": |+", ": >+"}) {
+        if (c.size() > tail.size() && c.substr(c.size() - tail.size()) == tail) {
+          k = c.substr(0, c.size() - tail.size());
+          break;
+        }
+      }
+    }
+    if (!k.empty() && k.size() <= 120) {
+      l.opener = true;
+      l.key = key_of(k);
+    } else if (c.back() == '{' || c.back() == '[' || c.back() == ':') {
+      l.opener = true;  // "{" alone, "- [" ...: a block without a key
+    }
+  }
+
+  // Parents and block ends (indentation stack).
+  std::vector<int> stack;
+  const int n = static_cast<int>(lines_.size());
+  for (int i = 0; i < n; ++i) {
+    Line& l = lines_[static_cast<std::size_t>(i)];
+    if (l.separator || l.section) {
+      for (int o : stack) lines_[static_cast<std::size_t>(o)].block_end = i;
+      stack.clear();
+      if (l.section) {
+        l.parent = -1;
+        stack.push_back(i);
+      }
+      continue;
+    }
+    if (l.blank) {
+      l.parent = stack.empty() ? -1 : stack.back();
+      continue;
+    }
+    while (!stack.empty() && lines_[static_cast<std::size_t>(stack.back())].indent >= l.indent) {
+      lines_[static_cast<std::size_t>(stack.back())].block_end = i;
+      stack.pop_back();
+    }
+    l.parent = stack.empty() ? -1 : stack.back();
+    if (l.opener) stack.push_back(i);
+  }
+  for (int o : stack) lines_[static_cast<std::size_t>(o)].block_end = n;
+
+  // Document holding the secret.
+  doc_begin_ = 0;
+  doc_end_ = n;
+  for (int i = secret_; i >= 0; --i)
+    if (lines_[static_cast<std::size_t>(i)].separator && i != secret_) {
+      doc_begin_ = i + 1;
+      break;
+    }
+  for (int i = secret_ + 1; i < n; ++i)
+    if (lines_[static_cast<std::size_t>(i)].separator) {
+      doc_end_ = i;
+      break;
+    }
+
+  // Ancestors of the secret line. A secret on an opener line (key: {...) belongs to it.
+  for (int p = lines_[static_cast<std::size_t>(secret_)].parent; p >= 0;
+       p = lines_[static_cast<std::size_t>(p)].parent)
+    ancestors_.push_back(p);
+  std::reverse(ancestors_.begin(), ancestors_.end());
+
+  // The list item holding the secret or its innermost ancestor that is one: the item starts at
+  // the nearest sibling line (same parent, same indentation) with a list marker, and ends at the
+  // next such line or where the siblings end.
+  std::vector<int> chain = {secret_};
+  for (auto it = ancestors_.rbegin(); it != ancestors_.rend(); ++it) chain.push_back(*it);
+  for (int e : chain) {
+    const Line& le = lines_[static_cast<std::size_t>(e)];
+    if (le.section) break;
+    int first = -1;
+    for (int k = e; k > le.parent && k >= 0; --k) {
+      const Line& lk = lines_[static_cast<std::size_t>(k)];
+      if (lk.blank || lk.separator) continue;
+      if (lk.parent == le.parent && lk.indent == le.indent && lk.item) {
+        first = k;
+        break;
+      }
+      if (lk.indent < le.indent) break;
+    }
+    if (first < 0) continue;
+    int end = le.parent >= 0 ? lines_[static_cast<std::size_t>(le.parent)].block_end : doc_end_;
+    for (int k = e + 1; k < end; ++k) {
+      const Line& lk = lines_[static_cast<std::size_t>(k)];
+      if (lk.blank || lk.separator) continue;
+      if (lk.indent < le.indent || (lk.item && lk.indent == le.indent && lk.parent == le.parent)) {
+        end = k;
+        break;
+      }
+    }
+    item_ = {first, end};
+    break;
+  }
+
+  parse_pairs();
+}
+
+std::string_view FileView::line_text(int index) const {
+  const Line& l = lines_[static_cast<std::size_t>(index)];
+  return text_.substr(l.begin, l.end - l.begin);
+}
+
+std::size_t FileView::line_number(int index) const {
+  return first_line_number_ + static_cast<std::size_t>(index);
+}
+
+std::pair<int, int> FileView::job(const std::vector<std::string>& container_keys,
+                                  bool top_level_jobs,
+                                  const std::vector<std::string>& global_keys) const {
+  if (!ancestors_.empty()) {
+    const Line& top = lines_[static_cast<std::size_t>(ancestors_[0])];
+    const bool container =
+        std::find(container_keys.begin(), container_keys.end(), top.key) != container_keys.end();
+    if (container && ancestors_.size() >= 2) {
+      const Line& child = lines_[static_cast<std::size_t>(ancestors_[1])];
+      return {ancestors_[1], child.block_end};
+    }
+    if (!container && top_level_jobs && !top.section &&
+        std::find(global_keys.begin(), global_keys.end(), top.key) == global_keys.end())
+      return {ancestors_[0], top.block_end};
+  }
+  return {doc_begin_, doc_end_};
+}
+
+bool FileView::shares_scope(int index) const {
+  for (int p = lines_[static_cast<std::size_t>(index)].parent; p >= 0;
+       p = lines_[static_cast<std::size_t>(p)].parent)
+    if (std::find(ancestors_.begin(), ancestors_.end(), p) == ancestors_.end()) return false;
+  if (item_.first < item_.second && (index < item_.first || index >= item_.second)) {
+    const Line& it = lines_[static_cast<std::size_t>(item_.first)];
+    const int lo = std::min(index, item_.first), hi = std::max(index, item_.second - 1);
+    for (int k = lo; k <= hi; ++k) {
+      if (k >= item_.first && k < item_.second) continue;
+      const Line& lk = lines_[static_cast<std::size_t>(k)];
+      if (lk.item && lk.parent == it.parent && lk.indent == it.indent) return false;
+    }
+  }
+  return true;
+}
+
+int FileView::depth_of(int index) const {
+  int d = 0;
+  for (int a : ancestors_) {
+    const Line& l = lines_[static_cast<std::size_t>(a)];
+    if (index > a && index < l.block_end) ++d;
+  }
+  if (index >= item_.first && index < item_.second) ++d;
+  return d;
+}
+
+void FileView::parse_pairs() {
+  // A pending "- name: X" waiting for its "value: Y" (Kubernetes env lists).
+  int pending_line = -1;
+  std::string pending_name;
+  const int n = static_cast<int>(lines_.size());
+  for (int i = 0; i < n; ++i) {
+    const Line& l = lines_[static_cast<std::size_t>(i)];
+    if (l.blank || l.separator || l.section) continue;
+    const std::string prefix =
+        l.parent >= 0 && !lines_[static_cast<std::size_t>(l.parent)].key.empty()
+            ? lines_[static_cast<std::size_t>(l.parent)].key + "."
+            : std::string();
+    const auto found = pairs_in_line(line_text(i));
+    for (const auto& [raw, value] : found) {
+      const std::string key = to_lower(raw);
+      if (key == "value" && pending_line >= 0 &&
+          lines_[static_cast<std::size_t>(pending_line)].parent == l.parent &&
+          lines_[static_cast<std::size_t>(pending_line)].indent == l.indent) {
+        pairs_.push_back({i, prefix + to_lower(pending_name), pending_name, value});
+        pending_line = -1;
+        continue;
+      }
+      if (key == "name") {
+        pending_line = i;
+        pending_name = value;
+      }
+      pairs_.push_back({i, key.rfind("--", 0) == 0 ? key : prefix + key, raw, value});
+    }
+  }
+}
+
+}  // namespace reachscan::reach::detail
