@@ -4,6 +4,7 @@
 
 #include "patterns/rule_database.h"
 #include "scanner/detector.h"
+#include "verify/verify.h"
 
 namespace reachscan {
 namespace {
@@ -32,6 +33,10 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
     if (r.references.empty()) report.problems.push_back(who + "no references");
     if (r.examples.empty()) report.problems.push_back(who + "no examples");
     if (r.negative_examples.empty()) report.problems.push_back(who + "no negative_examples");
+    if (!r.verify.empty() && !verify::known_verifier(r.verify)) {
+      report.problems.push_back(who + "unknown verifier '" + r.verify + "'");
+      ok = false;
+    }
     for (const std::string& p : patterns::check_pattern(r.pattern)) {
       report.problems.push_back(who + p);
       ok = false;
@@ -49,16 +54,26 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
 
   for (const patterns::Rule& r : rules) {
     const std::string who = r.source + ": rule " + r.id + ": ";
-    auto has_rule = [&](const std::vector<Finding>& fs) {
+    auto of_rule = [&](const std::vector<Finding>& fs) -> const Finding* {
       for (const Finding& f : fs)
-        if (f.rule_id == r.id) return true;
-      return false;
+        if (f.rule_id == r.id) return &f;
+      return nullptr;
     };
+    auto has_rule = [&](const std::vector<Finding>& fs) { return of_rule(fs) != nullptr; };
     for (const std::string& ex : r.examples) {
       ++report.examples;
       const auto before = detector.matcher().unconfirmed_hits();
-      if (!has_rule(detector.detect_all(ex)))
+      const auto found = detector.detect_all(ex);
+      const Finding* f = of_rule(found);
+      if (!f)
         report.problems.push_back(who + "example does not match: " + shorten(ex));
+      else if (f->verification.status == VerifyStatus::kInvalidStructure)
+        // Positives of a rule with a verifier must be synthetic but structurally valid.
+        report.problems.push_back(who + "example fails its verifier (" +
+                                  (f->verification.reasons.empty()
+                                       ? std::string("invalid structure")
+                                       : f->verification.reasons.front()) +
+                                  "): " + shorten(ex));
       if (detector.matcher().unconfirmed_hits() != before)
         report.problems.push_back(who + "Hyperscan and RE2 disagree on: " + shorten(ex));
     }

@@ -18,17 +18,17 @@ TEST(BuiltInRules, PassRulesCheck) {
   EXPECT_GT(report.examples, 2 * report.rules);
 }
 
-TEST(BuiltInRules, CoverAtLeastFortyFamiliesWithDocsAndExamples) {
+TEST(BuiltInRules, CoverAtLeast150FamiliesWithDocsAndExamples) {
   const patterns::RuleSet set = patterns::embedded_rules();
   std::set<std::string> families;
   for (const patterns::Rule& r : set.rules) {
     families.insert(r.id.substr(0, r.id.find('.')));
     EXPECT_FALSE(r.references.empty()) << r.id;
-    EXPECT_GE(r.examples.size(), 1u) << r.id;
-    EXPECT_GE(r.negative_examples.size(), 1u) << r.id;
+    EXPECT_GE(r.examples.size(), 2u) << r.id;
+    EXPECT_GE(r.negative_examples.size(), 2u) << r.id;
   }
-  EXPECT_GE(set.rules.size(), 40u);
-  EXPECT_GE(families.size(), 25u);
+  EXPECT_GE(set.rules.size(), 150u);
+  EXPECT_GE(families.size(), 100u);
 }
 
 TEST(BuiltInRules, LiveAndTestFormsAreDistinguished) {
@@ -53,6 +53,17 @@ TEST(RulesCheck, CatchesBrokenExamples) {
 - id: demo.token
   name: Duplicate
   pattern: '(x)'
+- id: demo.checked
+  name: Checked
+  pattern: '\b(ghp_[A-Za-z0-9]{36})\b'
+  verify: github_checksum
+  references: [x]
+  examples: ['t = ghp_q1W2e3R4t5Y6u7I8o9P0a1S2d3F4g5H6j7K8']
+  negative_examples: ['none']
+- id: demo.unknown_verifier
+  name: Unknown verifier
+  pattern: '(zz_[a-z]{4})'
+  verify: no_such_check
 )yaml",
                                                 "demo.yaml");
   const RuleCheckReport report = check_rules(std::move(set));
@@ -64,6 +75,8 @@ TEST(RulesCheck, CatchesBrokenExamples) {
   EXPECT_TRUE(has("example does not match"));
   EXPECT_TRUE(has("negative example matches"));
   EXPECT_TRUE(has("duplicate id"));
+  EXPECT_TRUE(has("example fails its verifier"));
+  EXPECT_TRUE(has("unknown verifier 'no_such_check'"));
 }
 
 }  // namespace

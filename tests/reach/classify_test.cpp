@@ -703,6 +703,13 @@ TEST(ReachClassify, RobustToOddInput) {
   const std::string huge(3u << 20, 'a');
   const Reach b = classify(f, FileContext{"x", huge, huge.size() / 2, ""}, ReachConfig{});
   EXPECT_EQ(b.verdict, V::kUnknown);
+  // Claims that are not dates.
+  Finding j = f;
+  j.rule_id = "jwt";
+  j.secret = jwt(R"({"iss":"x","exp":1e300,"iat":-1e300})");
+  const std::string text = "t = " + j.secret + "\n";
+  const Reach d = classify(j, FileContext{"x", text, 4, ""}, ReachConfig{});
+  EXPECT_EQ(d.verdict, V::kUnknown);
   const std::string binaryish("\0\0key: \xff\xfe\n\0", 13);
   const Reach c = classify(f, FileContext{"x", binaryish, 4, ""}, ReachConfig{});
   EXPECT_EQ(c.verdict, V::kUnknown);
