@@ -734,10 +734,10 @@ std::vector<HostSeen> own_hosts(const Finding& f, const FileView& view) {
   std::vector<HostSeen> out;
   const auto it = f.verification.attributes.find("host");
   if (it != f.verification.attributes.end() && !it->second.empty()) {
-    out.push_back({detail::to_lower(it->second),
-                   "connection string, line " +
-                       std::to_string(view.line_number(view.secret_line())),
-                   0, view.secret_line()});
+    out.push_back(
+        {detail::to_lower(it->second),
+         "connection string, line " + std::to_string(view.line_number(view.secret_line())), 0,
+         view.secret_line()});
     return out;
   }
   const std::string_view line = view.line_text(view.secret_line());
@@ -863,10 +863,13 @@ JwtClaims jwt_claims(const Finding& f, const Model& m) {
   return out;
 }
 
+// A NumericDate as ISO 8601; out-of-range values (claims are attacker-controlled text) as numbers.
 std::string utc_date(double epoch) {
+  constexpr double kYear9999 = 253402300799.0;
+  if (!(epoch >= 0 && epoch <= kYear9999)) return std::to_string(epoch);
   const std::time_t t = static_cast<std::time_t>(epoch);
   std::tm tm{};
-  if (!gmtime_r(&t, &tm)) return std::to_string(static_cast<long long>(epoch));
+  if (!gmtime_r(&t, &tm)) return std::to_string(epoch);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
@@ -915,7 +918,9 @@ bool jwt_signals(const Model& m, const ReachConfig& cfg, const JwtClaims& jwt, C
   if (jwt.iat) {
     const double days = (*jwt.exp - *jwt.iat) / 86400.0;
     if (days > m.jwt_long_lived_days) {
-      detail += ", valid for " + std::to_string(static_cast<long long>(days)) + " days";
+      detail += ", valid for " +
+                (days < 1e12 ? std::to_string(static_cast<long long>(days)) : std::string("ever")) +
+                " days";
       long_lived = true;
     }
   }

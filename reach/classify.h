@@ -79,9 +79,11 @@ struct FileContext {
 };
 
 // Classifies one finding. Reads the finding's rule id, variant, tags, secret (only to decode JWT
-// claims), verification attributes (aws_account_id, gcp_project_id, host, jwt_iss, jwt_aud,
-// jwt_exp, jwt_iat) and commit provenance (refs, in_head, touched). Never fails: with no evidence
-// the verdict is unknown with confidence 0. An offset outside `text` is clamped.
+// claims when no verifier did), verification attributes (host, aws_account_id, gcp_project_id or
+// project_id; iss, aud, exp, iat, never_expires, also with a jwt_ prefix) and commit provenance
+// (refs, in_head, touched). Never fails: with no evidence the verdict is unknown with confidence
+// 0. An offset outside `text` is clamped. Thread-safe. Cost grows with the lines read around the
+// secret (at most context_lines either side, see signals.yaml): a fraction of a millisecond.
 Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg);
 
 // Marks reuse of one secret value across environments. Occurrences are grouped by

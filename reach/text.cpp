@@ -372,8 +372,8 @@ std::vector<std::pair<std::string, std::string>> pairs_in_line(std::string_view 
     while (name > 0 && (is_alnum(s[name - 1]) || s[name - 1] == '_')) --name;
     const std::string fn = to_lower(s.substr(name, open - name));
     const bool setter = fn.size() >= 3 && (fn.ends_with("set") || fn.ends_with("setenv") ||
-                                          fn.ends_with("putenv") || fn.ends_with("setproperty") ||
-                                          fn.ends_with("setdefault") || fn.ends_with("put"));
+                                           fn.ends_with("putenv") || fn.ends_with("setproperty") ||
+                                           fn.ends_with("setdefault") || fn.ends_with("put"));
     if (!setter) continue;
     std::string_view rest = trim(s.substr(open + 1));
     if (rest.empty() || (rest[0] != '"' && rest[0] != '\'')) continue;

@@ -710,9 +710,43 @@ TEST(ReachClassify, RobustToOddInput) {
   const std::string text = "t = " + j.secret + "\n";
   const Reach d = classify(j, FileContext{"x", text, 4, ""}, ReachConfig{});
   EXPECT_EQ(d.verdict, V::kUnknown);
-  const std::string binaryish("\0\0key: \xff\xfe\n\0", 13);
+  static constexpr char kBinary[] = "\0\0key: \xff\xfe\n\0";
+  const std::string binaryish(kBinary, sizeof kBinary - 1);
   const Reach c = classify(f, FileContext{"x", binaryish, 4, ""}, ReachConfig{});
   EXPECT_EQ(c.verdict, V::kUnknown);
+}
+
+// Random mixes of structural tokens at random offsets: no crash, no exception, a valid verdict.
+TEST(ReachClassify, RandomTextDoesNotBreakIt) {
+  static const char* kTokens[] = {"\n",        "  ",         "- ",      ":",        "=",
+                                  "{",         "}",          "[",       "]",        "\"",
+                                  "'",         "#",          "---\n",   "[prod]\n", "key",
+                                  "env",       "production", "staging", "://",      "@",
+                                  "localhost", "namespace:", "--env ",  "arn:aws:", "eyJ",
+                                  ".",         "\t",         "${X}",    "\r\n",     "value"};
+  const ReachConfig cfg = test_config();
+  unsigned x = 12345;
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+  };
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    const unsigned n = next() % 200;
+    for (unsigned i = 0; i < n; ++i) text += kTokens[next() % (sizeof kTokens / sizeof *kTokens)];
+    Finding f;
+    f.rule_id = round % 3 == 0 ? "jwt" : "generic.api_key";
+    f.secret = round % 3 == 0 ? "eyJ" + text.substr(0, 20) + ".eyJ.x" : "Zq8xVw2LmT5rNc7Hd4Jk";
+    f.path = round % 2 ? "k8s/overlays/production/x.yaml" : "tests/x.yml";
+    f.line = next() % 50;
+    const std::size_t offset = text.empty() ? 0 : next() % (text.size() + 10);
+    const Reach r =
+        classify(f, FileContext{f.path, text, offset, ""}, round % 2 ? cfg : ReachConfig{});
+    EXPECT_GE(r.confidence, 0.0);
+    EXPECT_LE(r.confidence, 1.0);
+  }
 }
 
 TEST(ReachPolicy, AtLeastAndParse) {
