@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 namespace reachscan::git {
 namespace {
@@ -254,28 +255,65 @@ Expected<CommitInfo> Repository::describe(const ObjectId& id, std::size_t max_to
   return info;
 }
 
-std::vector<std::string> Repository::refs_containing(const ObjectId& id, std::size_t limit) const {
-  std::vector<std::string> out;
-  const git_oid target = to_oid(id);
+std::map<ObjectId, std::vector<std::string>> Repository::refs_containing(
+    const std::vector<ObjectId>& commits, const CommitGraph& graph, std::size_t limit) const {
+  std::map<ObjectId, std::vector<std::string>> out;
+  if (commits.empty()) return out;
+  git_repository* r = impl_->repo.get();
+  // The refs worth naming, and the commit each points at.
+  std::vector<std::string> names;
+  std::vector<git_oid> tips;
   git_reference_iterator* it_raw = nullptr;
-  if (git_reference_iterator_new(&it_raw, impl_->repo.get()) != 0) return out;
-  RefIterPtr it(it_raw);
-  git_reference* ref_raw = nullptr;
-  while (git_reference_next(&ref_raw, it.get()) == 0) {
-    RefPtr ref(ref_raw);
-    const char* name = git_reference_name(ref_raw);
-    if (std::strncmp(name, "refs/heads/", 11) != 0 && std::strncmp(name, "refs/tags/", 10) != 0 &&
-        std::strncmp(name, "refs/remotes/", 13) != 0)
-      continue;
-    git_object* peeled = nullptr;
-    if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
-    ObjectPtr obj(peeled);
-    const git_oid* tip = git_object_id(peeled);
-    if (git_oid_equal(tip, &target) || git_graph_descendant_of(impl_->repo.get(), tip, &target) == 1)
-      out.emplace_back(git_reference_shorthand(ref_raw));
+  if (git_reference_iterator_new(&it_raw, r) != 0) return out;
+  {
+    RefIterPtr it(it_raw);
+    git_reference* ref_raw = nullptr;
+    while (git_reference_next(&ref_raw, it.get()) == 0) {
+      RefPtr ref(ref_raw);
+      const char* name = git_reference_name(ref_raw);
+      if (std::strncmp(name, "refs/heads/", 11) != 0 && std::strncmp(name, "refs/tags/", 10) != 0 &&
+          std::strncmp(name, "refs/remotes/", 13) != 0)
+        continue;
+      git_object* peeled = nullptr;
+      if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
+      ObjectPtr obj(peeled);
+      names.emplace_back(git_reference_shorthand(ref_raw));
+      tips.push_back(*git_object_id(peeled));
+    }
   }
-  std::sort(out.begin(), out.end());
-  if (out.size() > limit) out.resize(limit);
+  git_error_clear();
+  if (names.empty()) return out;
+
+  // Children before parents (the walk order reversed): a commit's set of containing refs is
+  // complete when it is reached, and is passed on to its parents. Only the frontier's sets live.
+  const std::size_t words = (names.size() + 63) / 64;
+  using Bits = std::vector<std::uint64_t>;
+  std::unordered_map<ObjectId, Bits, ObjectIdHash> pending;
+  auto bits_of = [&](const ObjectId& id) -> Bits& {
+    Bits& b = pending[id];
+    if (b.empty()) b.assign(words, 0);
+    return b;
+  };
+  for (std::size_t i = 0; i < tips.size(); ++i)
+    bits_of(to_id(&tips[i]))[i / 64] |= std::uint64_t{1} << (i % 64);
+  ObjectIdSet wanted(commits.begin(), commits.end());
+  for (auto c = graph.order.rbegin(); c != graph.order.rend() && !wanted.empty(); ++c) {
+    auto node = pending.extract(*c);
+    if (node.empty()) continue;
+    Bits bits = std::move(node.mapped());
+    if (wanted.erase(*c)) {
+      std::vector<std::string>& list = out[*c];
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (bits[i / 64] >> (i % 64) & 1) list.push_back(names[i]);
+      std::sort(list.begin(), list.end());
+      if (list.size() > limit) list.resize(limit);
+    }
+    if (auto p = graph.parents.find(*c); p != graph.parents.end())
+      for (const ObjectId& parent : p->second) {
+        Bits& pb = bits_of(parent);
+        for (std::size_t k = 0; k < words; ++k) pb[k] |= bits[k];
+      }
+  }
   return out;
 }
 
@@ -322,6 +360,7 @@ struct HistoryWalker::Impl {
   std::uint64_t commits = 0;
   std::uint64_t missing = 0;
   std::vector<git_oid> tips;  // what was pushed, for the fallback walk
+  CommitGraph graph;
   bool manual = false;        // libgit2's walk failed on a missing parent: walk ourselves
   std::vector<git_oid> order;
   std::size_t order_pos = 0;
@@ -388,6 +427,10 @@ struct HistoryWalker::Impl {
     CommitPtr commit(raw_commit);
     ++commits;
     const ObjectId cid = to_id(&commit_oid);
+    graph.order.push_back(cid);
+    std::vector<ObjectId>& parents = graph.parents[cid];
+    for (unsigned p = 0; p < git_commit_parentcount(raw_commit); ++p)
+      parents.push_back(to_id(git_commit_parent_id(raw_commit, p)));
     const ObjectId root = to_id(git_commit_tree_id(raw_commit));
     if (!seen_trees.insert(root).second) return;
     std::vector<std::pair<ObjectId, std::string>> stack = {{root, ""}};
@@ -506,6 +549,7 @@ HistoryWalker::HistoryWalker(const Repository& repo, Options options)
 HistoryWalker::~HistoryWalker() = default;
 std::uint64_t HistoryWalker::commits_walked() const { return impl_->commits; }
 std::uint64_t HistoryWalker::missing_parents() const { return impl_->missing; }
+const CommitGraph& HistoryWalker::graph() const { return impl_->graph; }
 
 std::optional<BlobTask> HistoryWalker::next(std::vector<std::string>& errors) {
   Impl& w = *impl_;

@@ -9,10 +9,12 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -42,6 +44,13 @@ using ObjectIdSet = std::unordered_set<ObjectId, ObjectIdHash>;
 
 // Added lines of a file in a diff, as inclusive 1-based [first, last] ranges of the new file.
 using LineRanges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+
+// The commit graph a history walk saw: commits in walk order (parents before children) and the
+// parents of each. Kept so provenance questions need no second walk over the object database.
+struct CommitGraph {
+  std::vector<ObjectId> order;
+  std::unordered_map<ObjectId, std::vector<ObjectId>, ObjectIdHash> parents;
+};
 
 // One blob to scan and where it was first seen.
 struct BlobTask {
@@ -84,8 +93,12 @@ class Repository {
   // parent, up to `max_touched`.
   [[nodiscard]] Expected<CommitInfo> describe(const ObjectId& commit,
                                              std::size_t max_touched = 50) const;
-  // Branches and tags whose history contains `commit` (at most `limit`, sorted).
-  std::vector<std::string> refs_containing(const ObjectId& commit, std::size_t limit = 20) const;
+  // For each of `commits`: the branches, tags and remote branches whose history contains it (at
+  // most `limit` each, sorted), computed over `graph` (from a history walk) in one pass, so the
+  // cost does not multiply with the number of refs or findings.
+  std::map<ObjectId, std::vector<std::string>> refs_containing(const std::vector<ObjectId>& commits,
+                                                              const CommitGraph& graph,
+                                                              std::size_t limit = 20) const;
   // Every blob in the tree of HEAD (empty for an unborn HEAD).
   ObjectIdSet head_blobs() const;
   // Resolves a revision (sha, branch, tag, HEAD~2, ...) to a commit id.
@@ -119,6 +132,8 @@ class HistoryWalker {
   std::optional<BlobTask> next(std::vector<std::string>& errors);
 
   std::uint64_t commits_walked() const;
+  // The commits walked so far and their parents.
+  const CommitGraph& graph() const;
   std::uint64_t missing_parents() const;  // shallow clones: parents not present
 
  private:

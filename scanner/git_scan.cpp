@@ -18,6 +18,13 @@ namespace {
 
 constexpr std::string_view kLfsPointer = "version https://git-lfs.github.com/spec/v1";
 
+// A blob read by the serial stage, ready for detection.
+struct BlobWork {
+  git::BlobTask task;
+  std::optional<std::string> content;  // none: skipped (reason in `skip`)
+  std::optional<Skip> skip;
+};
+
 struct BlobOutcome {
   FileOutcome file;
   std::optional<git::BlobTask> task;
@@ -173,6 +180,16 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   std::set<std::string> at_head;  // fingerprints of secrets present in HEAD's tree
   for (const auto& [task, f] : found)
     if (head.count(task.blob)) at_head.insert(f.fingerprint);
+  std::vector<git::ObjectId> finding_commits;
+  for (const auto& [task, f] : found)
+    if (task.commit) finding_commits.push_back(*task.commit);
+  std::sort(finding_commits.begin(), finding_commits.end());
+  finding_commits.erase(std::unique(finding_commits.begin(), finding_commits.end()),
+                        finding_commits.end());
+  // Ref containment needs the whole commit graph: the history walk has it; a range or the index
+  // only knows its own commits, so those report refs for full-history scans only.
+  auto containing = walker ? repo.refs_containing(finding_commits, walker->graph())
+                           : std::map<git::ObjectId, std::vector<std::string>>{};
   std::map<git::ObjectId, CommitInfo> commits;
   for (auto& [task, f] : found) {
     CommitInfo info;
@@ -182,7 +199,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
         auto described = repo.describe(*task.commit);
         CommitInfo c = described ? std::move(*described) : CommitInfo{};
         if (!described) summary.errors.push_back(described.status().message());
-        c.refs = repo.refs_containing(*task.commit);
+        c.refs = std::move(containing[*task.commit]);
         it = commits.emplace(*task.commit, std::move(c)).first;
       }
       info = it->second;
