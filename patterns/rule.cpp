@@ -1,6 +1,10 @@
 #include "patterns/rule.h"
 
+#include <openssl/evp.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -168,6 +172,92 @@ RuleSet embedded_rules() {
   for (const EmbeddedFile& f : embedded_rule_files())
     out.append(parse_rules(f.content, "patterns/rules/" + std::string(f.name)));
   return out;
+}
+
+namespace {
+
+std::string embedded_digest() {
+  std::string all = "reachscan-rules-v1";
+  for (const EmbeddedFile& f : embedded_rule_files()) {
+    all.append(f.name);
+    all.push_back('\0');
+    all.append(f.content);
+    all.push_back('\0');
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(all.data(), all.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < 16; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+nlohmann::json to_json(const Rule& r) {
+  return {{"id", r.id},           {"name", r.name},
+          {"pattern", r.pattern}, {"description", r.description},
+          {"keywords", r.keywords}, {"min_entropy", r.min_entropy},
+          {"confidence", to_string(r.confidence)}, {"variant", r.variant},
+          {"max_length", r.max_length}, {"verify", r.verify},
+          {"tags", r.tags},       {"references", r.references},
+          {"source", r.source}};
+}
+
+Rule from_json(const nlohmann::json& j) {
+  Rule r;
+  r.id = j.at("id");
+  r.name = j.at("name");
+  r.pattern = j.at("pattern");
+  r.description = j.at("description");
+  r.keywords = j.at("keywords").get<std::vector<std::string>>();
+  r.min_entropy = j.at("min_entropy");
+  r.confidence = parse_confidence(j.at("confidence")).value_or(Confidence::kMedium);
+  r.variant = j.at("variant");
+  r.max_length = j.at("max_length");
+  r.verify = j.at("verify");
+  r.tags = j.at("tags").get<std::vector<std::string>>();
+  r.references = j.at("references").get<std::vector<std::string>>();
+  r.source = j.at("source");
+  return r;
+}
+
+}  // namespace
+
+RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
+  if (cache_dir.empty()) return embedded_rules();
+  const std::string file = cache_dir + "/rules-" + embedded_digest() + ".json";
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (in) {
+      const auto doc = nlohmann::json::parse(in, nullptr, false);
+      if (doc.is_array()) {
+        try {
+          RuleSet out;
+          for (const auto& j : doc) out.rules.push_back(from_json(j));
+          return out;
+        } catch (const nlohmann::json::exception&) {
+          // A damaged cache entry: parse again below and rewrite it.
+        }
+      }
+    }
+  }
+  RuleSet set = embedded_rules();
+  if (set.errors.empty()) {
+    nlohmann::json doc = nlohmann::json::array();
+    for (const Rule& r : set.rules) doc.push_back(to_json(r));
+    std::error_code ec;
+    std::filesystem::create_directories(cache_dir, ec);
+    const std::string tmp = file + ".tmp." + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << doc.dump();
+    }
+    if (std::rename(tmp.c_str(), file.c_str()) != 0) std::remove(tmp.c_str());
+  }
+  return set;
 }
 
 std::vector<std::string> lint_rule(const Rule& r) {

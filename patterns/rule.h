@@ -56,6 +56,11 @@ RuleSet load_rules(const std::string& path);
 // The rules compiled into the binary from patterns/rules/.
 RuleSet embedded_rules();
 
+// The same rules without their examples, for scanning: parsed once and kept as JSON in
+// `cache_dir` (keyed on a hash of the embedded text), so a warm start skips the YAML parser.
+// An empty `cache_dir` or an unusable cache falls back to parsing.
+RuleSet embedded_rules_for_scan(const std::string& cache_dir);
+
 // Checks that need no regex engine: id well-formed, required fields present. Returns problems.
 std::vector<std::string> lint_rule(const Rule& rule);
 

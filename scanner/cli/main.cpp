@@ -126,7 +126,8 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
   }
   if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
 
-  patterns::RuleSet rules = patterns::embedded_rules();
+  patterns::RuleSet rules =
+      patterns::embedded_rules_for_scan(g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
   for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
