@@ -197,15 +197,19 @@ bool Repository::head_unborn() const {
 }
 void* Repository::raw() const { return impl_->repo.get(); }
 
-Expected<std::string> Repository::read_blob(const ObjectId& id) const {
+Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
   const git_oid oid = to_oid(id);
   git_odb_object* raw = nullptr;
   if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0)
     return Status::error(last_error("cannot read object " + id.hex()));
-  OdbObjectPtr obj(raw);
+  std::shared_ptr<git_odb_object> obj(raw, git_odb_object_free);
   if (git_odb_object_type(raw) != GIT_OBJECT_BLOB)
     return Status::error("object " + id.hex() + " is not a blob");
-  return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+  Blob b;
+  b.data = std::string_view(static_cast<const char*>(git_odb_object_data(raw)),
+                            git_odb_object_size(raw));
+  b.owner = std::move(obj);
+  return b;
 }
 
 Expected<std::uint64_t> Repository::blob_size(const ObjectId& id) const {

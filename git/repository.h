@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -84,8 +85,13 @@ class Repository {
   bool is_empty() const;
   bool head_unborn() const;
 
+  // Blob content, held in libgit2's buffer (no copy); valid while the Blob lives.
+  struct Blob {
+    std::shared_ptr<const void> owner;
+    std::string_view data;
+  };
   // Reads a blob. Errors name the object id.
-  [[nodiscard]] Expected<std::string> read_blob(const ObjectId& id) const;
+  [[nodiscard]] Expected<Blob> read_blob(const ObjectId& id) const;
   // Size of a blob without inflating it when the pack allows.
   [[nodiscard]] Expected<std::uint64_t> blob_size(const ObjectId& id) const;
 

@@ -145,10 +145,10 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                     o.task = std::move(t);
                     return o;
                   }
-                  if (std::string_view(*content).substr(0, kLfsPointer.size()) == kLfsPointer) {
+                  if (content->data.substr(0, kLfsPointer.size()) == kLfsPointer) {
                     o.file.skip = Skip{t->path, SkipReason::kLfsPointer, "blob " + t->blob.hex()};
                   } else {
-                    scan_memory(*content, t->path, detector, options.scan.chunk_size, o.file);
+                    scan_memory(content->data, t->path, detector, options.scan.chunk_size, o.file);
                     if (o.file.skip) o.file.skip->detail += ", blob " + t->blob.hex();
                   }
                   if (t->only_added)
@@ -220,7 +220,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
       if (it == texts.end()) {
         std::string text;
         if (auto id = git::ObjectId::from_hex(blob))
-          if (auto content = repo.read_blob(*id)) text = std::move(*content);
+          if (auto content = repo.read_blob(*id)) text.assign(content->data);
         it = texts.emplace(blob, std::move(text)).first;
       }
       reach::FileContext ctx;
