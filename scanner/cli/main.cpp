@@ -80,7 +80,10 @@ std::FILE* open_output(const std::string& path) {
   if (path.empty() || path == "-") return stdout;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return nullptr;
-  ::fchmod(fd, 0600);  // an existing file keeps its old mode otherwise
+  // An existing file keeps its old mode otherwise. Only regular files: /dev/null, a FIFO or a
+  // terminal must keep theirs.
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, 0600);
   return ::fdopen(fd, "w");
 }
 

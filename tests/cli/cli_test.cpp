@@ -135,6 +135,14 @@ TEST_F(Cli, OutputFileIsPrivate) {
   EXPECT_EQ(st.st_mode & 0777, 0600);
   EXPECT_EQ(nlohmann::json::parse(slurp(report))["findings"].size(), 1u);
   EXPECT_EQ(run("-o /nonexistent-dir/x.json stdin", "x").code, 2);
+  // Regression: writing the report to a device must not change the device's mode.
+  const std::string fifo = (tmp_.path() / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  const std::string cmd = "cat '" + fifo + "' > /dev/null & '" + bin_ + "' -f json -o '" + fifo +
+                          "' stdin < /dev/null > /dev/null 2>&1; wait";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644);
 }
 
 TEST_F(Cli, BadInputKeepsFindingsAndSaysError) {
