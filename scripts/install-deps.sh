@@ -9,8 +9,12 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config git ca-certificates \
   libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
-  libssl-dev zlib1g-dev \
-  nodejs npm pre-commit >/dev/null
+  libssl-dev zlib1g-dev pre-commit python3 >/dev/null
+# Node.js and npm for the SARIF validator: Debian's, unless a Node.js with npm is already there
+# (Debian's npm conflicts with the nodejs package that bundles npm).
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 # The SARIF schema validator used by the test suite comes from the npm registry (pinned in
 # tests/sarif/package-lock.json).
 if [ -f "$(dirname "$0")/../tests/sarif/package-lock.json" ]; then
