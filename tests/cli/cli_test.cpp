@@ -214,6 +214,48 @@ TEST_F(Cli, RulesListAndCheck) {
   EXPECT_EQ(run("rules check /nonexistent").code, 2);
 }
 
+TEST_F(Cli, ProductionReachDecidesExitCodeAndFilters) {
+  const std::string live = fake_token("sk_live_", 32, 7), test = fake_token("sk_test_", 32, 8);
+  work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
+  work_.write("tests/fixtures/stripe.env", "STRIPE_SECRET_KEY=" + test + "\n");
+  const std::string root = work_.str();
+
+  // Default --fail-on any: a production-reaching finding gives the distinct exit code 3.
+  const Outcome all = run("-f json dir " + root);
+  ASSERT_EQ(all.code, 3) << all.err;
+  const auto doc = nlohmann::json::parse(all.out);
+  ASSERT_EQ(doc["findings"].size(), 2u);
+  for (const auto& f : doc["findings"]) {
+    ASSERT_TRUE(f["reach"].is_object());
+    EXPECT_FALSE(f["reach"]["evidence"].empty());
+    EXPECT_NE(std::find(f["reach"]["frameworks"].begin(), f["reach"]["frameworks"].end(),
+                        "OWASP-NHI2"),
+              f["reach"]["frameworks"].end());
+    const std::string path = f["path"];
+    EXPECT_EQ(f["reach"]["verdict"],
+              path.find("deploy/production") != std::string::npos ? "production"
+                                                                   : "non_production")
+        << path;
+  }
+  EXPECT_EQ(doc["summary"]["findings_by_reach"]["production"], 1);
+
+  // --min-reach production hides the test key; --fail-on production ignores it for the exit.
+  const Outcome prod_only = run("-f json --min-reach production dir " + root);
+  EXPECT_EQ(nlohmann::json::parse(prod_only.out)["findings"].size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(prod_only.out)["summary"]["below_min_reach"], 1);
+  fs::remove(work_.path() / "deploy/production/.env");
+  EXPECT_EQ(run("--fail-on production dir " + root).code, 0);
+  EXPECT_EQ(run("dir " + root).code, 1);
+  EXPECT_EQ(run("--fail-on none dir " + root).code, 0);
+  EXPECT_EQ(run("--min-reach sideways dir " + root).code, 2);
+
+  // Text output leads with the verdict.
+  work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
+  const Outcome text = run("--no-color dir " + root);
+  EXPECT_EQ(text.out.rfind("== REACHES PRODUCTION ==", 0), 0u) << text.out;
+  EXPECT_LT(text.out.find("deploy/production"), text.out.find("tests/fixtures"));
+}
+
 TEST_F(Cli, VersionAndHelp) {
   EXPECT_EQ(run("--version").code, 0);
   const Outcome help = run("--help");
