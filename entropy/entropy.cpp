@@ -26,7 +26,7 @@ namespace {
 
 // Lower-cased markers that mean "put your secret here". Checked as substrings.
 constexpr std::array<std::string_view, 14> kMarkers = {
-    "example", "your_",     "your-",   "xxxx",     "****",       "${",      "{{",
+    "example",  "your_",       "your-", "xxxx",     "****",       "${",        "{{",
     "changeme", "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_"};
 constexpr std::array<std::string_view, 2> kWholeWordMarkers = {"sample", "fake"};
 

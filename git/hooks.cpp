@@ -26,7 +26,8 @@ std::string hook_script(const std::string& binary) {
          ": blocks commits that add secrets.\n"
          "# Suppress a reviewed finding with a `reachscan:allow` comment on its line or its\n"
          "# fingerprint in .reachscanignore; skip once with `git commit --no-verify`.\n"
-         "exec " + shell_quote(binary) + " git --staged --no-color \"$@\"\n";
+         "exec " +
+         shell_quote(binary) + " git --staged --no-color \"$@\"\n";
 }
 
 }  // namespace
@@ -37,9 +38,12 @@ Expected<std::string> install_hook(const HookOptions& o) {
   if (o.global) {
     const char* xdg = std::getenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
-    if (xdg && *xdg) dir = fs::path(xdg) / "reachscan" / "hooks";
-    else if (home && *home) dir = fs::path(home) / ".config" / "reachscan" / "hooks";
-    else return Status::error("neither XDG_CONFIG_HOME nor HOME is set");
+    if (xdg && *xdg)
+      dir = fs::path(xdg) / "reachscan" / "hooks";
+    else if (home && *home)
+      dir = fs::path(home) / ".config" / "reachscan" / "hooks";
+    else
+      return Status::error("neither XDG_CONFIG_HOME nor HOME is set");
   } else {
     auto repo = Repository::open(o.repo);
     if (!repo) return repo.status();

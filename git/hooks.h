@@ -11,8 +11,8 @@ namespace reachscan::git {
 struct HookOptions {
   std::string repo = ".";  // ignored with global
   bool global = false;
-  bool force = false;      // replace a pre-commit hook reachscan did not write
-  std::string binary;      // absolute path of the reachscan to run
+  bool force = false;  // replace a pre-commit hook reachscan did not write
+  std::string binary;  // absolute path of the reachscan to run
 };
 
 // Writes the hook (mode 0755) and returns the path written. Refuses to overwrite a hook it did

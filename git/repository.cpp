@@ -192,9 +192,7 @@ std::string Repository::workdir() const {
 }
 bool Repository::is_shallow() const { return git_repository_is_shallow(impl_->repo.get()) == 1; }
 bool Repository::is_empty() const { return git_repository_is_empty(impl_->repo.get()) == 1; }
-bool Repository::head_unborn() const {
-  return git_repository_head_unborn(impl_->repo.get()) == 1;
-}
+bool Repository::head_unborn() const { return git_repository_head_unborn(impl_->repo.get()) == 1; }
 void* Repository::raw() const { return impl_->repo.get(); }
 
 Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
@@ -365,7 +363,7 @@ struct HistoryWalker::Impl {
   std::uint64_t missing = 0;
   std::vector<git_oid> tips;  // what was pushed, for the fallback walk
   CommitGraph graph;
-  bool manual = false;        // libgit2's walk failed on a missing parent: walk ourselves
+  bool manual = false;  // libgit2's walk failed on a missing parent: walk ourselves
   std::vector<git_oid> order;
   std::size_t order_pos = 0;
 
@@ -444,8 +442,8 @@ struct HistoryWalker::Impl {
       const git_oid toid = to_oid(tree_id);
       git_tree* raw_tree = nullptr;
       if (git_tree_lookup(&raw_tree, raw(), &toid) != 0) {
-        errors.push_back(last_error("cannot read tree " + tree_id.hex() + " (commit " +
-                                    cid.hex() + ")"));
+        errors.push_back(
+            last_error("cannot read tree " + tree_id.hex() + " (commit " + cid.hex() + ")"));
         continue;
       }
       TreePtr tree(raw_tree);
@@ -454,8 +452,8 @@ struct HistoryWalker::Impl {
         const git_tree_entry* e = git_tree_entry_byindex(raw_tree, i);
         const ObjectId eid = to_id(git_tree_entry_id(e));
         const git_object_t type = git_tree_entry_type(e);
-        std::string path = prefix.empty() ? git_tree_entry_name(e)
-                                          : prefix + "/" + git_tree_entry_name(e);
+        std::string path =
+            prefix.empty() ? git_tree_entry_name(e) : prefix + "/" + git_tree_entry_name(e);
         if (type == GIT_OBJECT_TREE) {
           if (seen_trees.insert(eid).second) stack.emplace_back(eid, std::move(path));
         } else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
@@ -500,8 +498,10 @@ struct HistoryWalker::Impl {
               exists = git_odb_exists(odb, &parent) == 1;
               git_odb_free(odb);
             }
-            if (exists) stack.emplace_back(parent, 0);
-            else ++missing;
+            if (exists)
+              stack.emplace_back(parent, 0);
+            else
+              ++missing;
           }
           continue;
         }
@@ -603,7 +603,8 @@ Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector
   git_repository* r = static_cast<git_repository*>(repo.raw());
   if (git_repository_is_bare(r)) return Status::error("a bare repository has no index to scan");
   git_index* index_raw = nullptr;
-  if (git_repository_index(&index_raw, r) != 0) return Status::error(last_error("cannot read index"));
+  if (git_repository_index(&index_raw, r) != 0)
+    return Status::error(last_error("cannot read index"));
   IndexPtr index(index_raw);
   TreePtr head_tree;
   if (!repo.head_unborn()) {
@@ -642,8 +643,9 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
   if (!base.empty()) {
     auto b = repo.resolve_commit(base);
     if (!b)
-      return Status::error(b.status().message() +
-                           (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
+      return Status::error(
+          b.status().message() +
+          (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
     base_id = *b;
   }
   git_revwalk* w = nullptr;
@@ -674,9 +676,9 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
     if (git_commit_parentcount(raw) == 1) {
       git_commit* parent = nullptr;
       if (git_commit_parent(&parent, raw, 0) != 0)
-        return Status::error(last_error("parent of " + to_id(&oid).hex() + " is missing") +
-                             (repo.is_shallow() ? " (the clone is shallow: fetch more history)"
-                                                : ""));
+        return Status::error(
+            last_error("parent of " + to_id(&oid).hex() + " is missing") +
+            (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
       CommitPtr p(parent);
       git_tree* pt = nullptr;
       if (git_commit_tree(&pt, parent) == 0) parent_tree.reset(pt);

@@ -98,13 +98,13 @@ class Repository {
   // Commit metadata (author, date, summary). `touched` lists paths changed against the first
   // parent, up to `max_touched`.
   [[nodiscard]] Expected<CommitInfo> describe(const ObjectId& commit,
-                                             std::size_t max_touched = 50) const;
+                                              std::size_t max_touched = 50) const;
   // For each of `commits`: the branches, tags and remote branches whose history contains it (at
   // most `limit` each, sorted), computed over `graph` (from a history walk) in one pass, so the
   // cost does not multiply with the number of refs or findings.
   std::map<ObjectId, std::vector<std::string>> refs_containing(const std::vector<ObjectId>& commits,
-                                                              const CommitGraph& graph,
-                                                              std::size_t limit = 20) const;
+                                                               const CommitGraph& graph,
+                                                               std::size_t limit = 20) const;
   // Every blob in the tree of HEAD (empty for an unborn HEAD).
   ObjectIdSet head_blobs() const;
   // Resolves a revision (sha, branch, tag, HEAD~2, ...) to a commit id.
@@ -126,9 +126,9 @@ class Repository {
 class HistoryWalker {
  public:
   struct Options {
-    bool all_objects = false;             // then also blobs no ref reaches
-    std::optional<std::string> branch;    // only history reachable from this revision
-    std::optional<ObjectId> hide;         // stop at (exclude) history of this commit
+    bool all_objects = false;           // then also blobs no ref reaches
+    std::optional<std::string> branch;  // only history reachable from this revision
+    std::optional<ObjectId> hide;       // stop at (exclude) history of this commit
   };
   HistoryWalker(const Repository& repo, Options options);
   ~HistoryWalker();
@@ -151,14 +151,14 @@ class HistoryWalker {
 // an initial commit), with their added lines. Renames are detected, so a moved file adds nothing.
 // Binary files and submodules are returned in `skips`.
 [[nodiscard]] Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo,
-                                                         std::vector<Skip>& skips);
+                                                           std::vector<Skip>& skips);
 
 // What the commits in `range` introduce, each commit diffed against its first parent (a root
 // commit against nothing), with added lines; a blob seen in several commits is scanned once.
 // `range` is "BASE..TIP" or just "BASE" (meaning BASE..HEAD). Merge commits add nothing of their
 // own: their parents' commits in the range carry the changes.
 [[nodiscard]] Expected<std::vector<BlobTask>> range_blobs(const Repository& repo,
-                                                        const std::string& range,
-                                                        std::vector<Skip>& skips);
+                                                          const std::string& range,
+                                                          std::vector<Skip>& skips);
 
 }  // namespace reachscan::git

@@ -4,13 +4,12 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -39,8 +38,9 @@ std::vector<std::string> string_list(const YAML::Node& node, const char* key) {
 
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
-      "id",   "name",       "pattern",  "description", "keywords", "min_entropy", "confidence",
-      "variant", "max_length", "verify", "tags", "references", "examples", "negative_examples"};
+      "id",          "name",       "pattern",  "description",      "keywords",
+      "min_entropy", "confidence", "variant",  "max_length",       "verify",
+      "tags",        "references", "examples", "negative_examples"};
   return keys;
 }
 
@@ -64,7 +64,8 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   if (node["min_entropy"]) r.min_entropy = node["min_entropy"].as<double>();
   if (node["confidence"]) {
     const auto c = parse_confidence(node["confidence"].as<std::string>());
-    if (!c) throw YAML::Exception(node["confidence"].Mark(), "confidence must be high, medium or low");
+    if (!c)
+      throw YAML::Exception(node["confidence"].Mark(), "confidence must be high, medium or low");
     r.confidence = *c;
   }
   if (node["variant"]) {
@@ -156,8 +157,9 @@ RuleSet load_rules(const std::string& path) {
   for (const fs::path& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) {
-      out.errors.push_back(f.string() + ": cannot read rule file: " +
-                           (fs::exists(f, ec) ? "permission denied or not a file" : "no such file"));
+      out.errors.push_back(
+          f.string() + ": cannot read rule file: " +
+          (fs::exists(f, ec) ? "permission denied or not a file" : "no such file"));
       continue;
     }
     std::stringstream ss;
@@ -197,12 +199,18 @@ std::string embedded_digest() {
 }
 
 nlohmann::json to_json(const Rule& r) {
-  return {{"id", r.id},           {"name", r.name},
-          {"pattern", r.pattern}, {"description", r.description},
-          {"keywords", r.keywords}, {"min_entropy", r.min_entropy},
-          {"confidence", to_string(r.confidence)}, {"variant", r.variant},
-          {"max_length", r.max_length}, {"verify", r.verify},
-          {"tags", r.tags},       {"references", r.references},
+  return {{"id", r.id},
+          {"name", r.name},
+          {"pattern", r.pattern},
+          {"description", r.description},
+          {"keywords", r.keywords},
+          {"min_entropy", r.min_entropy},
+          {"confidence", to_string(r.confidence)},
+          {"variant", r.variant},
+          {"max_length", r.max_length},
+          {"verify", r.verify},
+          {"tags", r.tags},
+          {"references", r.references},
           {"source", r.source}};
 }
 
@@ -283,7 +291,8 @@ std::vector<std::string> lint_rule(const Rule& r) {
   return p;
 }
 
-std::vector<std::string> select_rules(std::vector<Rule>& rules, const std::vector<std::string>& only,
+std::vector<std::string> select_rules(std::vector<Rule>& rules,
+                                      const std::vector<std::string>& only,
                                       const std::vector<std::string>& skip) {
   std::set<std::string> known;
   for (const Rule& r : rules) known.insert(r.id);

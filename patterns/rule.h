@@ -65,7 +65,8 @@ RuleSet embedded_rules_for_scan(const std::string& cache_dir);
 std::vector<std::string> lint_rule(const Rule& rule);
 
 // Keeps rules whose id is in `only` (if non-empty) and not in `skip`. Returns unknown ids given.
-std::vector<std::string> select_rules(std::vector<Rule>& rules, const std::vector<std::string>& only,
+std::vector<std::string> select_rules(std::vector<Rule>& rules,
+                                      const std::vector<std::string>& only,
                                       const std::vector<std::string>& skip);
 
 }  // namespace reachscan::patterns

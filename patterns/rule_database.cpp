@@ -167,8 +167,8 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
   for (Rule& r : rules) {
     auto re = std::make_unique<RE2>(r.pattern, confirm_options());
     if (!re->ok()) {
-      result.errors.push_back(r.source + ": rule " + r.id + ": RE2 rejects the pattern: " +
-                              re->error());
+      result.errors.push_back(r.source + ": rule " + r.id +
+                              ": RE2 rejects the pattern: " + re->error());
       continue;
     }
     if (re->NumberOfCapturingGroups() < 1) {
@@ -194,8 +194,8 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
       break;
     }
     const Rule& bad = db->rules_[static_cast<std::size_t>(failed)];
-    result.errors.push_back(bad.source + ": rule " + bad.id + ": Hyperscan rejects the pattern: " +
-                            message);
+    result.errors.push_back(bad.source + ": rule " + bad.id +
+                            ": Hyperscan rejects the pattern: " + message);
     db->rules_.erase(db->rules_.begin() + failed);
     db->confirm_.erase(db->confirm_.begin() + failed);
   }

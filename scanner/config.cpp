@@ -35,14 +35,22 @@ Expected<std::uint64_t> parse_size(const std::string& text) {
   for (char c : text.substr(i))
     if (c != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   std::uint64_t mul = 0;
-  if (unit.empty() || unit == "b") mul = 1;
-  else if (unit == "k" || unit == "kib") mul = 1ull << 10;
-  else if (unit == "m" || unit == "mib") mul = 1ull << 20;
-  else if (unit == "g" || unit == "gib") mul = 1ull << 30;
-  else if (unit == "kb") mul = 1000;
-  else if (unit == "mb") mul = 1000 * 1000;
-  else if (unit == "gb") mul = 1000ull * 1000 * 1000;
-  else return Status::error("invalid size unit in '" + text + "' (use B, kB, MB, GB, KiB, MiB, GiB)");
+  if (unit.empty() || unit == "b")
+    mul = 1;
+  else if (unit == "k" || unit == "kib")
+    mul = 1ull << 10;
+  else if (unit == "m" || unit == "mib")
+    mul = 1ull << 20;
+  else if (unit == "g" || unit == "gib")
+    mul = 1ull << 30;
+  else if (unit == "kb")
+    mul = 1000;
+  else if (unit == "mb")
+    mul = 1000 * 1000;
+  else if (unit == "gb")
+    mul = 1000ull * 1000 * 1000;
+  else
+    return Status::error("invalid size unit in '" + text + "' (use B, kB, MB, GB, KiB, MiB, GiB)");
   return n * mul;
 }
 
@@ -70,17 +78,22 @@ Expected<Config> load_config(const std::string& path) {
         c.skip_rules = list(v, key);
       } else if (key == "max_file_size") {
         auto size = parse_size(v.as<std::string>());
-        if (!size) return Status::error(path + ":" + std::to_string(v.Mark().line + 1) + ": " +
-                                        size.status().message());
+        if (!size)
+          return Status::error(path + ":" + std::to_string(v.Mark().line + 1) + ": " +
+                               size.status().message());
         c.max_file_size = *size;
       } else if (key == "allow") {
         if (!v.IsMap()) throw YAML::Exception(v.Mark(), "allow must be a mapping");
         for (const auto& a : v) {
           const std::string k = a.first.as<std::string>();
-          if (k == "paths") c.allow_paths = list(a.second, k);
-          else if (k == "secrets") c.allow_secrets = list(a.second, k);
-          else if (k == "fingerprints") c.allow_fingerprints = list(a.second, k);
-          else throw YAML::Exception(a.first.Mark(), "unknown allow key '" + k + "'");
+          if (k == "paths")
+            c.allow_paths = list(a.second, k);
+          else if (k == "secrets")
+            c.allow_secrets = list(a.second, k);
+          else if (k == "fingerprints")
+            c.allow_fingerprints = list(a.second, k);
+          else
+            throw YAML::Exception(a.first.Mark(), "unknown allow key '" + k + "'");
         }
       } else if (key == "environments") {
         // Read by the reach stage (reach::load_reach_config).

@@ -6,8 +6,8 @@
 
 #include "entropy/entropy.h"
 #include "reach/classify.h"
-#include "verify/verify.h"
 #include "scanner/fingerprint.h"
+#include "verify/verify.h"
 
 namespace reachscan {
 namespace {
@@ -90,8 +90,10 @@ Detector::Detector(std::shared_ptr<const patterns::RuleDatabase> db, DetectorOpt
 
 void apply_verdict(Finding& f) {
   if (f.verification.status != VerifyStatus::kInvalidStructure) return;
-  if (f.confidence == Confidence::kHigh) f.confidence = Confidence::kMedium;
-  else f.confidence = Confidence::kLow;
+  if (f.confidence == Confidence::kHigh)
+    f.confidence = Confidence::kMedium;
+  else
+    f.confidence = Confidence::kLow;
 }
 
 Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Finding>& out,

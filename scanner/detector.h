@@ -20,11 +20,11 @@ namespace reachscan {
 // overlapping chunks report each match once.
 struct Chunk {
   std::string_view data;
-  std::uint64_t base = 0;             // absolute offset of data[0]
-  std::uint64_t first_line = 1;       // line number of data[0]
-  std::uint64_t line_start = 0;       // absolute offset where that line starts (<= base)
-  std::size_t accept_from = 0;        // exclusive, relative to data
-  std::size_t accept_to = SIZE_MAX;   // inclusive, relative to data
+  std::uint64_t base = 0;            // absolute offset of data[0]
+  std::uint64_t first_line = 1;      // line number of data[0]
+  std::uint64_t line_start = 0;      // absolute offset where that line starts (<= base)
+  std::size_t accept_from = 0;       // exclusive, relative to data
+  std::size_t accept_to = SIZE_MAX;  // inclusive, relative to data
 };
 
 struct DetectStats {

@@ -54,8 +54,9 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   ScanResult result;
   ScanSummary& summary = result.summary;
   if (repo.is_shallow())
-    summary.notes.push_back("shallow clone: commits before the shallow boundary are not present "
-                            "and were not scanned");
+    summary.notes.push_back(
+        "shallow clone: commits before the shallow boundary are not present "
+        "and were not scanned");
 
   // The source: a lazy history walk, or the precomputed blobs of the index or a range.
   std::unique_ptr<git::HistoryWalker> walker;
@@ -90,93 +91,108 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   std::vector<std::pair<git::BlobTask, Finding>> found;
 
   tbb::task_arena arena(static_cast<int>(threads));
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        threads * 4,
-        tbb::make_filter<void, std::optional<git::BlobTask>>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> std::optional<git::BlobTask> {
-              for (;;) {
-                std::optional<git::BlobTask> t;
-                if (walker) {
-                  t = walker->next(summary.errors);
-                } else if (next_listed < listed.size()) {
-                  t = std::move(listed[next_listed++]);
-                }
-                if (!t) {
-                  fc.stop();
-                  return std::nullopt;
-                }
-                if (excluded(options.scan.exclude_globs, t->path)) {
-                  summary.skipped.push_back(
-                      {t->path, SkipReason::kExcluded, "matches an allow-listed path"});
-                  continue;
-                }
-                return t;
-              }
-            }) &
-            tbb::make_filter<std::optional<git::BlobTask>, BlobOutcome>(
-                tbb::filter_mode::parallel,
-                [&](std::optional<git::BlobTask> t) {
-                  BlobOutcome o;
-                  if (!t) return o;
-                  auto& handle = handles.local();
-                  if (!handle) {
-                    auto h = git::Repository::open(git_dir);
-                    if (!h) {
-                      o.errors.push_back(h.status().message());
-                      return o;
-                    }
-                    handle = std::move(*h);
-                  }
-                  const std::string where = t->path + " (blob " + t->blob.hex().substr(0, 12) + ")";
-                  if (options.scan.max_file_size) {
-                    auto size = handle->blob_size(t->blob);
-                    if (size && *size > options.scan.max_file_size) {
-                      o.file.skip = Skip{t->path, SkipReason::kTooLarge,
-                                         std::to_string(*size) + " bytes, blob " + t->blob.hex()};
-                      o.task = std::move(t);
-                      return o;
-                    }
-                  }
-                  auto content = handle->read_blob(t->blob);
-                  if (!content) {
-                    o.file.skip = Skip{t->path, SkipReason::kUnreadable, content.status().message()};
-                    o.task = std::move(t);
-                    return o;
-                  }
-                  if (content->data.substr(0, kLfsPointer.size()) == kLfsPointer) {
-                    o.file.skip = Skip{t->path, SkipReason::kLfsPointer, "blob " + t->blob.hex()};
-                  } else {
-                    scan_memory(content->data, t->path, detector, options.scan.chunk_size, o.file);
-                    if (o.file.skip) o.file.skip->detail += ", blob " + t->blob.hex();
-                  }
-                  if (t->only_added)
-                    std::erase_if(o.file.findings,
-                                  [&](const Finding& f) { return !on_added_line(f, t->added); });
-                  (void)where;
-                  o.task = std::move(t);
-                  return o;
-                }) &
-            tbb::make_filter<BlobOutcome, void>(
-                tbb::filter_mode::serial_out_of_order, [&](BlobOutcome o) {
-                  for (std::string& e : o.errors) summary.errors.push_back(std::move(e));
-                  for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
-                  if (!o.task) return;
-                  if (o.file.skip) {
-                    summary.skipped.push_back(std::move(*o.file.skip));
-                    if (summary.skipped.back().reason != SkipReason::kUnreadable) return;
-                  }
-                  ++summary.files_scanned;
-                  summary.bytes_scanned += o.file.bytes;
-                  for (Finding& f : o.file.findings) found.emplace_back(*o.task, std::move(f));
-                }));
-  });
+  arena.execute(
+      [&] {
+        tbb::parallel_pipeline(threads * 4,
+                               tbb::make_filter<void, std::optional<git::BlobTask>>(
+                                   tbb::filter_mode::serial_in_order,
+                                   [&](tbb::flow_control& fc) -> std::optional<git::BlobTask> {
+                                     for (;;) {
+                                       std::optional<git::BlobTask> t;
+                                       if (walker) {
+                                         t = walker->next(summary.errors);
+                                       } else if (next_listed < listed.size()) {
+                                         t = std::move(listed[next_listed++]);
+                                       }
+                                       if (!t) {
+                                         fc.stop();
+                                         return std::nullopt;
+                                       }
+                                       if (excluded(options.scan.exclude_globs, t->path)) {
+                                         summary.skipped.push_back(
+                                             {t->path, SkipReason::kExcluded,
+                                              "matches an allow-listed path"});
+                                         continue;
+                                       }
+                                       return t;
+                                     }
+                                   }) &
+                                   tbb::make_filter<std::optional<git::BlobTask>, BlobOutcome>(
+                                       tbb::filter_mode::parallel,
+                                       [&](std::optional<git::BlobTask> t) {
+                                         BlobOutcome o;
+                                         if (!t) return o;
+                                         auto& handle = handles.local();
+                                         if (!handle) {
+                                           auto h = git::Repository::open(git_dir);
+                                           if (!h) {
+                                             o.errors.push_back(h.status().message());
+                                             return o;
+                                           }
+                                           handle = std::move(*h);
+                                         }
+                                         const std::string where = t->path + " (blob " +
+                                                                   t->blob.hex().substr(0, 12) +
+                                                                   ")";
+                                         if (options.scan.max_file_size) {
+                                           auto size = handle->blob_size(t->blob);
+                                           if (size && *size > options.scan.max_file_size) {
+                                             o.file.skip =
+                                                 Skip{t->path, SkipReason::kTooLarge,
+                                                      std::to_string(*size) + " bytes, blob " +
+                                                          t->blob.hex()};
+                                             o.task = std::move(t);
+                                             return o;
+                                           }
+                                         }
+                                         auto content = handle->read_blob(t->blob);
+                                         if (!content) {
+                                           o.file.skip = Skip{t->path, SkipReason::kUnreadable,
+                                                              content.status().message()};
+                                           o.task = std::move(t);
+                                           return o;
+                                         }
+                                         if (content->data.substr(0, kLfsPointer.size()) ==
+                                             kLfsPointer) {
+                                           o.file.skip = Skip{t->path, SkipReason::kLfsPointer,
+                                                              "blob " + t->blob.hex()};
+                                         } else {
+                                           scan_memory(content->data, t->path, detector,
+                                                       options.scan.chunk_size, o.file);
+                                           if (o.file.skip)
+                                             o.file.skip->detail += ", blob " + t->blob.hex();
+                                         }
+                                         if (t->only_added)
+                                           std::erase_if(o.file.findings, [&](const Finding& f) {
+                                             return !on_added_line(f, t->added);
+                                           });
+                                         (void)where;
+                                         o.task = std::move(t);
+                                         return o;
+                                       }) &
+                                   tbb::make_filter<BlobOutcome, void>(
+                                       tbb::filter_mode::serial_out_of_order, [&](BlobOutcome o) {
+                                         for (std::string& e : o.errors)
+                                           summary.errors.push_back(std::move(e));
+                                         for (std::string& e : o.file.errors)
+                                           summary.errors.push_back(std::move(e));
+                                         if (!o.task) return;
+                                         if (o.file.skip) {
+                                           summary.skipped.push_back(std::move(*o.file.skip));
+                                           if (summary.skipped.back().reason !=
+                                               SkipReason::kUnreadable)
+                                             return;
+                                         }
+                                         ++summary.files_scanned;
+                                         summary.bytes_scanned += o.file.bytes;
+                                         for (Finding& f : o.file.findings)
+                                           found.emplace_back(*o.task, std::move(f));
+                                       }));
+      });
 
   // Provenance, looked up once per commit, only for findings.
-  const git::ObjectIdSet head = options.mode == GitScanOptions::Mode::kStaged
-                                    ? git::ObjectIdSet{}
-                                    : repo.head_blobs();
+  const git::ObjectIdSet head =
+      options.mode == GitScanOptions::Mode::kStaged ? git::ObjectIdSet{} : repo.head_blobs();
   std::set<std::string> at_head;  // fingerprints of secrets present in HEAD's tree
   for (const auto& [task, f] : found)
     if (head.count(task.blob)) at_head.insert(f.fingerprint);
@@ -205,7 +221,8 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
       info = it->second;
     }
     info.blob = task.blob.hex();
-    info.in_head = options.mode == GitScanOptions::Mode::kStaged || at_head.count(f.fingerprint) > 0;
+    info.in_head =
+        options.mode == GitScanOptions::Mode::kStaged || at_head.count(f.fingerprint) > 0;
     f.commit = std::move(info);
     result.findings.push_back(std::move(f));
   }
@@ -239,8 +256,9 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
       if (repo.is_shallow())
         summary.notes.push_back(what + " (shallow boundary); scanned what exists");
       else
-        summary.errors.push_back(what + " from a repository that is not shallow; scanned what "
-                                        "exists");
+        summary.errors.push_back(what +
+                                 " from a repository that is not shallow; scanned what "
+                                 "exists");
     }
   }
   sort_findings(result.findings);

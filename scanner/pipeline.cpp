@@ -15,10 +15,10 @@
 #include <cstring>
 #include <optional>
 
+#include "reach/classify.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "scanner/walker.h"
-#include "reach/classify.h"
 
 namespace reachscan {
 namespace {
@@ -118,23 +118,22 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
   arena.execute([&] {
     // A few files in flight per thread keeps cores busy while bounding memory to
     // tokens x chunk_size.
-    tbb::parallel_pipeline(
-        threads_ * 4,
-        tbb::make_filter<void, std::optional<WalkEntry>>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> std::optional<WalkEntry> {
-              auto e = walker.next(result.summary.skipped);
-              if (!e) fc.stop();
-              return e;
-            }) &
-            tbb::make_filter<std::optional<WalkEntry>, FileOutcome>(
-                tbb::filter_mode::parallel,
-                [&](const std::optional<WalkEntry>& e) {
-                  return e ? scan_file(*e, detector, chunk) : FileOutcome{};
-                }) &
-            tbb::make_filter<FileOutcome, void>(
-                tbb::filter_mode::serial_out_of_order,
-                [&](FileOutcome o) { add_outcome(std::move(o), result); }));
+    tbb::parallel_pipeline(threads_ * 4,
+                           tbb::make_filter<void, std::optional<WalkEntry>>(
+                               tbb::filter_mode::serial_in_order,
+                               [&](tbb::flow_control& fc) -> std::optional<WalkEntry> {
+                                 auto e = walker.next(result.summary.skipped);
+                                 if (!e) fc.stop();
+                                 return e;
+                               }) &
+                               tbb::make_filter<std::optional<WalkEntry>, FileOutcome>(
+                                   tbb::filter_mode::parallel,
+                                   [&](const std::optional<WalkEntry>& e) {
+                                     return e ? scan_file(*e, detector, chunk) : FileOutcome{};
+                                   }) &
+                               tbb::make_filter<FileOutcome, void>(
+                                   tbb::filter_mode::serial_out_of_order,
+                                   [&](FileOutcome o) { add_outcome(std::move(o), result); }));
   });
 
   if (impl_->options.reach) flag_reuse_randomly(result.findings);

@@ -21,14 +21,14 @@ struct ReachConfig;
 }
 
 struct ScanOptions {
-  unsigned threads = 0;                 // 0: every core
-  std::uint64_t max_file_size = 0;      // 0: no limit (large files are scanned in chunks)
+  unsigned threads = 0;             // 0: every core
+  std::uint64_t max_file_size = 0;  // 0: no limit (large files are scanned in chunks)
   std::vector<std::string> exclude_globs;
-  std::size_t chunk_size = 16u << 20;   // bytes per read and per Hyperscan block scan
-  bool verify = true;                   // offline structural verification
+  std::size_t chunk_size = 16u << 20;  // bytes per read and per Hyperscan block scan
+  bool verify = true;                  // offline structural verification
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
-  std::string root;                     // scan root for the classifier (see reach::FileContext)
+  std::string root;  // scan root for the classifier (see reach::FileContext)
 };
 
 struct ScanResult {

@@ -84,10 +84,10 @@ struct CommitInfo {
   std::string blob;  // the object id of the file content holding the secret
   std::string author;
   std::string email;
-  std::string date;     // ISO 8601
-  std::string summary;  // first line of the message
-  std::vector<std::string> refs;  // refs whose history contains the blob
-  bool in_head = false;           // still present at HEAD of the default branch
+  std::string date;                  // ISO 8601
+  std::string summary;               // first line of the message
+  std::vector<std::string> refs;     // refs whose history contains the blob
+  bool in_head = false;              // still present at HEAD of the default branch
   std::vector<std::string> touched;  // other paths changed by the introducing commit
 };
 
@@ -123,10 +123,10 @@ struct ScanSummary {
   std::map<std::string, std::uint64_t> findings_by_reach;  // production, unknown, non_production
   std::uint64_t findings = 0;
   std::uint64_t below_min_reach = 0;  // hidden by --min-reach
-  std::uint64_t suppressed = 0;  // inline allow, ignore file, baseline
-  std::vector<std::string> errors;  // rule-load errors and other non-file errors
-  std::vector<std::string> notes;   // facts worth knowing that are not errors (shallow clone)
-  std::uint64_t commits = 0;        // git scans: commits walked
+  std::uint64_t suppressed = 0;       // inline allow, ignore file, baseline
+  std::vector<std::string> errors;    // rule-load errors and other non-file errors
+  std::vector<std::string> notes;     // facts worth knowing that are not errors (shallow clone)
+  std::uint64_t commits = 0;          // git scans: commits walked
   double elapsed_seconds = 0;
   std::size_t rules = 0;
   unsigned threads = 1;

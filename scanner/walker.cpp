@@ -49,9 +49,9 @@ struct Walker::Impl {
   // Globs match the path relative to the root being walked, or the reported path.
   bool excluded(const FTSENT* e, const std::string& display) const {
     if (options.exclude_globs.empty()) return false;
-    const std::string rel =
-        e->fts_level > 0 && e->fts_pathlen > root_len ? std::string(e->fts_path + root_len + 1)
-                                                      : display;
+    const std::string rel = e->fts_level > 0 && e->fts_pathlen > root_len
+                                ? std::string(e->fts_path + root_len + 1)
+                                : display;
     for (const std::string& g : options.exclude_globs)
       if (glob_match(g, rel) || glob_match(g, display)) return true;
     return false;
@@ -144,7 +144,8 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
           continue;
         }
         if (S_ISDIR(st.st_mode)) {
-          skips.push_back({display, SkipReason::kSymlinkDir, "symlink to a directory not followed"});
+          skips.push_back(
+              {display, SkipReason::kSymlinkDir, "symlink to a directory not followed"});
           continue;
         }
         if (!S_ISREG(st.st_mode)) {
@@ -155,7 +156,8 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
           skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});
           continue;
         }
-        if (w.options.max_file_size && static_cast<std::uint64_t>(st.st_size) > w.options.max_file_size) {
+        if (w.options.max_file_size &&
+            static_cast<std::uint64_t>(st.st_size) > w.options.max_file_size) {
           skips.push_back({display, SkipReason::kTooLarge, std::to_string(st.st_size) + " bytes"});
           continue;
         }

@@ -16,9 +16,9 @@
 namespace reachscan {
 
 struct WalkOptions {
-  std::uint64_t max_file_size = 0;          // 0: no limit
-  std::vector<std::string> exclude_globs;   // matched against the reported path (fnmatch)
-  bool skip_vcs_dirs = true;                // .git, .hg, .svn
+  std::uint64_t max_file_size = 0;         // 0: no limit
+  std::vector<std::string> exclude_globs;  // matched against the reported path (fnmatch)
+  bool skip_vcs_dirs = true;               // .git, .hg, .svn
 };
 
 struct WalkEntry {

@@ -1,6 +1,7 @@
 // reachscan command-line front end: parses flags (CLI11), wires config, rules, scanner,
 // suppressions and reporters, and maps the outcome to an exit code. The one place that catches.
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,18 +10,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/core.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "patterns/rule.h"
-#include "patterns/rule_database.h"
-#include "scanner/config.h"
-#include "scanner/fingerprint.h"
-#include "reach/classify.h"
-#include "scanner/git_scan.h"
 #include "git/hooks.h"
 #include "git/repository.h"
+#include "patterns/rule.h"
+#include "patterns/rule_database.h"
+#include "reach/classify.h"
+#include "scanner/config.h"
+#include "scanner/fingerprint.h"
+#include "scanner/git_scan.h"
 #include "scanner/pipeline.h"
 #include "scanner/report/reporter.h"
 #include "scanner/rules_check.h"
@@ -119,7 +119,8 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
       return std::nullopt;
     }
     out.config = std::move(*c);
-    for (const std::string& w : out.config.warnings) fmt::print(stderr, "reachscan: warning: {}\n", w);
+    for (const std::string& w : out.config.warnings)
+      fmt::print(stderr, "reachscan: warning: {}\n", w);
     auto env = reach::load_reach_config(config_path);
     if (!env) {
       error_line(env.status().message());
@@ -129,8 +130,8 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
   }
   if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
 
-  patterns::RuleSet rules =
-      patterns::embedded_rules_for_scan(g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
+  patterns::RuleSet rules = patterns::embedded_rules_for_scan(
+      g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
   for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
@@ -256,8 +257,8 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     result = std::move(*scanned);
   } else {
     Scanner scanner(loaded->db, so);
-    result = from_stdin ? scanner.scan_stream(STDIN_FILENO, target.label)
-                        : scanner.scan_paths(paths);
+    result =
+        from_stdin ? scanner.scan_stream(STDIN_FILENO, target.label) : scanner.scan_paths(paths);
   }
   result.summary.suppressed += suppressions.apply(result.findings);
   for (std::string& e : errors) result.summary.errors.push_back(std::move(e));
@@ -428,8 +429,9 @@ int run(int argc, char** argv) {
   since_opt->excludes(branch_opt);
 
   git::HookOptions hook;
-  auto* install = app.add_subcommand("install-hook", "Install a git pre-commit hook that runs "
-                                                     "`reachscan git --staged`");
+  auto* install = app.add_subcommand("install-hook",
+                                     "Install a git pre-commit hook that runs "
+                                     "`reachscan git --staged`");
   install->add_option("repo", hook.repo, "Repository (default: the current folder)");
   install->add_flag("--global", hook.global,
                     "Install for every repository of this user (sets the global core.hooksPath)");

@@ -23,7 +23,8 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   j["fingerprint"] = f.fingerprint;
   j["entropy"] = std::round(f.entropy * 1000) / 1000;
   j["confidence"] = to_string(f.confidence);
-  j["variant"] = f.variant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.variant);
+  j["variant"] =
+      f.variant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.variant);
   j["tags"] = f.tags;
   // Filled by later stages (git provenance, structural verification, production reach).
   if (f.commit) {

@@ -21,9 +21,9 @@ enum class Format { kText, kJson, kJsonl, kSarif };
 std::optional<Format> parse_format(const std::string& s);
 
 struct ReportOptions {
-  bool color = false;    // ANSI colours in text output
-  bool verbose = false;  // text: list every skipped file
-  std::string version;   // tool version
+  bool color = false;                                  // ANSI colours in text output
+  bool verbose = false;                                // text: list every skipped file
+  std::string version;                                 // tool version
   const std::vector<patterns::Rule>* rules = nullptr;  // for SARIF rule metadata
 };
 

@@ -73,15 +73,17 @@ nlohmann::ordered_json rule_json(const patterns::Rule& r) {
   j["id"] = r.id;
   // Omitted when it would only differ from the id in case ("jwt" -> "Jwt"): SARIF1001 again.
   const std::string friendly = friendly_name(r.id);
-  if (!std::equal(friendly.begin(), friendly.end(), r.id.begin(), r.id.end(),
-                  [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); }))
+  if (!std::equal(
+          friendly.begin(), friendly.end(), r.id.begin(), r.id.end(),
+          [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); }))
     j["name"] = friendly;
   j["shortDescription"] = {{"text", r.name}};
-  j["fullDescription"] = {{"text", r.description.empty() ? r.name + " detected in source."
-                                                          : r.description}};
+  j["fullDescription"] = {
+      {"text", r.description.empty() ? r.name + " detected in source." : r.description}};
   if (!r.references.empty()) j["helpUri"] = r.references.front();
-  std::string help = r.name + ". Rotate the credential, then remove it from the code; mark an "
-                              "intended test value with a `reachscan:allow` comment.";
+  std::string help = r.name +
+                     ". Rotate the credential, then remove it from the code; mark an "
+                     "intended test value with a `reachscan:allow` comment.";
   j["help"] = {{"text", help}};
   j["defaultConfiguration"] = {{"level", level_for(r.confidence)}};
   // propertyBag.tags must be unique (schema uniqueItems); GitHub keeps at most 20 per rule.
@@ -115,10 +117,11 @@ class SarifReporter final : public Reporter {
     r["message"] = {{"text", f.rule_name + " (fingerprint " + f.fingerprint + ")"}};
     nlohmann::ordered_json artifact = {{"uri", to_uri(f.path)}};
     if (f.path.empty() || f.path.front() != '/') artifact["uriBaseId"] = "%SRCROOT%";
-    nlohmann::ordered_json region = {{"startLine", f.line},
-                             {"startColumn", f.column},
-                             {"endLine", f.end_line},
-                             {"endColumn", f.end_column + 1}};  // SARIF end column is exclusive
+    nlohmann::ordered_json region = {
+        {"startLine", f.line},
+        {"startColumn", f.column},
+        {"endLine", f.end_line},
+        {"endColumn", f.end_column + 1}};  // SARIF end column is exclusive
     r["locations"] = nlohmann::ordered_json::array(
         {{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
     // GitHub code scanning reads only primaryLocationLineHash: give it our location-independent
@@ -146,16 +149,16 @@ class SarifReporter final : public Reporter {
     if (o_.rules)
       for (const patterns::Rule& r : *o_.rules) rules.push_back(rule_json(r));
     nlohmann::ordered_json driver = {{"name", "reachscan"},
-                             {"version", o_.version},
-                             {"semanticVersion", o_.version},
-                             {"informationUri", "https://github.com/reachscan/reachscan"},
-                             {"rules", std::move(rules)}};
+                                     {"version", o_.version},
+                                     {"semanticVersion", o_.version},
+                                     {"informationUri", "https://github.com/reachscan/reachscan"},
+                                     {"rules", std::move(rules)}};
     nlohmann::ordered_json notes = nlohmann::ordered_json::array();
     for (const Skip& k : s.skipped) {
       if (!is_error(k.reason)) continue;
-      notes.push_back({{"level", "error"},
-                       {"message", {{"text", k.path + ": " + to_string(k.reason) + " (" +
-                                                 k.detail + ")"}}}});
+      notes.push_back(
+          {{"level", "error"},
+           {"message", {{"text", k.path + ": " + to_string(k.reason) + " (" + k.detail + ")"}}}});
     }
     for (const std::string& e : s.errors)
       notes.push_back({{"level", "error"}, {"message", {{"text", e}}}});
@@ -171,16 +174,16 @@ class SarifReporter final : public Reporter {
       invocation["workingDirectory"] = {{"uri", cwd_uri}};
     }
     if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
-    nlohmann::ordered_json run = {{"tool", {{"driver", std::move(driver)}}},
-                          {"invocations", nlohmann::ordered_json::array({std::move(invocation)})}};
+    nlohmann::ordered_json run = {
+        {"tool", {{"driver", std::move(driver)}}},
+        {"invocations", nlohmann::ordered_json::array({std::move(invocation)})}};
     if (uses_srcroot_ && !cwd_uri.empty())
       run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", cwd_uri}}}};
     run["results"] = std::move(results_);
     run["properties"] = {{"summary", summary_json(s)}};
-    nlohmann::ordered_json doc = {
-        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-        {"version", "2.1.0"},
-        {"runs", nlohmann::ordered_json::array({std::move(run)})}};
+    nlohmann::ordered_json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                                  {"version", "2.1.0"},
+                                  {"runs", nlohmann::ordered_json::array({std::move(run)})}};
     const std::string text = dump(doc, 2);
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fputc('\n', out_);

@@ -41,11 +41,12 @@ class TextReporter final : public Reporter {
       if (!c.id.empty())
         fmt::print(out_, "  {:<12}{} {} <{}> {}: {}\n", "commit", c.id.substr(0, 12), c.author,
                    c.email, c.date, one_line(c.summary));
-      fmt::print(out_, "  {:<12}{}{}\n", "history",
-                 c.id.empty() ? "staged, not yet committed"
-                 : c.in_head  ? "still present at HEAD"
-                              : "removed from HEAD, still in history",
-                 c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
+      fmt::print(
+          out_, "  {:<12}{}{}\n", "history",
+          c.id.empty() ? "staged, not yet committed"
+          : c.in_head  ? "still present at HEAD"
+                       : "removed from HEAD, still in history",
+          c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
     }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
     fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
@@ -69,10 +70,9 @@ class TextReporter final : public Reporter {
       for (const Finding& f : held_) {
         if ((f.reach ? f.reach->verdict : ReachVerdict::kUnknown) != v) continue;
         if (!header) {
-          const std::string title =
-              v == ReachVerdict::kProduction ? "REACHES PRODUCTION"
-              : v == ReachVerdict::kUnknown  ? "REACH UNKNOWN"
-                                             : "NON-PRODUCTION";
+          const std::string title = v == ReachVerdict::kProduction ? "REACHES PRODUCTION"
+                                    : v == ReachVerdict::kUnknown  ? "REACH UNKNOWN"
+                                                                   : "NON-PRODUCTION";
           fmt::print(out_, "{}\n\n", s_("1", "== " + title + " =="));
           header = true;
         }
@@ -103,7 +103,8 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
   const Style st{color};
   const double mbps =
       s.elapsed_seconds > 0 ? static_cast<double>(s.bytes_scanned) / 1e6 / s.elapsed_seconds : 0;
-  fmt::print(out, "{} {} finding{} in {} file{} ({}{}), {:.3f} s, {:.1f} MB/s, {} rules, {} thread{}\n",
+  fmt::print(out,
+             "{} {} finding{} in {} file{} ({}{}), {:.3f} s, {:.1f} MB/s, {} rules, {} thread{}\n",
              st("1", "reachscan:"), s.findings, s.findings == 1 ? "" : "s", s.files_scanned,
              s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned),
              s.commits ? fmt::format(", {} commits", s.commits) : "", s.elapsed_seconds, mbps,
@@ -131,8 +132,9 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
   }
   for (const Skip& k : s.skipped)
     if (verbose || is_error(k.reason))
-      fmt::print(out, "  {} {}: {} ({})\n", is_error(k.reason) ? st("31", "error:") : "skipped:",
-                 k.path, to_string(k.reason), k.detail);
+      fmt::print(out, "  {} {}: {} ({})\n",
+                 is_error(k.reason) ? st("31", "error:") : "skipped:", k.path, to_string(k.reason),
+                 k.detail);
   for (const std::string& n : s.notes) fmt::print(out, "  note: {}\n", n);
   for (const std::string& e : s.errors) fmt::print(out, "  {} {}\n", st("31", "error:"), e);
 }

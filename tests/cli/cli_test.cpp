@@ -1,9 +1,8 @@
 // End-to-end tests of the reachscan binary: exit codes, formats, files, bad input, golden output.
 // REACHSCAN_BIN runs the suite against another binary (an installed one, or the Action's image);
 // REACHSCAN_UPDATE_GOLDEN=1 rewrites the golden files.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -47,7 +46,8 @@ class Cli : public ::testing::Test {
     const std::string in = tmp_.write("stdin.txt", input);
     const std::string out = (tmp_.path() / "stdout.txt").string();
     const std::string err = (tmp_.path() / "stderr.txt").string();
-    const std::string cmd = "'" + bin_ + "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
+    const std::string cmd =
+        "'" + bin_ + "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
     const int status = std::system(cmd.c_str());
     Outcome r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -171,8 +171,8 @@ TEST_F(Cli, MalformedRuleFileIsAnErrorButScanGoesOn) {
 
 TEST_F(Cli, SuppressionIgnoreFileBaselineAndInline) {
   const std::string a = fake_github_token(1), b = fake_github_token(2);
-  work_.write("src/app.py", "A = '" + a + "'\nB = '" + b + "'\nC = '" +
-                                fake_github_token(3) + "'  # reachscan:allow\n");
+  work_.write("src/app.py", "A = '" + a + "'\nB = '" + b + "'\nC = '" + fake_github_token(3) +
+                                "'  # reachscan:allow\n");
   const Outcome first = run("-f json dir " + work_.str());
   ASSERT_EQ(first.code, 1);
   const auto doc = nlohmann::json::parse(first.out);
@@ -191,9 +191,11 @@ TEST_F(Cli, SuppressionIgnoreFileBaselineAndInline) {
 }
 
 TEST_F(Cli, ConfigFileAtScanRoot) {
-  work_.write(".reachscan.yaml", "allow:\n  paths: ['vendor/**']\nskip_rules: [aws.access_key_id]\n");
+  work_.write(".reachscan.yaml",
+              "allow:\n  paths: ['vendor/**']\nskip_rules: [aws.access_key_id]\n");
   work_.write("vendor/x.txt", "t " + ghp_ + "\n");
-  work_.write("aws.txt", "id " + fake_token("AKIA", 16, 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "\n");
+  work_.write("aws.txt",
+              "id " + fake_token("AKIA", 16, 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "\n");
   const Outcome r = run("-f json dir " + work_.str());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(run("-c /nonexistent.yaml dir " + work_.str()).code, 2);
@@ -205,9 +207,10 @@ TEST_F(Cli, RulesListAndCheck) {
   EXPECT_NE(list.out.find("stripe.secret_key.live"), std::string::npos);
   const Outcome check = run("rules check");
   EXPECT_EQ(check.code, 0) << check.out;
-  const std::string broken = work_.write(
-      "r.yaml", "- {id: demo.x, name: x, pattern: '(dmo_[a-z]{4})', references: [x], "
-                "examples: ['nothing here'], negative_examples: ['dmo_abcd']}\n");
+  const std::string broken =
+      work_.write("r.yaml",
+                  "- {id: demo.x, name: x, pattern: '(dmo_[a-z]{4})', references: [x], "
+                  "examples: ['nothing here'], negative_examples: ['dmo_abcd']}\n");
   const Outcome bad = run("rules check " + broken);
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.out.find("demo.x"), std::string::npos);
@@ -228,13 +231,12 @@ TEST_F(Cli, ProductionReachDecidesExitCodeAndFilters) {
   for (const auto& f : doc["findings"]) {
     ASSERT_TRUE(f["reach"].is_object());
     EXPECT_FALSE(f["reach"]["evidence"].empty());
-    EXPECT_NE(std::find(f["reach"]["frameworks"].begin(), f["reach"]["frameworks"].end(),
-                        "OWASP-NHI2"),
-              f["reach"]["frameworks"].end());
+    EXPECT_NE(
+        std::find(f["reach"]["frameworks"].begin(), f["reach"]["frameworks"].end(), "OWASP-NHI2"),
+        f["reach"]["frameworks"].end());
     const std::string path = f["path"];
     EXPECT_EQ(f["reach"]["verdict"],
-              path.find("deploy/production") != std::string::npos ? "production"
-                                                                   : "non_production")
+              path.find("deploy/production") != std::string::npos ? "production" : "non_production")
         << path;
   }
   EXPECT_EQ(doc["summary"]["findings_by_reach"]["production"], 1);

@@ -40,8 +40,8 @@ TEST(LargeInput, TwoGibSingleLine) {
     end_col = written + 2;
   }
   const std::string report = (dir.path() / "r.json").string();
-  const std::string cmd = std::string("'") + REACHSCAN_BINARY +
-                          "' -f json -o '" + report + "' --max-file-size 0 -q dir '" + path + "'";
+  const std::string cmd = std::string("'") + REACHSCAN_BINARY + "' -f json -o '" + report +
+                          "' --max-file-size 0 -q dir '" + path + "'";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 1);

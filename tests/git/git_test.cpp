@@ -65,7 +65,9 @@ class GitRepo : public ::testing::Test {
     fs::create_directories((repo_ / rel).parent_path());
     std::ofstream(repo_ / rel, std::ios::binary) << content;
   }
-  void commit(const std::string& msg) { must(repo_, "git add -A && git commit -q -m '" + msg + "'"); }
+  void commit(const std::string& msg) {
+    must(repo_, "git add -A && git commit -q -m '" + msg + "'");
+  }
 
   ScanResult scan(GitScanOptions o) {
     if (o.repo == ".") o.repo = repo_.string();
@@ -222,9 +224,12 @@ TEST_F(GitRepo, RangeScansWhatCommitsIntroduce) {
   o.range = "base";  // --since-commit
   EXPECT_EQ(scan(o).findings.size(), 2u);
   o.range = "nope..HEAD";
-  EXPECT_FALSE(scan_git(db_, GitScanOptions{repo_.string(), GitScanOptions::Mode::kRange,
-                                             "nope..HEAD", std::nullopt, false, {}})
-                   .ok());
+  EXPECT_FALSE(
+      scan_git(
+          db_,
+          GitScanOptions{
+              repo_.string(), GitScanOptions::Mode::kRange, "nope..HEAD", std::nullopt, false, {}})
+          .ok());
 }
 
 TEST_F(GitRepo, LfsPointersAndLargeBlobsAreCountedSkips) {
@@ -344,8 +349,8 @@ TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {
   if (std::system("command -v pre-commit >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "pre-commit is not installed (scripts/install-deps.sh installs it)";
   const std::string bin_dir = fs::path(REACHSCAN_BINARY).parent_path().string();
-  const std::string env = "PATH='" + bin_dir + "':$PATH PRE_COMMIT_HOME='" +
-                          (tmp_.path() / "pc-cache").string() + "' ";
+  const std::string env =
+      "PATH='" + bin_dir + "':$PATH PRE_COMMIT_HOME='" + (tmp_.path() / "pc-cache").string() + "' ";
   write("a.txt", "a\n");
   commit("a");
   // try-repo runs the hooks defined in our working tree's .pre-commit-hooks.yaml.

@@ -50,8 +50,8 @@ TEST(Matcher, ConfirmsAndExtractsGroupOne) {
   ASSERT_TRUE(built.errors.empty());
   Matcher m(built.database);
   const std::string tok = testing::fake_token("dmo_", 20, 3);
-  const std::string text = "a = " + tok + "; b = " + tok + "x; hex=" + std::string(40, 'a') +
-                           "0123beef ok";
+  const std::string text =
+      "a = " + tok + "; b = " + tok + "x; hex=" + std::string(40, 'a') + "0123beef ok";
   const auto matches = scan_all(m, text);
   ASSERT_EQ(matches.size(), 2u);  // the second token is glued to 'x': no word boundary
   EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start),
@@ -113,7 +113,8 @@ TEST(RuleDatabase, SerialisedCacheIsReused) {
   auto first = RuleDatabase::build(rules_from(kRules), o);
   EXPECT_FALSE(first.from_cache);
   std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(o.cache_dir)) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(o.cache_dir))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 1u);
   auto second = RuleDatabase::build(rules_from(kRules), o);
   EXPECT_TRUE(second.from_cache);
@@ -154,8 +155,8 @@ TEST(Detector, GatesAndPositions) {
   const std::string tok = testing::fake_token("dmo_", 20, 5);
   const std::string text = "line one\n  key " + tok + "\nlow dmo_aaaaaaaaaaaaaaaaaaaa\n" +
                            "secret = \"" + tok + "\"\n" + "allowed " +
-                           testing::fake_token("dmo_", 20, 6) + " # reachscan:allow\n" +
-                           "old " + testing::fake_token("dmo_", 20, 7) + " // gitleaks:allow\n";
+                           testing::fake_token("dmo_", 20, 6) + " # reachscan:allow\n" + "old " +
+                           testing::fake_token("dmo_", 20, 7) + " // gitleaks:allow\n";
   const auto fs = d.detect_all(text, "f.txt");
   // Low entropy dropped, allow markers honoured, generic yields to the specific rule.
   ASSERT_EQ(fs.size(), 2u);

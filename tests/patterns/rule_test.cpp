@@ -65,9 +65,10 @@ TEST(ParseRules, BadRuleIsDroppedOthersKept) {
 }
 
 TEST(SelectRules, OnlyAndSkipAndUnknown) {
-  RuleSet set = parse_rules("[{id: a, name: a, pattern: '(a)'}, {id: b, name: b, pattern: '(b)'},"
-                            " {id: c, name: c, pattern: '(c)'}]",
-                            "x");
+  RuleSet set = parse_rules(
+      "[{id: a, name: a, pattern: '(a)'}, {id: b, name: b, pattern: '(b)'},"
+      " {id: c, name: c, pattern: '(c)'}]",
+      "x");
   auto rules = set.rules;
   EXPECT_TRUE(select_rules(rules, {"a", "b"}, {"b"}).empty());
   ASSERT_EQ(rules.size(), 1u);
@@ -77,8 +78,8 @@ TEST(SelectRules, OnlyAndSkipAndUnknown) {
 }
 
 TEST(RuleSet, DuplicateIdsKeepFirst) {
-  RuleSet set = parse_rules("[{id: a, name: one, pattern: '(a)'}, {id: a, name: two, pattern: '(b)'}]",
-                            "dup.yaml");
+  RuleSet set = parse_rules(
+      "[{id: a, name: one, pattern: '(a)'}, {id: a, name: two, pattern: '(b)'}]", "dup.yaml");
   set.drop_duplicate_ids();
   ASSERT_EQ(set.rules.size(), 1u);
   EXPECT_EQ(set.rules[0].name, "one");

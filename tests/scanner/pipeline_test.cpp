@@ -1,10 +1,9 @@
 #include "scanner/pipeline.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 
@@ -71,7 +70,10 @@ TEST(Scanner, EveryBadInputIsRecordedWithAReason) {
   TempDir dir;
   const std::string tok = fake_token("dmo_", 20, 4);
   dir.write("good.txt", tok + "\n");
-  dir.write("bin.dat", std::string("\x7f" "ELF\0\0", 6) + tok);
+  dir.write("bin.dat", std::string("\x7f"
+                                   "ELF\0\0",
+                                   6) +
+                           tok);
   dir.write("late_nul.txt", std::string(9000, 'a') + '\0' + "\n" + tok + "\n");
   dir.write("utf8.txt", "caf\xc3\xa9 \xff\xfe broken " + tok + "\n");
   dir.write("big.txt", std::string(30000, 'z'));

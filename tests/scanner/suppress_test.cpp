@@ -27,8 +27,7 @@ TEST(Fingerprint, KeyedOnRuleAndSecretNotPlace) {
 }
 
 TEST(Redact, MasksEverySecretOnTheLine) {
-  std::vector<Finding> fs = {finding("a", "AAAAsecretvalue-1234", 1),
-                             finding("b", "shortpw99", 1)};
+  std::vector<Finding> fs = {finding("a", "AAAAsecretvalue-1234", 1), finding("b", "shortpw99", 1)};
   fs[0].match = fs[1].match = "k=AAAAsecretvalue-1234 p=shortpw99";
   redact_findings(fs);
   EXPECT_EQ(fs[0].secret, "AAAA*****");
@@ -40,8 +39,8 @@ TEST(Redact, MasksEverySecretOnTheLine) {
 TEST(Suppressions, IgnoreFileSurvivesMovedCodeButNotNewSecret) {
   testing::TempDir dir;
   const Finding old = finding("demo", "s3cr3t-value-A", 10);
-  const std::string ignore = dir.write(".reachscanignore", "# reviewed\n" + old.fingerprint +
-                                                                "  # test key\n\n");
+  const std::string ignore =
+      dir.write(".reachscanignore", "# reviewed\n" + old.fingerprint + "  # test key\n\n");
   Suppressions s;
   ASSERT_TRUE(s.add_ignore_file(ignore).ok());
   std::vector<Finding> fs = {finding("demo", "s3cr3t-value-A", 99),   // moved
@@ -54,8 +53,8 @@ TEST(Suppressions, IgnoreFileSurvivesMovedCodeButNotNewSecret) {
 TEST(Suppressions, BaselineFormats) {
   testing::TempDir dir;
   const Finding a = finding("demo", "value-a-123456", 1), b = finding("demo", "value-b-123456", 2);
-  const std::string json = dir.write("r.json", R"({"findings":[{"fingerprint":")" +
-                                                   a.fingerprint + R"("}],"summary":{}})");
+  const std::string json = dir.write(
+      "r.json", R"({"findings":[{"fingerprint":")" + a.fingerprint + R"("}],"summary":{}})");
   const std::string jsonl = dir.write("r.jsonl", R"({"fingerprint":")" + b.fingerprint + "\"}\n");
   Suppressions s;
   ASSERT_TRUE(s.add_baseline(json).ok());

@@ -43,9 +43,10 @@ class TempDir {
 
 // Fake but well-formed tokens: the right prefix, length and alphabet, built at run time so no
 // credential-shaped literal sits in the test sources.
-inline std::string fake_token(const std::string& prefix, std::size_t n, unsigned seed,
-                              const std::string& alphabet =
-                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") {
+inline std::string fake_token(
+    const std::string& prefix, std::size_t n, unsigned seed,
+    const std::string& alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") {
   std::string out = prefix;
   unsigned x = seed * 2654435761u + 12345u;
   for (std::size_t i = 0; i < n; ++i) {
@@ -61,8 +62,8 @@ inline std::string fake_token(const std::string& prefix, std::size_t n, unsigned
 // base62 CRC-32 of the 30 random ones, as GitHub's format requires.
 inline std::string fake_github_token(unsigned seed, const std::string& prefix = "ghp_") {
   const std::string body = fake_token("", 30, seed);
-  unsigned long crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()),
-                            static_cast<uInt>(body.size()));
+  unsigned long crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   static constexpr char kBase62[] =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string check;
