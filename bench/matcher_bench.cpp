@@ -8,6 +8,9 @@
 //   BM_ConfirmRule/ID the RE2 confirm step alone for one rule's Hyperscan hits over the whole
 //                     input, one benchmark per rule that has hits (most hits first). Its time per
 //                     iteration is that rule's share of (BM_Matcher - BM_Hyperscan).
+//                     REACHSCAN_BENCH_RE2_MAX_MEM=N (MiB) re-times them with that RE2 budget.
+//   BM_HyperscanRule/ID (opt-in, REACHSCAN_BENCH_HS_PER_RULE=1) one rule's pattern alone in
+//                     Hyperscan: finds the rules that slow the combined scan.
 //   BM_LoadRules, BM_BuildDatabase/compile|cached: what a start-up pays before scanning.
 // Each scan benchmark runs twice: /per_file:0 scans the input in blocks of 16 MiB (how the
 // pipeline scans a large file), /per_file:1 scans each file separately (how `reachscan dir` scans
@@ -17,12 +20,13 @@
 // first 8000 bytes, as the pipeline decides; .git/.hg/.svn skipped) are read in path order and
 // concatenated, repeating them if needed, until REACHSCAN_BENCH_BYTES (default 64 MiB) is reached.
 // Unset, the repository's own sources and corpus/ are used, repeated. REACHSCAN_BENCH_BLOCK sets
-// the block size (default 16 MiB, ScanOptions::chunk_size).
+// the block size (default 16 MiB, ScanOptions::chunk_size). REACHSCAN_BENCH_RULES=PATH (a rule file
+// or folder) replaces the embedded rules, e.g. to time a rewritten pattern before committing it.
 //
 //   REACHSCAN_BENCH_CORPUS=/tmp/rs-data/real ./matcher_bench --benchmark_filter='BM_(Hyp|Mat|Det)'
+#include <benchmark/benchmark.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
-#include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -62,9 +66,9 @@ std::size_t env_size(const char* name, std::size_t fallback) {
 }
 
 struct Corpus {
-  std::string origin;                  // what was read
-  std::string text;                    // everything, files separated by '\n'
-  std::vector<std::string_view> files; // one view per file (repeats included)
+  std::string origin;                   // what was read
+  std::string text;                     // everything, files separated by '\n'
+  std::vector<std::string_view> files;  // one view per file (repeats included)
   std::vector<std::string_view> blocks;
   std::size_t distinct_files = 0;
   std::size_t distinct_bytes = 0;
@@ -157,7 +161,10 @@ Fixture& fixture() {
   static Fixture* f = [] {
     auto* fx = new Fixture;
     fx->corpus = load_corpus();
-    reachscan::patterns::RuleSet rules = reachscan::patterns::embedded_rules();
+    const char* rules_path = std::getenv("REACHSCAN_BENCH_RULES");
+    reachscan::patterns::RuleSet rules = rules_path && *rules_path
+                                             ? reachscan::patterns::load_rules(rules_path)
+                                             : reachscan::patterns::embedded_rules();
     for (const std::string& e : rules.errors) std::fprintf(stderr, "rules: %s\n", e.c_str());
     reachscan::patterns::DatabaseOptions o;
     o.use_cache = false;  // hermetic: never read or write the user's cache
@@ -253,8 +260,8 @@ void BM_Detector(benchmark::State& state) {
 
 struct RuleHits {
   std::uint32_t rule = 0;
-  std::uint64_t raw = 0;                                     // Hyperscan callbacks
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> hits; // (block, collapsed end)
+  std::uint64_t raw = 0;                                      // Hyperscan callbacks
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> hits;  // (block, collapsed end)
 };
 
 struct CollectCtx {
@@ -274,8 +281,22 @@ int collect_hit(unsigned id, unsigned long long, unsigned long long to, unsigned
   return 0;
 }
 
-std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh) {
-  const re2::RE2& re = f.db->confirm(rh.rule);
+// REACHSCAN_BENCH_RE2_MAX_MEM=N (MiB) times the confirm step with a private RE2 built with that
+// memory budget instead of the database's (8 MiB), to see whether a rule is DFA-budget bound.
+std::unique_ptr<re2::RE2> private_confirm(const Fixture& f, std::uint32_t rule) {
+  const std::size_t mib = env_size("REACHSCAN_BENCH_RE2_MAX_MEM", 0);
+  if (mib == 0) return nullptr;
+  re2::RE2::Options o;
+  o.set_encoding(re2::RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  o.set_max_mem(static_cast<std::int64_t>(mib) << 20);
+  return std::make_unique<re2::RE2>(f.db->rules()[rule].pattern, o);
+}
+
+std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh, const re2::RE2* own) {
+  const re2::RE2* confirm = own ? own : f.db->confirm(rh.rule);  // compiled on first use
+  if (!confirm) return 0;
+  const re2::RE2& re = *confirm;
   const std::size_t window = f.db->rules()[rh.rule].max_length;
   re2::StringPiece groups[2];
   std::uint64_t matches = 0;
@@ -336,12 +357,14 @@ void register_confirm_benchmarks() {
   benchmark::AddCustomContext("rules_with_hits", std::to_string(order.size()));
   benchmark::AddCustomContext("hyperscan_hits_raw", std::to_string(raw));
   for (std::size_t r : order) {
+    (void)f.db->confirm(r);  // compile it now, outside the timed loop
     const std::string name = "BM_ConfirmRule/" + f.db->rules()[r].id;
     benchmark::RegisterBenchmark(name.c_str(), [per_rule, r](benchmark::State& state) {
       const Fixture& fx = fixture();
       const RuleHits& rh = (*per_rule)[r];
+      const std::unique_ptr<re2::RE2> own = private_confirm(fx, rh.rule);
       std::uint64_t matches = 0;
-      for (auto _ : state) benchmark::DoNotOptimize(matches = confirm_rule(fx, rh));
+      for (auto _ : state) benchmark::DoNotOptimize(matches = confirm_rule(fx, rh, own.get()));
       set_throughput(state, fx);
       state.counters["hs_hits_raw"] = static_cast<double>(rh.raw);
       state.counters["hits"] = static_cast<double>(rh.hits.size());
@@ -349,6 +372,49 @@ void register_confirm_benchmarks() {
       state.counters["ns_per_hit"] = benchmark::Counter(
           static_cast<double>(rh.hits.size()) * static_cast<double>(state.iterations()),
           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    })->Unit(benchmark::kMillisecond);
+  }
+}
+
+// ---- Hyperscan cost per rule (opt-in) ---------------------------------------------------------
+//
+// REACHSCAN_BENCH_HS_PER_RULE=1 adds BM_HyperscanRule/<id>: a database of that rule alone over the
+// whole input. Rules share Hyperscan's literal matching when compiled together, so these times do
+// not add up to BM_Hyperscan; they flag the rules without a usable literal (a class or `^` first,
+// a short literal, `(?i)` on a short word) that slow the combined scan.
+
+struct HsDatabaseDeleter {
+  void operator()(hs_database_t* d) const { hs_free_database(d); }
+};
+
+void register_hs_per_rule_benchmarks() {
+  const char* on = std::getenv("REACHSCAN_BENCH_HS_PER_RULE");
+  if (!on || !*on || std::string(on) == "0") return;
+  const Fixture& f = fixture();
+  for (std::size_t r = 0; r < f.db->rules().size(); ++r) {
+    const std::string name = "BM_HyperscanRule/" + f.db->rules()[r].id;
+    benchmark::RegisterBenchmark(name.c_str(), [r](benchmark::State& state) {
+      const Fixture& fx = fixture();
+      hs_database_t* raw = nullptr;
+      hs_compile_error_t* err = nullptr;
+      if (hs_compile(fx.db->rules()[r].pattern.c_str(), 0, HS_MODE_BLOCK, nullptr, &raw, &err) !=
+          HS_SUCCESS) {
+        hs_free_compile_error(err);
+        state.SkipWithError("Hyperscan rejects the pattern alone");
+        return;
+      }
+      const std::unique_ptr<hs_database_t, HsDatabaseDeleter> db(raw);
+      HsScratch scratch(db.get());
+      std::uint64_t hits = 0;
+      for (auto _ : state) {
+        hits = 0;
+        for (std::string_view in : fx.corpus.blocks)
+          hs_scan(db.get(), in.data(), static_cast<unsigned>(in.size()), 0, scratch.s, count_hit,
+                  &hits);
+        benchmark::DoNotOptimize(hits);
+      }
+      set_throughput(state, fx);
+      state.counters["hs_hits"] = static_cast<double>(hits);
     })->Unit(benchmark::kMillisecond);
   }
 }
@@ -395,6 +461,8 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   const Fixture& f = fixture();
   benchmark::AddCustomContext("corpus", f.corpus.origin);
+  if (const char* r = std::getenv("REACHSCAN_BENCH_RULES"); r && *r)
+    benchmark::AddCustomContext("rules_from", r);
   benchmark::AddCustomContext("corpus_bytes", std::to_string(f.corpus.text.size()));
   benchmark::AddCustomContext("corpus_distinct_files", std::to_string(f.corpus.distinct_files));
   benchmark::AddCustomContext("corpus_distinct_bytes", std::to_string(f.corpus.distinct_bytes));
@@ -402,6 +470,7 @@ int main(int argc, char** argv) {
                               std::to_string(f.corpus.binary_skipped));
   benchmark::AddCustomContext("blocks", std::to_string(f.corpus.blocks.size()));
   register_confirm_benchmarks();
+  register_hs_per_rule_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
