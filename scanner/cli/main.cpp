@@ -54,6 +54,7 @@ struct GlobalOptions {
   bool quiet = false;
   bool verbose = false;
   int exit_code = 1;
+  bool exit_code_set = false;  // --exit-code given: it then also replaces the production code 3
   std::string baseline;
   std::string ignore_file;
   bool no_cache = false;
@@ -299,7 +300,8 @@ int run_scan(const GlobalOptions& g, const Target& target) {
 
   if (result.summary.has_errors()) return kExitError;
   if (result.findings.empty() || g.fail_on == "none") return kExitClean;
-  if (result.summary.findings_by_reach.count("production")) return kExitProduction;
+  if (result.summary.findings_by_reach.count("production"))
+    return g.exit_code_set ? g.exit_code : kExitProduction;
   return g.fail_on == "production" ? kExitClean : g.exit_code;
 }
 
@@ -379,7 +381,9 @@ int run(int argc, char** argv) {
   app.add_flag("--no-color", g.no_color, "No ANSI colours");
   app.add_flag("-q,--quiet", g.quiet, "No summary; errors only");
   app.add_flag("-v,--verbose", g.verbose, "List every skipped file with its reason");
-  app.add_option("--exit-code", g.exit_code, "Exit status when findings are reported (default 1)")
+  app.add_option(
+         "--exit-code", g.exit_code,
+         "Exit status when findings are reported (default 1, or 3 when one reaches production)")
       ->check(CLI::Range(0, 125));
   app.add_option("--baseline", g.baseline,
                  "Hide findings present in an earlier JSON/JSONL report (by fingerprint)");
@@ -450,6 +454,7 @@ int run(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitClean : kExitError;
   }
+  g.exit_code_set = app.count("--exit-code") > 0;
 
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);

@@ -250,6 +250,9 @@ TEST_F(Cli, ProductionReachDecidesExitCodeAndFilters) {
   EXPECT_EQ(run("dir " + root).code, 1);
   EXPECT_EQ(run("--fail-on none dir " + root).code, 0);
   EXPECT_EQ(run("--min-reach sideways dir " + root).code, 2);
+  work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
+  EXPECT_EQ(run("--exit-code 0 dir " + root).code, 0);  // an explicit code replaces 3 as well
+  EXPECT_EQ(run("--exit-code 9 dir " + root).code, 9);
 
   // Text output leads with the verdict.
   work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
