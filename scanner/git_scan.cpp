@@ -131,9 +131,6 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            }
                                            handle = std::move(*h);
                                          }
-                                         const std::string where = t->path + " (blob " +
-                                                                   t->blob.hex().substr(0, 12) +
-                                                                   ")";
                                          if (options.scan.max_file_size) {
                                            auto size = handle->blob_size(t->blob);
                                            if (size && *size > options.scan.max_file_size) {
@@ -166,7 +163,6 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            std::erase_if(o.file.findings, [&](const Finding& f) {
                                              return !on_added_line(f, t->added);
                                            });
-                                         (void)where;
                                          o.task = std::move(t);
                                          return o;
                                        }) &
