@@ -38,9 +38,9 @@ FileOutcome scan_file(const WalkEntry& e, const Detector& detector, std::size_t 
     out.skip = Skip{e.display, SkipReason::kSpecialFile, "not a regular file"};
     return out;
   }
-  // Regular files never block; clear O_NONBLOCK so reads behave normally.
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  // O_NONBLOCK (there so a FIFO swapped in after the walk cannot hang open) has no effect on
+  // regular files, so it stays. Read-ahead advice pays only for files spanning several reads.
+  if (e.size > (1u << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   scan_fd(fd, e.display, e.size, detector, chunk_size, out);
   ::close(fd);
   return out;
