@@ -452,15 +452,18 @@ struct HistoryWalker::Impl {
         const git_tree_entry* e = git_tree_entry_byindex(raw_tree, i);
         const ObjectId eid = to_id(git_tree_entry_id(e));
         const git_object_t type = git_tree_entry_type(e);
-        std::string path =
-            prefix.empty() ? git_tree_entry_name(e) : prefix + "/" + git_tree_entry_name(e);
+        // Most entries of a new tree were seen before: build the path only for new ones.
+        auto path = [&] {
+          return prefix.empty() ? std::string(git_tree_entry_name(e))
+                                : prefix + "/" + git_tree_entry_name(e);
+        };
         if (type == GIT_OBJECT_TREE) {
-          if (seen_trees.insert(eid).second) stack.emplace_back(eid, std::move(path));
+          if (seen_trees.insert(eid).second) stack.emplace_back(eid, path());
         } else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
           if (seen_blobs.insert(eid).second) {
             BlobTask t;
             t.blob = eid;
-            t.path = std::move(path);
+            t.path = path();
             t.commit = cid;
             pending.push_back(std::move(t));
           }
