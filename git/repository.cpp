@@ -367,7 +367,10 @@ struct HistoryWalker::Impl {
   std::vector<git_oid> order;
   std::size_t order_pos = 0;
 
-  explicit Impl(const Repository& r, Options o) : repo(r), options(std::move(o)) {}
+  explicit Impl(const Repository& r, Options o) : repo(r), options(std::move(o)) {
+    seen_trees.reserve(1 << 16);
+    seen_blobs.reserve(1 << 16);
+  }
 
   git_repository* raw() const { return static_cast<git_repository*>(repo.raw()); }
 

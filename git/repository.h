@@ -28,7 +28,17 @@ namespace reachscan::git {
 // A 20-byte object id, hashable, with no libgit2 header needed.
 struct ObjectId {
   std::array<unsigned char, 20> bytes{};
-  bool operator==(const ObjectId& o) const { return bytes == o.bytes; }
+  // Inline word compares: the walk's seen-sets compare ids millions of times, and a memcmp
+  // call per compare showed in profiles.
+  bool operator==(const ObjectId& o) const {
+    std::uint64_t a[2], b[2];
+    std::uint32_t c, d;
+    __builtin_memcpy(a, bytes.data(), 16);
+    __builtin_memcpy(b, o.bytes.data(), 16);
+    __builtin_memcpy(&c, bytes.data() + 16, 4);
+    __builtin_memcpy(&d, o.bytes.data() + 16, 4);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (c ^ d)) == 0;
+  }
   bool operator<(const ObjectId& o) const { return bytes < o.bytes; }
   std::string hex() const;
   static std::optional<ObjectId> from_hex(const std::string& hex);
