@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -561,10 +562,11 @@ std::uint64_t HistoryWalker::commits_walked() const { return impl_->commits; }
 std::uint64_t HistoryWalker::missing_parents() const { return impl_->missing; }
 const CommitGraph& HistoryWalker::graph() const { return impl_->graph; }
 
-std::optional<BlobTask> HistoryWalker::next(std::vector<std::string>& errors) {
+std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max,
+                                                std::vector<std::string>& errors) {
   Impl& w = *impl_;
   if (!w.started) w.start(errors);
-  while (w.pending.empty()) {
+  while (w.pending.size() < max) {
     if (!w.walk_done && w.manual) {
       if (w.order_pos < w.order.size()) {
         w.walk_commit(w.order[w.order_pos++], errors);
@@ -596,11 +598,14 @@ std::optional<BlobTask> HistoryWalker::next(std::vector<std::string>& errors) {
       w.add_unreachable();
       continue;
     }
-    return std::nullopt;
+    break;
   }
-  BlobTask t = std::move(w.pending.front());
-  w.pending.pop_front();
-  return t;
+  std::vector<BlobTask> batch(std::make_move_iterator(w.pending.begin()),
+                              std::make_move_iterator(w.pending.end()));
+  w.pending.clear();
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const BlobTask& a, const BlobTask& b) { return a.path < b.path; });
+  return batch;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -143,9 +143,15 @@ class HistoryWalker {
   HistoryWalker(const Repository& repo, Options options);
   ~HistoryWalker();
 
-  // The next blob, or nullopt at the end. Problems (corrupt or missing objects) are appended to
-  // `errors` with the object id and the walk goes on.
-  std::optional<BlobTask> next(std::vector<std::string>& errors);
+  // The next blobs: walks commits until at least `max` new blobs are found (or history ends) and
+  // returns them grouped by path, in walk order within a path. Empty at the end. Problems
+  // (corrupt or missing objects) are appended to `errors` with the object id; the walk goes on.
+  //
+  // Why grouped: successive versions of a file form one delta chain in a pack, and libgit2 keeps
+  // only 16 MiB of delta bases per pack. Read in walk order, the chains interleave and every read
+  // re-inflates its chain; read path by path, each version's base is the one just read. On a
+  // 40k-commit history this cut blob reading CPU by ~40% (bench/git_bench.sh).
+  std::vector<BlobTask> next_batch(std::size_t max, std::vector<std::string>& errors);
 
   std::uint64_t commits_walked() const;
   // The commits walked so far and their parents.

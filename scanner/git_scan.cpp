@@ -1,12 +1,15 @@
 #include "scanner/git_scan.h"
 
+#include <tbb/concurrent_queue.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "git/repository.h"
 #include "reach/classify.h"
@@ -15,6 +18,10 @@
 
 namespace reachscan {
 namespace {
+
+// Blobs per walk batch: large enough that the versions of a file in it sit together (see
+// HistoryWalker::next_batch), small enough to start reading at once and to bound memory.
+constexpr std::size_t kBatchBlobs = 4096;
 
 constexpr std::string_view kLfsPointer = "version https://git-lfs.github.com/spec/v1";
 
@@ -90,6 +97,46 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   const std::string git_dir = repo.git_dir();
   std::vector<std::pair<git::BlobTask, Finding>> found;
 
+  // The history walk runs on a thread of its own, a batch or two ahead of the readers, so that
+  // walking trees (serial) overlaps reading and scanning blobs (parallel).
+  tbb::concurrent_bounded_queue<std::vector<git::BlobTask>> batches;
+  batches.set_capacity(2);
+  std::vector<std::string> walk_errors;
+  std::atomic<bool> stop_walk{false};
+  std::thread producer;
+  if (walker)
+    producer = std::thread([&] {
+      try {
+        while (!stop_walk) {
+          auto next = walker->next_batch(kBatchBlobs, walk_errors);
+          const bool end = next.empty();
+          batches.push(std::move(next));
+          if (end) return;
+        }
+      } catch (const tbb::user_abort&) {  // the scan stopped early: stop walking
+      }
+    });
+  // Stops and joins the walk thread on every way out (a scan that throws included). After the
+  // queue is drained the walker can push at most once more without blocking, then sees the flag.
+  struct WalkThread {
+    tbb::concurrent_bounded_queue<std::vector<git::BlobTask>>& queue;
+    std::thread& thread;
+    std::atomic<bool>& stop;
+    void finish() {
+      if (!thread.joinable()) return;
+      stop = true;
+      std::vector<git::BlobTask> drained;
+      while (queue.try_pop(drained)) {
+      }
+      queue.abort();
+      thread.join();
+    }
+    ~WalkThread() { finish(); }
+  } walk_thread{batches, producer, stop_walk};
+  std::vector<git::BlobTask> batch;
+  std::size_t next_in_batch = 0;
+  bool walk_ended = false;
+
   tbb::task_arena arena(static_cast<int>(threads));
   arena.execute(
       [&] {
@@ -100,7 +147,13 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                      for (;;) {
                                        std::optional<git::BlobTask> t;
                                        if (walker) {
-                                         t = walker->next(summary.errors);
+                                         if (next_in_batch == batch.size() && !walk_ended) {
+                                           batches.pop(batch);
+                                           next_in_batch = 0;
+                                           walk_ended = batch.empty();
+                                         }
+                                         if (next_in_batch < batch.size())
+                                           t = std::move(batch[next_in_batch++]);
                                        } else if (next_listed < listed.size()) {
                                          t = std::move(listed[next_listed++]);
                                        }
@@ -185,6 +238,9 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            found.emplace_back(*o.task, std::move(f));
                                        }));
       });
+
+  walk_thread.finish();
+  for (std::string& e : walk_errors) summary.errors.push_back(std::move(e));
 
   // Provenance, looked up once per commit, only for findings.
   const git::ObjectIdSet head =
