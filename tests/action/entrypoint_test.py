@@ -134,16 +134,18 @@ class EntryPoint(unittest.TestCase):
         path.write_text(json.dumps(data))
         return path
 
-    def run_action(self, checkout, event, payload, **inputs):
-        """Runs the entry script in the workspace; returns (exit code, log, outputs, summary)."""
+    def run_action(self, checkout, event, payload, workspace=None, **inputs):
+        """Runs the entry script in the workspace (default: the checkout); returns (exit code,
+        log, outputs, summary)."""
+        workspace = workspace or checkout
         output, summary = self.dir / "github_output", self.dir / "step_summary"
         env = dict(self.env, REACHSCAN_BIN=BIN, GITHUB_EVENT_NAME=event,
                    GITHUB_EVENT_PATH=str(payload), GITHUB_OUTPUT=str(output),
-                   GITHUB_STEP_SUMMARY=str(summary), GITHUB_WORKSPACE=str(checkout),
+                   GITHUB_STEP_SUMMARY=str(summary), GITHUB_WORKSPACE=str(workspace),
                    RUNNER_TEMP=str(self.dir))
         for key, value in inputs.items():
             env["INPUT_" + key.upper()] = value
-        proc = subprocess.run([str(ENTRYPOINT)], cwd=checkout, env=env, capture_output=True,
+        proc = subprocess.run([str(ENTRYPOINT)], cwd=workspace, env=env, capture_output=True,
                               text=True, timeout=120)
         log = proc.stdout + proc.stderr
         outputs = {}
@@ -153,7 +155,7 @@ class EntryPoint(unittest.TestCase):
                 outputs[key] = value
         text = summary.read_text() if summary.exists() else ""
         written = log + (output.read_text() if output.exists() else "") + text
-        sarif = checkout / inputs.get("sarif_file", "reachscan.sarif")
+        sarif = workspace / inputs.get("sarif_file", "reachscan.sarif")
         if sarif.exists():
             written += sarif.read_text()
         for secret in (LIVE, TEST, OLD, KEPT):
@@ -262,6 +264,17 @@ class EntryPoint(unittest.TestCase):
         self.assertIn("old/settings.py", log)
         self.assertNotIn("reachscan: ", log.split("full history of every ref", 1)[1].replace(
             "reachscan: scanning", ""), "format none prints no log report")
+
+    def test_checkout_in_a_subfolder_annotates_workspace_paths(self):
+        checkout = self.clone("--branch", "feature/billing")
+        payload = self.payload("pull_request.json", base=self.base, head=self.head)
+        rc, log, out, _ = self.run_action(checkout, "pull_request", payload, workspace=self.dir,
+                                          path="checkout")
+        self.assertEqual(rc, 3, log)
+        errors = self.annotations(log, "error")
+        self.assertEqual(len(errors), 1, log)
+        self.assertTrue(errors[0].startswith("::error file=checkout/deploy/prod/values.yaml,"))
+        self.assertTrue((self.dir / "reachscan.sarif").is_file())
 
     def test_bad_inputs_are_errors(self):
         checkout = self.clone()
