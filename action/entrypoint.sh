@@ -32,6 +32,7 @@ set_output() { printf '%s=%s\n' "$1" "$2" >>"$output_file"; }
 # Fails the step with an error annotation; outputs still say what happened.
 die() {
   printf '::error title=reachscan::%s\n' "$1"
+  printf '## reachscan\n\n**error:** %s\n' "$1" >>"$summary_file"
   set_output findings ""
   set_output production-findings ""
   set_output sarif-file ""

@@ -225,10 +225,11 @@ class EntryPoint(unittest.TestCase):
         checkout = self.clone("--depth", "1", "--branch", "feature/billing")
         self.git_in(checkout)("remote", "remove", "origin")
         payload = self.payload("pull_request.json", base=self.base, head=self.head)
-        rc, log, out, _ = self.run_action(checkout, "pull_request", payload)
+        rc, log, out, summary = self.run_action(checkout, "pull_request", payload)
         self.assertEqual(rc, 2, log)
         self.assertIn("::error title=reachscan::", log)
         self.assertIn("fetch-depth: 0", log)
+        self.assertIn("fetch-depth: 0", summary)
         self.assertEqual(out["exit-code"], "2")
         self.assertEqual(out["findings"], "")
 
