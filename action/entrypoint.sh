@@ -49,15 +49,26 @@ git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 || die "'$repo' is not a git 
 # A push scans before..after; a new branch (before is all zeros) or an unknown before scans the
 # pushed branch's whole history. A pull request scans base..head of the PR. Anything else
 # (schedule, workflow_dispatch, ...) scans the whole history of every ref.
-event_field() {
-  [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_PATH" ] || return 0
-  python3 - "$GITHUB_EVENT_PATH" "$1" <<'PY'
+# The payload fields used, one per line (empty when absent), read with one Python start.
+fields=(before after created pull_request.base.sha pull_request.head.sha)
+values=()
+if [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_PATH" ]; then
+  mapfile -t values < <(python3 - "$GITHUB_EVENT_PATH" "${fields[@]}" <<'PY'
 import json, sys
-value = json.load(open(sys.argv[1]))
-for key in sys.argv[2].split("."):
-    value = value.get(key) if isinstance(value, dict) else None
-print("" if value is None else str(value).lower() if isinstance(value, bool) else value)
+event = json.load(open(sys.argv[1]))
+for path in sys.argv[2:]:
+    value = event
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    print("" if value is None else str(value).lower() if isinstance(value, bool) else value)
 PY
+  )
+fi
+event_field() {
+  local i
+  for i in "${!fields[@]}"; do
+    [ "${fields[$i]}" != "$1" ] || { printf '%s' "${values[$i]:-}"; return; }
+  done
 }
 
 zeros=0000000000000000000000000000000000000000
@@ -145,13 +156,9 @@ echo "reachscan: scanning $scope ($event event)"
 "$bin" "${args[@]}" git "${git_args[@]}" "${extra[@]}" "$repo" >"$work/annotations.txt" 2>"$work/stderr.txt"
 rc=$?
 
-# Annotations name files relative to the repository; GitHub wants them relative to the
-# workspace, which differs when `path` is a subfolder.
-python3 "$here/annotations.py" "$work/annotations.txt" "$repo" "${GITHUB_WORKSPACE:-$PWD}"
-[ ! -s "$work/log.txt" ] || cat "$work/log.txt"
+python3 "$here/report.py" --annotations "$work/annotations.txt" --log "$work/log.txt" \
+  --repo "$repo" --workspace "${GITHUB_WORKSPACE:-$PWD}" --json "$work/findings.json" \
+  --scope "$scope" --event "$event" --fail-on "$fail_on" --exit-code "$rc" --sarif "$sarif" \
+  --output "$output_file" --summary "$summary_file"
 cat "$work/stderr.txt" >&2
-
-python3 "$here/summary.py" --json "$work/findings.json" --scope "$scope" --event "$event" \
-  --fail-on "$fail_on" --exit-code "$rc" --sarif "$sarif" --output "$output_file" \
-  --summary "$summary_file"
 exit "$rc"

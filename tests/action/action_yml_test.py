@@ -63,7 +63,7 @@ class ActionYml(unittest.TestCase):
     def test_outputs_come_from_a_step_that_exists_and_writes_them(self):
         ids = {step.get("id") for step in self.steps}
         entry = (SOURCE / "action" / "entrypoint.sh").read_text()
-        entry += (SOURCE / "action" / "summary.py").read_text()
+        entry += (SOURCE / "action" / "report.py").read_text()
         self.assertEqual(set(self.action["outputs"]),
                          {"findings", "production-findings", "sarif-file", "exit-code"})
         for name, spec in self.action["outputs"].items():
@@ -90,7 +90,7 @@ class ActionYml(unittest.TestCase):
         self.assertIn("action/entrypoint.sh", scripts)
         entry = (SOURCE / "action" / "entrypoint.sh").read_text()
         scripts |= set("action/" + s for s in re.findall(r'"\$here/([\w.-]+)"', entry))
-        self.assertIn("action/summary.py", scripts)
+        self.assertIn("action/report.py", scripts)
         for rel in scripts:
             path = SOURCE / rel
             self.assertTrue(path.is_file(), f"{rel} does not exist")

@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
-"""Writes the action's step outputs and job summary from reachscan's JSON report.
+"""Turns one reachscan run into what the action shows: the log, step outputs, job summary.
 
-The summary is a Markdown table of findings by rule and reach verdict, then the findings
-themselves (secrets are already masked: the action runs reachscan with --redact).
+1. Prints reachscan's GitHub annotations, with file= made relative to the workspace: reachscan
+   names files relative to the repository it scanned, GitHub places an annotation by a path
+   relative to the workspace, and the two differ when the action's `path` is a subfolder.
+   Then the log report (the `format` input), if any.
+2. Appends the step outputs and a job summary (a Markdown table of findings by rule and reach
+   verdict, then the findings themselves) from reachscan's JSON report. Secrets are already
+   masked: the action runs reachscan with --redact.
+
+One script, so the step starts Python once.
 """
 import argparse
 import json
 import os
+import sys
 
 VERDICTS = ("production", "unknown", "non_production")
 MAX_LISTED = 50  # findings listed one by one in the summary; the table counts them all
@@ -19,6 +27,27 @@ OUTCOMES = {
 }
 
 
+def escape_property(s: str) -> str:
+    """As GitHub's toolkit escapes workflow command properties (@actions/core, command.ts)."""
+    return (s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C"))
+
+
+def print_log(annotations: str, log: str, repo: str, workspace: str) -> None:
+    prefix = os.path.relpath(os.path.realpath(repo), os.path.realpath(workspace))
+    prefix = "" if prefix == "." or prefix.startswith("..") else escape_property(prefix) + "/"
+    with open(annotations, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            for level in ("::error file=", "::warning file="):
+                if prefix and line.startswith(level):
+                    line = level + prefix + line[len(level):]
+            sys.stdout.write(line)
+    if os.path.isfile(log):
+        with open(log, encoding="utf-8", errors="replace") as f:
+            sys.stdout.write(f.read())
+    sys.stdout.flush()
+
+
 def cell(text) -> str:
     """Markdown table cell: pipes and line breaks would break the table."""
     return str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
@@ -26,10 +55,12 @@ def cell(text) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    for flag in ("--json", "--scope", "--event", "--fail-on", "--sarif", "--output", "--summary"):
+    for flag in ("--annotations", "--log", "--repo", "--workspace", "--json", "--scope",
+                 "--event", "--fail-on", "--sarif", "--output", "--summary"):
         ap.add_argument(flag, required=True)
     ap.add_argument("--exit-code", type=int, required=True)
     a = ap.parse_args()
+    print_log(a.annotations, a.log, a.repo, a.workspace)
 
     findings, errors = None, []
     try:
