@@ -104,6 +104,19 @@ class ActionYml(unittest.TestCase):
                 continue
             self.assertRegex(use, r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$", f"{use} is not pinned")
 
+    def test_build_cache_is_saved_before_the_scan_can_fail(self):
+        # actions/cache's post-job save is skipped after a failed step, and the scan fails on
+        # findings: the build must be saved by its own step, before the scan, under the key it
+        # was restored with.
+        uses = [step.get("uses", "").split("@")[0] for step in self.steps]
+        self.assertNotIn("actions/cache", uses)
+        restore = uses.index("actions/cache/restore")
+        save = uses.index("actions/cache/save")
+        scan = [step.get("id") for step in self.steps].index("scan")
+        self.assertLess(restore, save)
+        self.assertLess(save, scan)
+        self.assertEqual(self.steps[restore]["with"], self.steps[save]["with"])
+
     def test_readme_workflows_pin_actions_by_sha(self):
         readme = (SOURCE / "README.md").read_text()
         uses = re.findall(r"uses:\s*(\S+)", readme)
