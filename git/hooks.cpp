@@ -27,7 +27,7 @@ std::string hook_script(const std::string& binary) {
          "# Suppress a reviewed finding with a `reachscan:allow` comment on its line or its\n"
          "# fingerprint in .reachscanignore; skip once with `git commit --no-verify`.\n"
          "exec " +
-         shell_quote(binary) + " git --staged --no-color \"$@\"\n";
+         shell_quote(binary) + " git --staged --format short --no-color \"$@\"\n";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -61,6 +62,14 @@ struct GlobalOptions {
   std::string fail_on = "any";
   std::string min_reach;
   bool no_verify = false;
+  std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
+};
+
+// One report destination: the main one (-f/-o) or an extra --report.
+struct ReportSink {
+  report::Format format;
+  std::string path;
+  std::FILE* file = nullptr;
 };
 
 void error_line(const std::string& msg) { fmt::print(stderr, "reachscan: error: {}\n", msg); }
@@ -172,8 +181,19 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   const std::vector<std::string>& paths = target.paths;
   const auto format = report::parse_format(g.format);
   if (!format) {
-    error_line("unknown format '" + g.format + "' (text, json, jsonl, sarif)");
+    error_line("unknown format '" + g.format + "' (" + report::format_names() + ")");
     return kExitError;
+  }
+  std::vector<ReportSink> sinks{{*format, g.output}};
+  for (const std::string& r : g.reports) {
+    const auto colon = r.find(':');
+    const auto extra = report::parse_format(r.substr(0, colon));
+    if (colon == std::string::npos || colon + 1 == r.size() || !extra) {
+      error_line("--report " + r + ": expected FORMAT:PATH with FORMAT one of " +
+                 report::format_names());
+      return kExitError;
+    }
+    sinks.push_back({*extra, r.substr(colon + 1)});
   }
   std::string root = from_stdin ? "." : scan_root(paths);
   if (target.kind == Target::Kind::kGit) {
@@ -238,12 +258,21 @@ int run_scan(const GlobalOptions& g, const Target& target) {
       return kExitError;
     }
 
-  // Open the destination before scanning: a bad -o must not cost a whole scan.
-  std::FILE* out = open_output(g.output);
-  if (!out) {
-    error_line("cannot write report to " + g.output + ": " + std::strerror(errno));
-    return kExitError;
+  // Open every destination before scanning: a bad -o must not cost a whole scan.
+  auto close_all = [&] {
+    for (ReportSink& k : sinks)
+      if (k.file && k.file != stdout) std::fclose(k.file);
+  };
+  for (ReportSink& k : sinks) {
+    k.file = open_output(k.path);
+    if (!k.file) {
+      const std::string why = std::strerror(errno);
+      close_all();
+      error_line("cannot write report to " + k.path + ": " + why);
+      return kExitError;
+    }
   }
+  std::FILE* out = sinks.front().file;
 
   ScanResult result;
   if (target.kind == Target::Kind::kGit) {
@@ -251,7 +280,7 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     go.scan = so;
     auto scanned = scan_git(loaded->db, go);
     if (!scanned) {
-      if (out != stdout) std::fclose(out);
+      close_all();
       error_line(scanned.status().message());
       return kExitError;
     }
@@ -273,21 +302,37 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   recount(result.summary, result.findings);
 
   const bool to_terminal = out == stdout && ::isatty(STDOUT_FILENO);
-  report::ReportOptions ro;
   // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
-  if (g.redact || (!g.show_secrets && (*format == report::Format::kText || to_terminal)))
-    redact_findings(result.findings);
-  ro.color = *format == report::Format::kText && to_terminal && !g.no_color &&
-             std::getenv("NO_COLOR") == nullptr;
-  ro.verbose = g.verbose;
-  ro.version = REACHSCAN_VERSION;
-  ro.rules = &loaded->db->rules();
-  auto reporter = report::make_reporter(*format, out, ro);
-  reporter->begin();
-  for (const Finding& f : result.findings) reporter->on_finding(f);
+  // Hook and CI formats (short, github) always mask.
+  auto masks = [&](const ReportSink& k) {
+    return report::always_masked(k.format) ||
+           (!g.show_secrets &&
+            (k.format == report::Format::kText || (k.file == stdout && ::isatty(STDOUT_FILENO))));
+  };
+  if (g.redact) redact_findings(result.findings);
+  std::vector<Finding> masked;  // a masked copy, made only when one report needs it
+  if (!g.redact && std::any_of(sinks.begin(), sinks.end(), masks)) {
+    masked = result.findings;
+    redact_findings(masked);
+  }
   const bool human_summary = *format == report::Format::kText || *format == report::Format::kJsonl;
-  reporter->finish(result.summary, (human_summary && !g.quiet) ? stderr : nullptr);
-  if (out != stdout) std::fclose(out);
+  for (const ReportSink& k : sinks) {
+    report::ReportOptions ro;
+    ro.color = k.format == report::Format::kText && k.file == stdout && to_terminal &&
+               !g.no_color && std::getenv("NO_COLOR") == nullptr;
+    ro.verbose = g.verbose;
+    ro.version = REACHSCAN_VERSION;
+    ro.rules = &loaded->db->rules();
+    ro.fail_on = g.fail_on;
+    auto reporter = report::make_reporter(k.format, k.file, ro);
+    reporter->begin();
+    for (const Finding& f : (!g.redact && masks(k)) ? masked : result.findings)
+      reporter->on_finding(f);
+    // The human summary goes to stderr once, for the main report.
+    const bool summary = &k == &sinks.front() && human_summary && !g.quiet;
+    reporter->finish(result.summary, summary ? stderr : nullptr);
+  }
+  close_all();
   if (!human_summary || g.quiet) {
     // Machine formats carry the summary; errors still reach the person running the scan.
     for (const Skip& k : result.summary.skipped)
@@ -361,9 +406,14 @@ int run(int argc, char** argv) {
   app.fallthrough(true);
   app.option_defaults()->always_capture_default();
 
-  app.add_option("-f,--format", g.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
+  app.add_option("-f,--format", g.format,
+                 "Output format: text, json, jsonl, sarif, short (one line per finding, for "
+                 "hooks), github (GitHub Actions annotations)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github"}));
   app.add_option("-o,--output", g.output, "Write the report to FILE (mode 0600) instead of stdout");
+  app.add_option("--report", g.reports,
+                 "Also write a report in FORMAT to PATH (mode 0600) from the same scan, e.g. "
+                 "sarif:results.sarif (repeatable)");
   app.add_flag("--redact", g.redact, "Mask secrets in every output format");
   app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
   app.add_option("-c,--config", g.config,

@@ -142,12 +142,18 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
 std::unique_ptr<Reporter> make_json_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_jsonl_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_sarif_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_short_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_github_reporter(std::FILE* out, ReportOptions o);
+
+const char* format_names() { return "text, json, jsonl, sarif, short, github"; }
 
 std::optional<Format> parse_format(const std::string& s) {
   if (s == "text") return Format::kText;
   if (s == "json") return Format::kJson;
   if (s == "jsonl") return Format::kJsonl;
   if (s == "sarif") return Format::kSarif;
+  if (s == "short") return Format::kShort;
+  if (s == "github") return Format::kGithub;
   return std::nullopt;
 }
 
@@ -161,6 +167,10 @@ std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOpt
       return make_jsonl_reporter(out, std::move(options));
     case Format::kSarif:
       return make_sarif_reporter(out, std::move(options));
+    case Format::kShort:
+      return make_short_reporter(out, std::move(options));
+    case Format::kGithub:
+      return make_github_reporter(out, std::move(options));
   }
   return nullptr;
 }

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -261,6 +263,111 @@ TEST_F(Cli, ProductionReachDecidesExitCodeAndFilters) {
   EXPECT_LT(text.out.find("deploy/production"), text.out.find("tests/fixtures"));
 }
 
+TEST_F(Cli, ShortFormatForHooks) {
+  const std::string live = fake_token("sk_live_", 32, 7), test = fake_token("sk_test_", 32, 8);
+  work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
+  work_.write("tests/fixtures/stripe.env", "STRIPE_SECRET_KEY=" + test + "\n");
+  const std::string root = work_.str();
+  const Outcome r = run("--show-secrets -f short --fail-on production dir " + root);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.out.find(live), std::string::npos) << "short output always masks";
+  EXPECT_EQ(r.out.find(test), std::string::npos);
+  // One line per finding, blocking ones first: place, rule, verdict, masked secret, effect
+  // (columns padded to line up).
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line) && line.rfind("reachscan:", 0) != 0;) {
+    std::istringstream words(line);
+    rows.emplace_back(std::istream_iterator<std::string>(words),
+                      std::istream_iterator<std::string>());
+  }
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{root + "/deploy/production/.env:1", "stripe.secret_key.live",
+                                      "production", "sk_l*****", "BLOCKS"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{root + "/tests/fixtures/stripe.env:1",
+                                               "stripe.secret_key.test", "non_production",
+                                               "sk_t*****", "warning"}));
+  EXPECT_NE(r.out.find("2 findings: 1 blocking, 1 warning only (--fail-on production)."),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("`reachscan:allow`"), std::string::npos);
+  EXPECT_NE(r.out.find(".reachscanignore"), std::string::npos);
+  EXPECT_NE(r.out.find("    stripe.secret_key.live:"), std::string::npos) << "fingerprint line";
+  // The fingerprint line, pasted into .reachscanignore, does suppress the finding.
+  const auto fp = r.out.find("    stripe.secret_key.test:");
+  ASSERT_NE(fp, std::string::npos);
+  work_.write(".reachscanignore", r.out.substr(fp, r.out.find('\n', fp) - fp) + "\n");
+  const Outcome ignored = run("-f short dir " + root);
+  EXPECT_EQ(ignored.code, 3);
+  EXPECT_EQ(ignored.out.find("stripe.env"), std::string::npos) << ignored.out;
+  EXPECT_NE(ignored.out.find("deploy/production/.env:1"), std::string::npos) << ignored.out;
+  work_.write("clean/a.txt", "nothing\n");
+  const Outcome clean = run("-f short dir " + root + "/clean");
+  EXPECT_EQ(clean.code, 0);
+  EXPECT_TRUE(clean.out.empty()) << "clean: prints nothing";
+}
+
+TEST_F(Cli, GithubFormatAnnotatesAndEscapes) {
+  const std::string live = fake_token("sk_live_", 32, 7);
+  work_.write("deploy/production/.env", "STRIPE_SECRET_KEY=" + live + "\n");
+  const fs::path old = fs::current_path();
+  fs::current_path(work_.path());
+  const Outcome prod = run("-f github dir deploy");
+  fs::current_path(old);
+  EXPECT_EQ(prod.code, 3);
+  EXPECT_EQ(prod.out.rfind("::error file=deploy/production/.env,line=1,col=19,endColumn=58,"
+                           "title=reachscan stripe.secret_key.live (production)::",
+                           0),
+            0u)
+      << prod.out;
+  EXPECT_EQ(prod.out.find(live), std::string::npos);
+  EXPECT_NE(prod.out.find("sk_l*****"), std::string::npos);
+  EXPECT_NE(prod.out.find("%0A"), std::string::npos) << "a multi-line message is escaped";
+  EXPECT_EQ(std::count(prod.out.begin(), prod.out.end(), '\n'), 1) << "one line per finding";
+
+  // Property values escape ':' and ','; the message escapes '%'.
+  const Outcome odd =
+      run("-f github --show-secrets stdin --label 'a,b:c%d.py'", "k " + ghp_ + "\n");
+  EXPECT_EQ(odd.code, 1);
+  EXPECT_EQ(odd.out.rfind("::warning file=a%2Cb%3Ac%25d.py,line=1,col=3,", 0), 0u) << odd.out;
+  EXPECT_EQ(odd.out.find(ghp_), std::string::npos);
+  EXPECT_TRUE(run("-f github stdin", "nothing\n").out.empty());
+}
+
+TEST_F(Cli, ReportOptionWritesMoreReportsFromOneScan) {
+  const std::string sarif = (tmp_.path() / "r.sarif").string();
+  const std::string json = (tmp_.path() / "r.json").string();
+  std::ofstream(json) << "old";
+  ::chmod(json.c_str(), 0644);
+  const Outcome r = run("-f github --report sarif:" + sarif + " --report json:" + json + " stdin",
+                        "k " + ghp_ + "\n");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.out.rfind("::warning file=-,line=1,", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.find(ghp_), std::string::npos);
+  for (const std::string& p : {sarif, json}) {
+    struct stat st;
+    ASSERT_EQ(::stat(p.c_str(), &st), 0) << p;
+    EXPECT_EQ(st.st_mode & 0777, 0600) << p;
+  }
+  const auto s = nlohmann::json::parse(slurp(sarif));
+  EXPECT_EQ(s["runs"][0]["results"].size(), 1u);
+  const auto j = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["secret"], ghp_) << "a machine report to a 0600 file keeps it";
+  EXPECT_EQ(j["summary"]["findings"], 1);
+  // --redact masks every report.
+  run("--redact -f github --report json:" + json + " stdin", "k " + ghp_ + "\n");
+  EXPECT_EQ(slurp(json).find(ghp_), std::string::npos);
+  // Bad --report values are errors before any scan.
+  EXPECT_EQ(run("--report yaml:" + json + " stdin", "x").code, 2);
+  EXPECT_EQ(run("--report sarif stdin", "x").code, 2);
+  EXPECT_EQ(run("--report sarif: stdin", "x").code, 2);
+  const Outcome unwritable = run("--report sarif:/nonexistent-dir/x.sarif stdin", "x");
+  EXPECT_EQ(unwritable.code, 2);
+  EXPECT_NE(unwritable.err.find("/nonexistent-dir/x.sarif"), std::string::npos);
+}
+
 TEST_F(Cli, VersionAndHelp) {
   EXPECT_EQ(run("--version").code, 0);
   const Outcome help = run("--help");
@@ -280,6 +387,24 @@ TEST_F(Cli, GoldenTextOutput) {
   if (const char* u = std::getenv("REACHSCAN_UPDATE_GOLDEN"); u && std::string(u) == "1")
     std::ofstream(golden, std::ios::binary) << r.out;
   EXPECT_EQ(r.out, slurp(golden));
+}
+
+// The hook and CI formats, golden as well: their wording is what people act on.
+TEST_F(Cli, GoldenShortAndGithubOutput) {
+  work_.write("svc/settings.py", "DEBUG = False\nGITHUB_TOKEN = \"" + ghp_ + "\"\n");
+  const fs::path old = fs::current_path();
+  fs::current_path(work_.path());
+  const Outcome brief = run("-f short dir svc");
+  const Outcome github = run("-f github dir svc");
+  fs::current_path(old);
+  EXPECT_EQ(brief.code, 1);
+  EXPECT_EQ(github.code, 1);
+  for (const auto& [name, out] : {std::pair{"short.txt", brief.out}, {"github.txt", github.out}}) {
+    const std::string golden = std::string(REACHSCAN_SOURCE_DIR) + "/tests/cli/golden/" + name;
+    if (const char* u = std::getenv("REACHSCAN_UPDATE_GOLDEN"); u && std::string(u) == "1")
+      std::ofstream(golden, std::ios::binary) << out;
+    EXPECT_EQ(out, slurp(golden)) << name;
+  }
 }
 
 }  // namespace

@@ -334,7 +334,8 @@ TEST_F(GitRepo, InstallHookBlocksSecretsAndPassesCleanCommits) {
   must(repo_, "git add leak.py");
   auto [rc, out] = sh(repo_, "git commit -q -m leak");
   EXPECT_NE(rc, 0) << out;
-  EXPECT_NE(out.find("leak.py:1"), std::string::npos) << out;
+  EXPECT_NE(out.find("leak.py:1  "), std::string::npos) << out;
+  EXPECT_NE(out.find("reachscan:allow"), std::string::npos) << "short format, with the way out";
   EXPECT_EQ(out.find(tok(21)), std::string::npos) << "the hook never prints the secret";
   must(repo_, "git reset -q && rm leak.py");
   write("clean.py", "x = 1\n");
@@ -359,12 +360,73 @@ TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {
   must(repo_, "git add leak.env");
   auto [rc, out] = sh(repo_, env + "pre-commit try-repo '" + src + "' reachscan");
   EXPECT_NE(rc, 0) << out;
-  EXPECT_NE(out.find("leak.env:1"), std::string::npos) << out;
+  // The short hook format: place, rule, reach verdict, masked secret, how to suppress.
+  EXPECT_NE(out.find("leak.env:1  github.pat.classic  "), std::string::npos) << out;
+  EXPECT_NE(out.find("BLOCKS"), std::string::npos) << out;
+  EXPECT_NE(out.find("reachscan:allow"), std::string::npos) << out;
+  EXPECT_NE(out.find(".reachscanignore"), std::string::npos) << out;
+  EXPECT_NE(out.find("github.pat.classic:"), std::string::npos) << "the fingerprint to ignore";
+  EXPECT_EQ(out.find(tok(22)), std::string::npos) << "the hook never prints the secret";
   must(repo_, "git reset -q && rm leak.env");
   write("clean.txt", "nothing\n");
   must(repo_, "git add clean.txt");
   auto [rc2, out2] = sh(repo_, env + "pre-commit try-repo '" + src + "' reachscan");
   EXPECT_EQ(rc2, 0) << out2;
+}
+
+// The hook as users configure it: .pre-commit-config.yaml pointing at a repository that holds
+// our .pre-commit-hooks.yaml, `pre-commit install`, then plain `git commit`.
+TEST_F(GitRepo, PreCommitHookBlocksProductionAndWarnsOnTestKeysWithFailOnProduction) {
+  if (std::system("command -v pre-commit >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "pre-commit is not installed (scripts/install-deps.sh installs it)";
+  const std::string bin_dir = fs::path(REACHSCAN_BINARY).parent_path().string();
+  const std::string env =
+      "PATH='" + bin_dir + "':$PATH PRE_COMMIT_HOME='" + (tmp_.path() / "pc-cache").string() + "' ";
+  const fs::path hooks = tmp_.path() / "hooks-repo";
+  fs::create_directories(hooks);
+  fs::copy_file(fs::path(REACHSCAN_SOURCE_DIR) / ".pre-commit-hooks.yaml",
+                hooks / ".pre-commit-hooks.yaml");
+  must(hooks, "git init -q -b main . && git add -A && git commit -q -m hooks");
+  auto [rc0, rev] = sh(hooks, "git rev-parse HEAD");
+  ASSERT_EQ(rc0, 0);
+  rev.erase(rev.find_last_not_of("\n") + 1);
+  write(".pre-commit-config.yaml", "repos:\n  - repo: file://" + hooks.string() +
+                                       "\n    rev: " + rev +
+                                       "\n    hooks:\n      - id: reachscan\n        args: "
+                                       "[--fail-on, production]\n        verbose: true\n");
+  commit("pre-commit config");
+  must(repo_, env + "pre-commit install");
+
+  const std::string live = fake_token("sk_live_", 32, 31);
+  write("deploy/prod/values.yaml",
+        "stripe:\n  environment: production\n  secretKey: " + live + "\n");
+  must(repo_, "git add -A");
+  auto [rc, out] = sh(repo_, env + "git commit -q -m prod");
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("deploy/prod/values.yaml:3  stripe.secret_key.live  production"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("BLOCKS"), std::string::npos) << out;
+  EXPECT_NE(out.find("reachscan:allow"), std::string::npos) << out;
+  EXPECT_EQ(out.find(live), std::string::npos) << "the hook never prints the secret";
+  must(repo_, "git reset -q && rm -r deploy");
+
+  const std::string test_key = fake_token("sk_test_", 32, 32);
+  write("tests/fixtures/stripe_test.py", "KEY = '" + test_key + "'\n");
+  must(repo_, "git add -A");
+  auto [rc2, out2] = sh(repo_, env + "git commit -q -m fixture");
+  EXPECT_EQ(rc2, 0) << out2;
+  EXPECT_NE(out2.find("tests/fixtures/stripe_test.py:1  stripe.secret_key.test"), std::string::npos)
+      << out2;
+  EXPECT_NE(out2.find("warning"), std::string::npos) << out2;
+  EXPECT_NE(out2.find("0 blocking, 1 warning only (--fail-on production)"), std::string::npos)
+      << out2;
+  EXPECT_EQ(out2.find(test_key), std::string::npos) << out2;
+
+  write("clean.txt", "nothing\n");
+  must(repo_, "git add -A");
+  auto [rc3, out3] = sh(repo_, env + "git commit -q -m clean");
+  EXPECT_EQ(rc3, 0) << out3;
 }
 
 TEST_F(GitRepo, CliGitJsonCarriesProvenance) {

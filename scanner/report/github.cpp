@@ -1,0 +1,85 @@
+// The github format: GitHub Actions workflow commands, one per finding, which the runner turns
+// into annotations on the changed lines. Production-reaching findings are errors, the rest
+// warnings. Secrets are masked by the caller (this output lands in CI logs).
+#include <fmt/core.h>
+
+#include "scanner/report/reporter.h"
+
+namespace reachscan::report {
+namespace {
+
+// Escaping as GitHub's toolkit does it (@actions/core, command.ts): the message escapes %, CR
+// and LF; property values also escape ':' and ','.
+std::string escape_data(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+std::string escape_property(const std::string& s) {
+  std::string out;
+  for (char c : escape_data(s)) {
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+class GithubReporter final : public Reporter {
+ public:
+  GithubReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
+
+  void on_finding(const Finding& f) override {
+    const ReachVerdict v = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
+    std::string props = "file=" + escape_property(f.path) + fmt::format(",line={}", f.line);
+    if (f.end_line == f.line) {
+      props += fmt::format(",col={},endColumn={}", f.column, f.end_column);
+    } else {
+      props += fmt::format(",endLine={}", f.end_line);
+    }
+    props += ",title=" + escape_property(fmt::format("reachscan {} ({})", f.rule_id, to_string(v)));
+    std::string msg = fmt::format("{} {}", f.rule_name, f.secret);
+    msg += v == ReachVerdict::kProduction ? " reaches production"
+           : v == ReachVerdict::kUnknown  ? ", production reach unknown"
+                                          : ", not production";
+    if (f.reach && !f.reach->evidence.empty())
+      msg +=
+          " (" + f.reach->evidence.front().signal + ": " + f.reach->evidence.front().detail + ")";
+    if (f.commit && !f.commit->id.empty()) msg += ", added in commit " + f.commit->id.substr(0, 12);
+    msg += blocks(f, o_.fail_on) ? ". Fails this run" : ". Does not fail this run";
+    msg += fmt::format(" (--fail-on {}).", o_.fail_on);
+    msg +=
+        "\nRemove it and rotate it; for a test key or a reviewed false positive, add a "
+        "`reachscan:allow` comment on the line or this fingerprint to .reachscanignore: " +
+        f.fingerprint;
+    fmt::print(out_, "::{} {}::{}\n", v == ReachVerdict::kProduction ? "error" : "warning", props,
+               escape_data(msg));
+  }
+
+  void finish(const ScanSummary&, std::FILE*) override { std::fflush(out_); }
+
+ private:
+  std::FILE* out_;
+  ReportOptions o_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_github_reporter(std::FILE* out, ReportOptions o) {
+  return std::make_unique<GithubReporter>(out, std::move(o));
+}
+
+}  // namespace reachscan::report
