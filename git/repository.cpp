@@ -637,6 +637,63 @@ Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector
   return out;
 }
 
+namespace {
+
+// The commits of `tip`'s history that are not in `base`'s, parents before children, walking only
+// commits that exist. libgit2 (1.5) knows nothing of shallow boundaries: marking base's history
+// uninteresting can run into a parent the clone does not have, and then its walk fails (whether
+// it does depends on commit dates). This walk stops at missing commits instead; a missing parent
+// of a commit in the range is still reported by the caller.
+std::vector<git_oid> range_commits_tolerant(git_repository* r, const git_oid& tip,
+                                            const std::optional<git_oid>& base) {
+  auto parents_of = [r](const git_oid& id, std::vector<git_oid>& out) {
+    out.clear();
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, r, &id) != 0) return false;
+    CommitPtr c(raw);
+    for (unsigned i = 0; i < git_commit_parentcount(raw); ++i)
+      out.push_back(*git_commit_parent_id(raw, i));
+    return true;
+  };
+  ObjectIdSet hidden;
+  std::vector<git_oid> parents;
+  if (base) {
+    std::vector<git_oid> todo = {*base};
+    hidden.insert(to_id(&*base));
+    while (!todo.empty()) {
+      const git_oid id = todo.back();
+      todo.pop_back();
+      if (!parents_of(id, parents)) continue;
+      for (const git_oid& p : parents)
+        if (hidden.insert(to_id(&p)).second) todo.push_back(p);
+    }
+  }
+  std::vector<git_oid> order;
+  ObjectIdSet visited;
+  std::vector<std::pair<git_oid, std::vector<git_oid>>> stack;  // commit, parents left to visit
+  if (hidden.count(to_id(&tip)) || !visited.insert(to_id(&tip)).second) return order;
+  if (!parents_of(tip, parents)) return order;
+  stack.emplace_back(tip, parents);
+  while (!stack.empty()) {
+    auto& [id, left] = stack.back();
+    if (left.empty()) {
+      order.push_back(id);
+      stack.pop_back();
+      continue;
+    }
+    const git_oid p = left.back();
+    left.pop_back();
+    const ObjectId pid = to_id(&p);
+    if (hidden.count(pid) || !visited.insert(pid).second) continue;
+    if (!parents_of(p, parents)) continue;  // beyond the shallow boundary
+    stack.emplace_back(p, parents);
+  }
+  git_error_clear();
+  return order;
+}
+
+}  // namespace
+
 Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::string& range,
                                             std::vector<Skip>& skips) {
   git_repository* r = static_cast<git_repository*>(repo.raw());
@@ -669,11 +726,20 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
     const git_oid base_oid = to_oid(*base_id);
     git_revwalk_hide(w, &base_oid);
   }
+  std::vector<git_oid> commits;
+  git_oid walked;
+  int rc;
+  while ((rc = git_revwalk_next(&walked, w)) == 0) commits.push_back(walked);
+  if (rc != GIT_ITEROVER) {
+    if (!repo.is_shallow())
+      return Status::error(last_error("history walk failed"));
+    std::optional<git_oid> hide;
+    if (base_id) hide = to_oid(*base_id);
+    commits = range_commits_tolerant(r, tip_oid, hide);
+  }
   std::vector<BlobTask> out;
   ObjectIdSet seen;
-  git_oid oid;
-  int rc;
-  while ((rc = git_revwalk_next(&oid, w)) == 0) {
+  for (const git_oid& oid : commits) {
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, r, &oid) != 0)
       return Status::error(last_error("cannot read commit " + to_id(&oid).hex()));
@@ -703,9 +769,6 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
     for (std::size_t i = 0; i < git_diff_num_deltas(diff_raw); ++i)
       collect_delta(diff_raw, i, to_id(&oid), seen, out, skips);
   }
-  if (rc != GIT_ITEROVER)
-    return Status::error(last_error("history walk failed") +
-                         (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
   return out;
 }
 

@@ -259,6 +259,26 @@ TEST_F(GitRepo, LargeBlobIsScannedInChunks) {
   EXPECT_EQ(r.findings.back().line, 300u);
 }
 
+// A CI checkout fetched with --depth 2: the range's base is on the shallow boundary, so its
+// parents are missing. Commit dates are set so that a walk marking base's history uninteresting
+// has to look at those parents (the tip's committer date is older than the base's).
+TEST_F(GitRepo, RangeInShallowCloneStopsAtTheBoundary) {
+  write("a.txt", "old " + tok(21) + "\n");
+  must(repo_, "git add -A && GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' git commit -q -m root");
+  write("b.txt", "middle\n");
+  must(repo_, "git add -A && GIT_COMMITTER_DATE='2024-01-03T00:00:00Z' git commit -q -m base");
+  write("c.txt", "new " + tok(22) + "\n");
+  must(repo_, "git add -A && GIT_COMMITTER_DATE='2024-01-02T00:00:00Z' git commit -q -m tip");
+  must(tmp_.path(), "git clone -q --depth 2 file://" + repo_.string() + " shallow2");
+  GitScanOptions o;
+  o.repo = (tmp_.path() / "shallow2").string();
+  o.mode = GitScanOptions::Mode::kRange;
+  o.range = "HEAD~1..HEAD";
+  const ScanResult r = scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].secret, tok(22));
+}
+
 TEST_F(GitRepo, BareWorktreeShallowAndEmpty) {
   write("a.txt", "x " + tok(16) + "\n");
   commit("one");
