@@ -123,6 +123,7 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
     len = overlap;
   }
   drop_shadowed_generic(out.findings);
+  detector.pair_parts(out.findings);
 }
 
 void scan_memory(std::string_view data, const std::string& display, const Detector& detector,
@@ -148,6 +149,7 @@ void scan_memory(std::string_view data, const std::string& display, const Detect
   }
   out.bytes = data.size();
   drop_shadowed_generic(out.findings);
+  detector.pair_parts(out.findings);
 }
 
 }  // namespace reachscan

@@ -84,6 +84,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                            : static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
   DetectorOptions dopts;
   dopts.verify = options.scan.verify;  // reach waits for provenance, below
+  dopts.decode = options.scan.decode;
   const Detector detector(db, dopts);
   // libgit2 handles are not shared between threads: each worker opens its own.
   tbb::enumerable_thread_specific<std::unique_ptr<git::Repository>> handles;

@@ -71,6 +71,7 @@ struct Scanner::Impl {
   static DetectorOptions detector_options(const ScanOptions& o) {
     DetectorOptions d;
     d.verify = o.verify;
+    d.decode = o.decode;
     d.reach = o.reach.get();
     d.root = o.root;
     return d;
