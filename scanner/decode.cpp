@@ -1,20 +1,26 @@
 #include "scanner/decode.h"
 
 #include <openssl/evp.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace reachscan {
 namespace {
 
 enum : unsigned char {
-  kB64 = 1,       // A-Z a-z 0-9
-  kStd = 2,       // + /   (standard alphabet)
-  kUrlSafe = 4,   // - _   (URL-safe alphabet)
-  kHexDigit = 8,  // 0-9 a-f A-F
-  kUrlChar = 16,  // may appear in a URL-encoded run
+  kB64 = 1,        // A-Z a-z 0-9
+  kStd = 2,        // + /   (standard alphabet)
+  kUrlSafe = 4,    // - _   (URL-safe alphabet)
+  kHexDigit = 8,   // 0-9 a-f A-F
+  kUrlChar = 16,   // may appear in a URL-encoded run
+  kHexLower = 32,  // a-f
+  kHexUpper = 64,  // A-F
 };
 
 constexpr std::array<unsigned char, 256> make_classes() {
@@ -22,8 +28,8 @@ constexpr std::array<unsigned char, 256> make_classes() {
   for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kB64 | kUrlChar;
   for (int c = 'a'; c <= 'z'; ++c) t[c] |= kB64 | kUrlChar;
   for (int c = '0'; c <= '9'; ++c) t[c] |= kB64 | kHexDigit | kUrlChar;
-  for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHexDigit;
-  for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHexDigit;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHexDigit | kHexLower;
+  for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHexDigit | kHexUpper;
   t['+'] |= kStd;
   t['/'] |= kStd;
   t['-'] |= kUrlSafe;
@@ -49,20 +55,24 @@ int hex_value(char c) {
   return -1;
 }
 
-// One maximal run of base64 characters [s, e): classified as hex, base64 or nothing.
+// The first character of each 4-character group holds the top 6 bits of a byte; for printable
+// ASCII (0x20-0x7e) that is 8-31: 'I'-'Z' or 'a'-'f'. Identifiers and paths fail this within a few
+// groups, before any decoding.
+bool leads_to_text(std::string_view run) {
+  constexpr std::size_t kGroups = 4;
+  for (std::size_t g = 0; g < kGroups && 4 * g + 1 < run.size(); ++g) {
+    const char c = run[4 * g];
+    if (!((c >= 'I' && c <= 'Z') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// One maximal run of base64 characters [s, e): classified as hex, base64 or nothing. Cheap for
+// the common case, an identifier or a path: a few lookups, no pass over the run.
 void classify_run(std::string_view text, std::size_t s, std::size_t e,
                   std::vector<EncodedRun>& out) {
   const std::size_t len = e - s;
   if (len > kMaxEncodedRun) return;
-  unsigned char all = 0, every = 0xff;
-  bool lower = false, upper = false;
-  for (std::size_t i = s; i < e; ++i) {
-    const unsigned char c = cls(text, i);
-    all |= c;
-    every &= c;
-    lower |= text[i] >= 'a' && text[i] <= 'f';
-    upper |= text[i] >= 'A' && text[i] <= 'F';
-  }
   // A segment of a dotted token (a JWT's header or payload, a package name): not a value of its
   // own. JWTs have their own rule, which reports the whole token.
   const bool dot_before = s >= 2 && text[s - 1] == '.' && in_b64(text, s - 2);
@@ -72,35 +82,131 @@ void classify_run(std::string_view text, std::size_t s, std::size_t e,
       pad_end + 1 < text.size() && text[pad_end] == '.' && in_b64(text, pad_end + 1);
   if (dot_before || dot_after) return;
 
-  if ((every & kHexDigit) && len >= kMinHexRun && len % 2 == 0 && !(lower && upper)) {
-    out.push_back({s, e, Encoding::kHex});
-    return;
+  if (len >= kMinHexRun && len % 2 == 0 && pad_end == e) {
+    unsigned char all = 0;
+    std::size_t k = s;
+    for (; k < e && (cls(text, k) & kHexDigit); ++k) all |= cls(text, k);
+    // Mixed-case hex is base64 far more often than hex.
+    if (k == e && (all & (kHexLower | kHexUpper)) != (kHexLower | kHexUpper)) {
+      out.push_back({s, e, Encoding::kHex});
+      return;
+    }
   }
-  if ((all & kStd) && (all & kUrlSafe)) return;  // neither alphabet
-  if (len < kMinBase64Run || (len + pad_end - e) % 4 == 1) return;
+  if ((len + pad_end - e) % 4 == 1 || !leads_to_text(text.substr(s, len))) return;
   out.push_back({s, pad_end, Encoding::kBase64});
 }
 
-void find_base64_and_hex(std::string_view text, std::vector<EncodedRun>& out) {
+// From `i` on, one probe per `need`-byte window (see find_base64_and_hex). Returns where the
+// next search starts.
+void scan_tail(std::string_view text, std::size_t i, std::vector<EncodedRun>& out) {
   const std::size_t n = text.size();
-  const std::size_t need = std::min(kMinBase64Run, kMinHexRun);
-  std::size_t i = 0;
-  // Skip ahead: a run of `need` characters starting at or after i covers i + need - 1, so when
-  // that byte is no base64 character no run starts before it. Ordinary text moves `need` bytes
-  // per probe.
+  constexpr std::size_t need = std::min(kMinBase64Run, kMinHexRun);
   while (i + need <= n) {
-    const std::size_t probe = i + need - 1;
-    if (!in_b64(text, probe)) {
-      i = probe + 1;
+    std::size_t q = i + need;
+    while (q > i && in_b64(text, q - 1)) --q;
+    if (q > i) {
+      i = q;  // text[q - 1] is no run character: no qualifying run starts before q
       continue;
     }
-    std::size_t s = probe;
-    while (s > i && in_b64(text, s - 1)) --s;
-    std::size_t e = probe + 1;
+    std::size_t s = i;
+    while (s > 0 && in_b64(text, s - 1)) --s;
+    std::size_t e = i + need;
     while (e < n && in_b64(text, e)) ++e;
-    if (e - s >= need) classify_run(text, s, e, out);
+    classify_run(text, s, e, out);
     i = e + 1;
   }
+}
+
+#if defined(__x86_64__)
+// Bit k set when p[k] is a base64 character (either alphabet), for 64 bytes. SSE2 is part of
+// x86-64; AVX2 (checked at run time) classifies 32 bytes per step by nibble lookup.
+std::uint64_t run_mask_sse2(const char* p) {
+  std::uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), low));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
+    const __m128i sym = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+    const int bits = _mm_movemask_epi8(_mm_or_si128(alpha, _mm_or_si128(digit, sym)));
+    m |= static_cast<std::uint64_t>(static_cast<unsigned>(bits)) << (16 * k);
+  }
+  return m;
+}
+
+// A byte is a base64 character when lo_table[low nibble] & hi_table[high nibble] is non-zero;
+// one bit per high nibble group: 2x (+ - /), 3x (digits), 4x and 6x (letters but @ and `),
+// 5x (P-Z and _), 7x (p-z).
+__attribute__((target("avx2"))) std::uint64_t run_mask_avx2(const char* p) {
+  const __m256i lo_table =
+      _mm256_setr_epi8(26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 5, 4, 5, 4, 13,  //
+                       26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 5, 4, 5, 4, 13);
+  const __m256i hi_table = _mm256_setr_epi8(0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                            0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  std::uint64_t m = 0;
+  for (int k = 0; k < 2; ++k) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+    const __m256i lo = _mm256_shuffle_epi8(lo_table, _mm256_and_si256(v, nibble));
+    const __m256i hi =
+        _mm256_shuffle_epi8(hi_table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    const __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+    const auto bits = static_cast<std::uint32_t>(~_mm256_movemask_epi8(none));
+    m |= static_cast<std::uint64_t>(bits) << (32 * k);
+  }
+  return m;
+}
+
+std::uint64_t run_mask(const char* p) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 ? run_mask_avx2(p) : run_mask_sse2(p);
+}
+#endif
+
+void find_base64_and_hex(std::string_view text, std::vector<EncodedRun>& out) {
+  static_assert(std::min(kMinBase64Run, kMinHexRun) == 16, "the SIMD window assumes 16");
+  std::size_t i = 0;
+#if defined(__x86_64__)
+  // 64-byte windows, 48 apart: a run of 16 starting in a window's first 48 bytes lies inside it,
+  // so bit k of `starts` (16 ones from k on) finds every run start. Text without long runs costs
+  // a few vector instructions per 48 bytes.
+  const std::size_t n = text.size();
+  while (i + 64 <= n) {
+    const std::uint64_t mask = run_mask(text.data() + i);
+    std::uint64_t starts = mask & (mask >> 1);
+    starts &= starts >> 2;
+    starts &= starts >> 4;
+    starts &= starts >> 8;
+    starts &= (std::uint64_t{1} << 48) - 1;
+    std::size_t next = i + 48;
+    while (starts) {
+      const unsigned p = static_cast<unsigned>(__builtin_ctzll(starts));
+      // The first start left in the window: the run begins there, or before the window when p
+      // is 0.
+      std::size_t s = i + p;
+      if (p == 0)
+        while (s > 0 && in_b64(text, s - 1)) --s;
+      // Its end from the mask while it stays in the window (mask >> p shifts in zeros on top).
+      const std::uint64_t rest = ~(mask >> p);
+      const unsigned ones = rest ? static_cast<unsigned>(__builtin_ctzll(rest)) : 64;
+      std::size_t e = i + p + ones;
+      if (p + ones >= 64)
+        while (e < n && in_b64(text, e)) ++e;
+      classify_run(text, s, e, out);
+      if (e + 1 >= i + 48) {
+        next = e + 1;
+        break;
+      }
+      starts &= ~((std::uint64_t{2} << (e - i)) - 1);  // starts up to e belong to this run
+    }
+    i = next;
+  }
+#endif
+  scan_tail(text, i, out);
 }
 
 void find_url(std::string_view text, std::vector<EncodedRun>& out) {
@@ -152,34 +258,42 @@ std::optional<std::string> decode_url(std::string_view run) {
 }
 
 // EVP_DecodeBlock wants the standard alphabet and whole 4-character groups.
+void to_standard_alphabet(char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == '-') p[i] = '+';
+    if (p[i] == '_') p[i] = '/';
+  }
+}
+
+int decode_block(unsigned char* out, const char* in, std::size_t chars) {
+  return EVP_DecodeBlock(out, reinterpret_cast<const unsigned char*>(in), static_cast<int>(chars));
+}
+
 std::optional<std::string> decode_base64(std::string_view run) {
-  std::string in(run);
-  while (!in.empty() && in.back() == '=') in.pop_back();
-  for (char& c : in) {
-    if (c == '-') c = '+';
-    if (c == '_') c = '/';
-  }
-  if (in.size() % 4 == 1) return std::nullopt;
-  const std::size_t missing = (4 - in.size() % 4) % 4;
-  auto block = [](const std::string& src, std::size_t chars) -> std::optional<std::string> {
-    std::string out(chars / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(src.data()),
-                                  static_cast<int>(chars));
-    if (n < 0) return std::nullopt;
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-  };
-  // Images, fonts, digests and random keys fail on their first 48 bytes: decode those first.
+  while (!run.empty() && run.back() == '=') run.remove_suffix(1);
+  if (run.size() % 4 == 1 || !leads_to_text(run)) return std::nullopt;
+  // Most runs are identifiers, paths, digests or binary data that fail on their first 48 bytes:
+  // decode those on the stack first, before copying the run.
   constexpr std::size_t kProbe = 64;
-  if (in.size() > kProbe) {
-    auto head = block(in, kProbe);
-    if (!head || !mostly_text(*head)) return std::nullopt;
+  const std::size_t probe = std::min(run.size(), kProbe) / 4 * 4;
+  if (probe > 0) {
+    char in[kProbe];
+    unsigned char head[kProbe / 4 * 3];
+    std::memcpy(in, run.data(), probe);
+    to_standard_alphabet(in, probe);
+    const int n = decode_block(head, in, probe);
+    if (n < 0 || !mostly_text(std::string_view(reinterpret_cast<const char*>(head),
+                                               static_cast<std::size_t>(n))))
+      return std::nullopt;
   }
+  std::string in(run);
+  to_standard_alphabet(in.data(), in.size());
+  const std::size_t missing = (4 - in.size() % 4) % 4;
   in.append(missing, '=');
-  auto out = block(in, in.size());
-  if (!out) return std::nullopt;
-  out->resize(out->size() - missing);  // EVP_DecodeBlock counts padding as zero bytes
+  std::string out(in.size() / 4 * 3, '\0');
+  const int n = decode_block(reinterpret_cast<unsigned char*>(out.data()), in.data(), in.size());
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n) - missing);  // padding decodes as zero bytes
   return out;
 }
 

@@ -33,8 +33,8 @@ struct EncodedRun {
 
 // Candidate runs in `text`, ordered by start; runs of different encodings may overlap (a URL-
 // encoded run can hold a base64 one). Skipped on purpose: base64 runs that are one dot-separated
-// segment of a longer token (JWTs, which their own rule reports whole; dotted names), runs mixing
-// the standard and URL-safe base64 alphabets, and runs longer than kMaxEncodedRun.
+// segment of a longer token (JWTs, which their own rule reports whole; dotted names) and runs
+// longer than kMaxEncodedRun. Text without long runs costs a few vector instructions per 48 bytes.
 std::vector<EncodedRun> find_encoded_runs(std::string_view text);
 
 // Decodes `run` (the bytes of one EncodedRun). Empty when it does not decode or the result is not
