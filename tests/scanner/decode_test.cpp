@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <set>
+
 #include "patterns/rule_database.h"
+#include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "tests/support/temp_dir.h"
 
@@ -217,6 +220,24 @@ TEST(DecodeDetect, HardNegativesStayQuiet) {
     EXPECT_TRUE(f.decoded.empty()) << f.rule_id << " " << f.secret;
     EXPECT_NE(f.rule_id, "generic.password");
   }
+}
+
+TEST(DecodeDetect, RunsAcrossChunkBoundariesAreReportedOnce) {
+  // Many encoded keys over several overlapping chunks: each once, on its own line.
+  std::string text;
+  constexpr int kKeys = 4000;
+  for (int i = 0; i < kKeys; ++i)
+    text += "key_" + std::to_string(i) + ": " + b64(stripe_key(100 + i)) + "\n";
+  FileOutcome out;
+  scan_memory(text, "many.yaml", detector(), 1, out);  // the smallest chunk the overlap allows
+  ASSERT_GT(text.size(), 8 * detector().database().max_match_length());  // more than one chunk
+  ASSERT_EQ(out.findings.size(), static_cast<std::size_t>(kKeys));
+  std::set<std::uint64_t> lines;
+  for (const Finding& f : out.findings) {
+    EXPECT_EQ(f.decoded, std::vector<std::string>{"base64"});
+    lines.insert(f.line);
+  }
+  EXPECT_EQ(lines.size(), static_cast<std::size_t>(kKeys));
 }
 
 }  // namespace
