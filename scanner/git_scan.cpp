@@ -173,6 +173,8 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            summary.errors.push_back(std::move(e));
                                          for (std::string& e : o.file.errors)
                                            summary.errors.push_back(std::move(e));
+                                         for (std::string& n : o.file.notes)
+                                           summary.notes.push_back(std::move(n));
                                          if (!o.task) return;
                                          if (o.file.skip) {
                                            summary.skipped.push_back(std::move(*o.file.skip));

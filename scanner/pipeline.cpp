@@ -57,6 +57,7 @@ void add_outcome(FileOutcome&& o, ScanResult& r) {
   }
   for (Finding& f : o.findings) r.findings.push_back(std::move(f));
   for (std::string& e : o.errors) r.summary.errors.push_back(std::move(e));
+  for (std::string& n : o.notes) r.summary.notes.push_back(std::move(n));
 }
 
 }  // namespace

@@ -197,6 +197,11 @@ TEST(DecodeDetect, DecodedBytesPerChunkAreBounded) {
   const std::string text = "a: " + filler + "\nb: " + b64(key) + "\n";
   EXPECT_EQ(detector().detect_all(text).size(), 1u);
   EXPECT_TRUE(detector(true, 400).detect_all(text).empty());  // spent on the filler first
+  FileOutcome out;
+  scan_memory(text, "big.yaml", detector(true, 400), 16u << 20, out);
+  EXPECT_TRUE(out.findings.empty());
+  ASSERT_EQ(out.notes.size(), 1u);  // and the summary says so
+  EXPECT_NE(out.notes[0].find("big.yaml: more encoded text than is decoded"), std::string::npos);
 }
 
 TEST(DecodeDetect, PlainAndDecodedAtOnePlaceAreOneFinding) {
