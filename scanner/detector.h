@@ -1,5 +1,8 @@
 // The detector: from bytes to findings. Runs the two-stage matcher, then the keyword, entropy and
-// placeholder gates and inline `reachscan:allow` suppression, and fills in positions.
+// placeholder gates and inline `reachscan:allow` suppression, and fills in positions. It also
+// decodes base64-, URL- and hex-encoded runs and runs the same steps on the decoded text
+// (scanner/decode.h), and joins multi-part credentials once a file's findings are in
+// (scanner/pairing.h).
 //
 // Every source (files, stdin, git blobs, rule examples) goes through detect(), so `rules check`
 // tests exactly what a scan does. Thread-safe; holds no per-scan state.
@@ -91,6 +94,8 @@ class Detector {
   // `m` in `text`. Empty when a gate drops it. Positions are left to the caller.
   std::optional<Finding> confirm(const patterns::Match& m, std::string_view text,
                                  const std::string& path, DetectStats& stats) const;
+  // The decoding half of detect(): `out` from `first_plain` on holds this chunk's plain findings,
+  // whose rules are `plain_rules`.
   Status detect_decoded(const Chunk& chunk, const std::string& path, std::vector<Finding>& out,
                         std::size_t first_plain, const std::vector<std::uint32_t>& plain_rules,
                         DetectStats& stats) const;
