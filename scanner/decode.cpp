@@ -161,20 +161,15 @@ __attribute__((target("avx2"))) std::uint64_t run_mask_avx2(const char* p) {
   return m;
 }
 
-std::uint64_t run_mask(const char* p) {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2 ? run_mask_avx2(p) : run_mask_sse2(p);
-}
 #endif
 
-void find_base64_and_hex(std::string_view text, std::vector<EncodedRun>& out) {
-  static_assert(std::min(kMinBase64Run, kMinHexRun) == 16, "the SIMD window assumes 16");
-  std::size_t i = 0;
-#if defined(__x86_64__)
-  // 64-byte windows, 48 apart: a run of 16 starting in a window's first 48 bytes lies inside it,
-  // so bit k of `starts` (16 ones from k on) finds every run start. Text without long runs costs
-  // a few vector instructions per 48 bytes.
+// From `i` on, with 64-byte masks 48 apart: a run of 16 starting in a window's first 48 bytes
+// lies inside it, so bit k of `starts` (16 ones from k on) finds every run start. Text without
+// long runs costs a few vector instructions per 48 bytes. Returns where the scalar tail starts.
+template <typename MaskFn>
+std::size_t scan_windows(std::string_view text, std::vector<EncodedRun>& out, MaskFn run_mask) {
   const std::size_t n = text.size();
+  std::size_t i = 0;
   while (i + 64 <= n) {
     const std::uint64_t mask = run_mask(text.data() + i);
     std::uint64_t starts = mask & (mask >> 1);
@@ -205,6 +200,26 @@ void find_base64_and_hex(std::string_view text, std::vector<EncodedRun>& out) {
     }
     i = next;
   }
+  return i;
+}
+
+#if defined(__x86_64__)
+// One copy of the window loop per instruction set, each with its mask inlined.
+__attribute__((target("avx2"), flatten)) std::size_t scan_windows_avx2(
+    std::string_view text, std::vector<EncodedRun>& out) {
+  return scan_windows(text, out, run_mask_avx2);
+}
+std::size_t scan_windows_sse2(std::string_view text, std::vector<EncodedRun>& out) {
+  return scan_windows(text, out, run_mask_sse2);
+}
+#endif
+
+void find_base64_and_hex(std::string_view text, std::vector<EncodedRun>& out) {
+  static_assert(std::min(kMinBase64Run, kMinHexRun) == 16, "the window masks assume 16");
+  std::size_t i = 0;
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  i = avx2 ? scan_windows_avx2(text, out) : scan_windows_sse2(text, out);
 #endif
   scan_tail(text, i, out);
 }
