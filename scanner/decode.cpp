@@ -56,13 +56,13 @@ int hex_value(char c) {
 }
 
 // The first character of each 4-character group holds the top 6 bits of a byte; for printable
-// ASCII (0x20-0x7e) that is 8-31: 'I'-'Z' or 'a'-'f'. Identifiers and paths fail this within a few
-// groups, before any decoding.
+// ASCII (0x20-0x7e) that is 8-31, 'I'-'Z' or 'a'-'f', and tab, LF and CR (2-3) add 'C'-'H'.
+// Identifiers and paths fail this within a few groups, before any decoding.
 bool leads_to_text(std::string_view run) {
   constexpr std::size_t kGroups = 4;
   for (std::size_t g = 0; g < kGroups && 4 * g + 1 < run.size(); ++g) {
     const char c = run[4 * g];
-    if (!((c >= 'I' && c <= 'Z') || (c >= 'a' && c <= 'f'))) return false;
+    if (!((c >= 'C' && c <= 'Z') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
 }

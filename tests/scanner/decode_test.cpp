@@ -83,6 +83,12 @@ TEST(Decode, EachEncodingRoundTrips) {
   EXPECT_EQ(one("postgres%3A%2F%2Fapp%3Apw%40db", Encoding::kUrl), "postgres://app:pw@db");
 }
 
+TEST(Decode, MultiLineTextDecodes) {
+  // Starts with a newline and holds tabs: still text.
+  const std::string text = "\n[default]\n\tregion = eu-west-1\n\toutput = json\n";
+  EXPECT_EQ(decode_run(b64(text), Encoding::kBase64).value_or("<none>"), text);
+}
+
 TEST(Decode, RunPositionsAndPaddingInLongerText) {
   const std::string payload = b64("deploy:" + fake_token("", 14, 2));
   const std::string text = std::string(70, ' ') + "Authorization: Basic " + payload + "\n";
