@@ -37,10 +37,24 @@ std::vector<std::string> string_list(const YAML::Node& node, const char* key) {
 }
 
 const std::set<std::string>& known_keys() {
-  static const std::set<std::string> keys = {
-      "id",          "name",       "pattern",  "description",      "keywords",
-      "min_entropy", "confidence", "variant",  "max_length",       "verify",
-      "tags",        "references", "examples", "negative_examples"};
+  static const std::set<std::string> keys = {"id",
+                                             "name",
+                                             "pattern",
+                                             "description",
+                                             "keywords",
+                                             "min_entropy",
+                                             "confidence",
+                                             "variant",
+                                             "max_length",
+                                             "verify",
+                                             "tags",
+                                             "references",
+                                             "examples",
+                                             "negative_examples",
+                                             "companions",
+                                             "companion_lines",
+                                             "companion_only",
+                                             "opaque"};
   return keys;
 }
 
@@ -79,6 +93,10 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   r.references = string_list(node, "references");
   r.examples = string_list(node, "examples");
   r.negative_examples = string_list(node, "negative_examples");
+  r.companions = string_list(node, "companions");
+  if (node["companion_lines"]) r.companion_lines = node["companion_lines"].as<std::size_t>();
+  if (node["companion_only"]) r.companion_only = node["companion_only"].as<bool>();
+  if (node["opaque"]) r.opaque = node["opaque"].as<bool>();
   return r;
 }
 
@@ -103,6 +121,21 @@ void RuleSet::drop_duplicate_ids() {
                        it->second + "); ignored");
     return !fresh;
   });
+}
+
+void RuleSet::check_companions() {
+  std::set<std::string> ids, named;
+  for (const Rule& r : rules) ids.insert(r.id);
+  for (const Rule& r : rules)
+    for (const std::string& c : r.companions) {
+      named.insert(c);
+      if (!ids.count(c))
+        errors.push_back(r.source + ": rule " + r.id + ": companion '" + c + "' is not a rule");
+    }
+  for (const Rule& r : rules)
+    if (r.companion_only && !named.count(r.id))
+      errors.push_back(r.source + ": rule " + r.id +
+                       ": companion_only, but no rule names it in companions");
 }
 
 RuleSet parse_rules(std::string_view yaml, const std::string& source) {
@@ -179,7 +212,7 @@ RuleSet embedded_rules() {
 namespace {
 
 std::string embedded_digest() {
-  std::string all = "reachscan-rules-v1";
+  std::string all = "reachscan-rules-v2";
   for (const EmbeddedFile& f : embedded_rule_files()) {
     all.append(f.name);
     all.push_back('\0');
@@ -211,7 +244,11 @@ nlohmann::json to_json(const Rule& r) {
           {"verify", r.verify},
           {"tags", r.tags},
           {"references", r.references},
-          {"source", r.source}};
+          {"source", r.source},
+          {"companions", r.companions},
+          {"companion_lines", r.companion_lines},
+          {"companion_only", r.companion_only},
+          {"opaque", r.opaque}};
 }
 
 Rule from_json(const nlohmann::json& j) {
@@ -229,6 +266,10 @@ Rule from_json(const nlohmann::json& j) {
   r.tags = j.at("tags").get<std::vector<std::string>>();
   r.references = j.at("references").get<std::vector<std::string>>();
   r.source = j.at("source");
+  r.companions = j.at("companions").get<std::vector<std::string>>();
+  r.companion_lines = j.at("companion_lines");
+  r.companion_only = j.at("companion_only");
+  r.opaque = j.at("opaque");
   return r;
 }
 
@@ -288,6 +329,12 @@ std::vector<std::string> lint_rule(const Rule& r) {
   if (r.max_length == 0 || r.max_length > kMaxMaxLength)
     p.push_back("max_length must be between 1 and " + std::to_string(kMaxMaxLength));
   if (r.min_entropy < 0 || r.min_entropy > 8) p.push_back("min_entropy must be between 0 and 8");
+  if (r.companion_lines > kMaxCompanionLines)
+    p.push_back("companion_lines must be at most " + std::to_string(kMaxCompanionLines));
+  for (const std::string& c : r.companions)
+    if (c == r.id) p.push_back("a rule cannot be its own companion");
+  if (r.companion_only && !r.companions.empty())
+    p.push_back("a companion_only rule cannot have companions of its own");
   return p;
 }
 

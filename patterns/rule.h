@@ -16,6 +16,8 @@ namespace reachscan::patterns {
 
 inline constexpr std::size_t kDefaultMaxLength = 1024;
 inline constexpr std::size_t kMaxMaxLength = 65536;
+inline constexpr std::size_t kDefaultCompanionLines = 5;
+inline constexpr std::size_t kMaxCompanionLines = 50;
 
 struct Rule {
   std::string id;
@@ -34,6 +36,17 @@ struct Rule {
   std::vector<std::string> negative_examples;
   std::string source;  // the file it came from, for messages
 
+  // Multi-part credentials: the identifier rules whose nearest match within `companion_lines`
+  // lines joins this rule's finding as a part (see patterns/README.md, "Multi-part").
+  std::vector<std::string> companions;
+  std::size_t companion_lines = kDefaultCompanionLines;
+  // An identifier that is no secret on its own (a Google OAuth client id): reported only as a
+  // part of a companion's finding, never alone.
+  bool companion_only = false;
+  // The secret is an encoded value that may hold anything (a Kubernetes Secret's base64 `data:`
+  // value): a specific rule's finding in its decoding replaces this rule's finding.
+  bool opaque = false;
+
   // Generic rules (keyword-and-entropy assignments) yield to a specific rule on the same secret.
   bool generic() const { return id.rfind("generic.", 0) == 0; }
 };
@@ -45,6 +58,9 @@ struct RuleSet {
   void append(RuleSet other);
   // Keeps the first rule of each id; later ones become errors naming both files.
   void drop_duplicate_ids();
+  // Records an error for each companion id that names no rule, and for each companion-only rule
+  // that no rule names (it could never be reported). Run on the whole set, before selection.
+  void check_companions();
 };
 
 // Parses one YAML document holding a list of rules. `source` names it in messages.

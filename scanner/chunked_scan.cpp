@@ -53,6 +53,15 @@ struct Cursor {
   }
 };
 
+// Decoding is bounded per chunk; say so where the bound cut it short, since the rest of the
+// encoded text was then scanned only as it stands.
+void note_decode_budget(const DetectStats& stats, const std::string& display, FileOutcome& out) {
+  if (stats.decode_budget_hit)
+    out.notes.push_back(display + ": more encoded text than is decoded (" +
+                        std::to_string(kMaxDecodedPerChunk >> 20) +
+                        " MiB per chunk); the rest was scanned as it stands");
+}
+
 std::size_t window_of(const Detector& d) {
   return std::max<std::size_t>(d.database().max_match_length(), 1);
 }
@@ -123,6 +132,8 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
     len = overlap;
   }
   drop_shadowed_generic(out.findings);
+  detector.pair_parts(out.findings);
+  note_decode_budget(stats, display, out);
 }
 
 void scan_memory(std::string_view data, const std::string& display, const Detector& detector,
@@ -148,6 +159,8 @@ void scan_memory(std::string_view data, const std::string& display, const Detect
   }
   out.bytes = data.size();
   drop_shadowed_generic(out.findings);
+  detector.pair_parts(out.findings);
+  note_decode_budget(stats, display, out);
 }
 
 }  // namespace reachscan

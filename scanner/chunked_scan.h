@@ -22,6 +22,7 @@ struct FileOutcome {
   std::uint64_t bytes = 0;
   std::optional<Skip> skip;  // set when the input was not (fully) scanned
   std::vector<std::string> errors;
+  std::vector<std::string> notes;  // e.g. decoding stopped at its budget
 };
 
 // True when the first kBinaryProbe bytes hold a NUL.

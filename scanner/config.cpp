@@ -82,6 +82,10 @@ Expected<Config> load_config(const std::string& path) {
           return Status::error(path + ":" + std::to_string(v.Mark().line + 1) + ": " +
                                size.status().message());
         c.max_file_size = *size;
+      } else if (key == "decode") {
+        if (!v.IsScalar() || (v.as<std::string>() != "true" && v.as<std::string>() != "false"))
+          throw YAML::Exception(v.Mark(), "decode must be true or false");
+        c.decode = v.as<std::string>() == "true";
       } else if (key == "allow") {
         if (!v.IsMap()) throw YAML::Exception(v.Mark(), "allow must be a mapping");
         for (const auto& a : v) {

@@ -4,6 +4,7 @@
 //   only_rules: [..]             # keep only these rule ids
 //   skip_rules: [..]             # drop these rule ids
 //   max_file_size: 25MB          # larger files are skipped with a reason (0: no limit)
+//   decode: false                # do not look inside base64/URL/hex-encoded runs (--no-decode)
 //   allow:
 //     paths: ['vendor/**', '*.min.js']   # globs of files not scanned
 //     secrets: ['^sk_test_']             # RE2 patterns; a matching secret is not reported
@@ -28,6 +29,7 @@ struct Config {
   std::vector<std::string> only_rules;
   std::vector<std::string> skip_rules;
   std::optional<std::uint64_t> max_file_size;
+  std::optional<bool> decode;
   std::vector<std::string> allow_paths;
   std::vector<std::string> allow_secrets;
   std::vector<std::string> allow_fingerprints;

@@ -6,6 +6,7 @@
 
 #include "entropy/entropy.h"
 #include "reach/classify.h"
+#include "scanner/decode.h"
 #include "scanner/fingerprint.h"
 #include "verify/verify.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 constexpr std::size_t kAllowSearch = 4096;  // how far along a line we look for an allow marker
 constexpr std::size_t kFragmentContext = 120;
+constexpr std::size_t kDecodeContext = 80;  // bytes of the line before an encoded run kept with it
 
 bool contains_keyword(std::string_view text, const std::vector<std::string>& keywords) {
   thread_local std::string lower;
@@ -86,7 +88,7 @@ class LineCursor {
 }  // namespace
 
 Detector::Detector(std::shared_ptr<const patterns::RuleDatabase> db, DetectorOptions options)
-    : matcher_(std::move(db)), options_(std::move(options)) {}
+    : matcher_(db), options_(std::move(options)), pairing_(db->rules()) {}
 
 void apply_verdict(Finding& f) {
   if (f.verification.status != VerifyStatus::kInvalidStructure) return;
@@ -96,69 +98,230 @@ void apply_verdict(Finding& f) {
     f.confidence = Confidence::kLow;
 }
 
+std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_view text,
+                                         const std::string& path, DetectStats& stats) const {
+  const patterns::Rule& r = matcher_.database().rules()[m.rule];
+  const std::string_view whole = text.substr(m.start, m.end - m.start);
+  const std::string_view secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
+  if (secret.empty()) return std::nullopt;
+  if (!r.keywords.empty() && !contains_keyword(whole, r.keywords)) {
+    ++stats.dropped_keyword;
+    return std::nullopt;
+  }
+  const double h = entropy::shannon(secret);
+  if (h < r.min_entropy) {
+    ++stats.dropped_entropy;
+    return std::nullopt;
+  }
+  if (entropy::placeholder_reason(secret)) {
+    ++stats.dropped_placeholder;
+    return std::nullopt;
+  }
+  Finding f;
+  f.rule_id = r.id;
+  f.rule_name = r.name;
+  f.path = path;
+  f.secret.assign(secret);
+  f.fingerprint = fingerprint(r.id, secret);
+  f.entropy = h;
+  f.confidence = r.confidence;
+  f.variant = r.variant;
+  f.tags = r.tags;
+  return f;
+}
+
+void Detector::complete(Finding& f, const patterns::Rule& r, std::string_view text,
+                        std::size_t offset, const std::string& path) const {
+  if (options_.verify && !r.verify.empty()) {
+    f.verification = verify::verify(r.verify, r.id, f.secret, f.match);
+    apply_verdict(f);
+  }
+  if (options_.reach) {
+    reach::FileContext ctx;
+    ctx.path = path;
+    ctx.text = text;
+    ctx.secret_offset = offset;
+    ctx.root = options_.root;
+    f.reach = reach::classify(f, ctx, *options_.reach);
+  }
+}
+
 Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Finding>& out,
                         DetectStats& stats) const {
-  const auto& rules = matcher_.database().rules();
+  const std::size_t first = out.size();
+  std::vector<std::uint32_t> plain_rules;  // rule index of each finding added below
   LineCursor cursor(c);
   const std::string_view data = c.data;
-  return matcher_.scan(data, [&](const patterns::Match& m) {
+  const Status s = matcher_.scan(data, [&](const patterns::Match& m) {
     if (m.end <= c.accept_from || m.end > c.accept_to) return true;
-    const patterns::Rule& r = rules[m.rule];
-    const std::string_view whole = data.substr(m.start, m.end - m.start);
-    const std::string_view secret = data.substr(m.secret_start, m.secret_end - m.secret_start);
-    if (secret.empty()) return true;
-    if (!r.keywords.empty() && !contains_keyword(whole, r.keywords)) {
-      ++stats.dropped_keyword;
-      return true;
-    }
-    const double h = entropy::shannon(secret);
-    if (h < r.min_entropy) {
-      ++stats.dropped_entropy;
-      return true;
-    }
-    if (entropy::placeholder_reason(secret)) {
-      ++stats.dropped_placeholder;
-      return true;
-    }
+    std::optional<Finding> f = confirm(m, data, path, stats);
+    if (!f) return true;
     if (allowed_inline(data, m.start, m.end)) {
       ++stats.suppressed_inline;
       return true;
     }
-
-    Finding f;
-    f.rule_id = r.id;
-    f.rule_name = r.name;
-    f.path = path;
     const auto [line, line_start] = cursor.at(m.secret_start);
-    f.line = line;
-    f.column = c.base + m.secret_start - line_start + 1;
+    f->line = line;
+    f->column = c.base + m.secret_start - line_start + 1;
     const std::size_t last = m.secret_end - 1;
     const auto [end_line, end_line_start] = cursor.at(last);
-    f.end_line = end_line;
-    f.end_column = c.base + last - end_line_start + 1;
-    f.secret.assign(secret);
-    f.match.assign(fragment(data, m.secret_start, m.secret_end));
-    f.fingerprint = fingerprint(r.id, secret);
-    f.entropy = h;
-    f.confidence = r.confidence;
-    f.variant = r.variant;
-    f.tags = r.tags;
-    f.offset = c.base + m.secret_start;
-    if (options_.verify && !r.verify.empty()) {
-      f.verification = verify::verify(r.verify, r.id, f.secret, f.match);
-      apply_verdict(f);
-    }
-    if (options_.reach) {
-      reach::FileContext ctx;
-      ctx.path = path;
-      ctx.text = data;
-      ctx.secret_offset = m.secret_start;
-      ctx.root = options_.root;
-      f.reach = reach::classify(f, ctx, *options_.reach);
-    }
-    out.push_back(std::move(f));
+    f->end_line = end_line;
+    f->end_column = c.base + last - end_line_start + 1;
+    f->match.assign(fragment(data, m.secret_start, m.secret_end));
+    f->offset = c.base + m.secret_start;
+    complete(*f, matcher_.database().rules()[m.rule], data, m.secret_start, path);
+    out.push_back(std::move(*f));
+    plain_rules.push_back(m.rule);
     return true;
   });
+  if (!s.ok() || !options_.decode) return s;
+  return detect_decoded(c, path, out, first, plain_rules, stats);
+}
+
+// Decoded text waiting for one matcher pass: each segment is the original line up to the encoded
+// run (so rules that need a key name, like `Authorization: Basic`, still see it) followed by the
+// decoded bytes and a newline.
+struct Detector::Segment {
+  std::size_t begin = 0;                   // in the buffer: where the context starts
+  std::size_t text_at = 0;                 // where the decoded bytes start
+  std::size_t end = 0;                     // where they end (the newline after them)
+  std::size_t run_start = 0, run_end = 0;  // the outermost encoded run, in the chunk
+  std::vector<std::string> chain;          // encodings, outermost first
+};
+
+Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::vector<Finding>& out,
+                                std::size_t first_plain,
+                                const std::vector<std::uint32_t>& plain_rules,
+                                DetectStats& stats) const {
+  const auto& rules = matcher_.database().rules();
+  const std::string_view data = c.data;
+  std::size_t budget = options_.max_decoded_per_chunk;
+  bool exhausted = false;
+  std::string buf, next_buf;
+  std::vector<Segment> segs, next_segs;
+
+  // Decodes run `r` of `text` into `b`; false once the byte budget is spent.
+  auto add = [&](std::string_view text, const EncodedRun& r, std::size_t run_start,
+                 std::size_t run_end, const std::vector<std::string>& chain, std::string& b,
+                 std::vector<Segment>& into) {
+    std::optional<std::string> decoded =
+        decode_run(text.substr(r.start, r.end - r.start), r.encoding);
+    if (!decoded) return true;
+    if (decoded->size() > budget) {
+      exhausted = true;
+      return false;
+    }
+    budget -= decoded->size();
+    ++stats.decoded_runs;
+    std::size_t from = r.start > kDecodeContext ? r.start - kDecodeContext : 0;
+    if (r.start > 0) {
+      const std::size_t nl = text.rfind('\n', r.start - 1);
+      if (nl != std::string_view::npos && nl + 1 > from) from = nl + 1;
+    }
+    Segment s;
+    s.begin = b.size();
+    b.append(text.substr(from, r.start - from));
+    s.text_at = b.size();
+    b.append(*decoded);
+    s.end = b.size();
+    b.push_back('\n');
+    s.run_start = run_start;
+    s.run_end = run_end;
+    s.chain = chain;
+    s.chain.emplace_back(to_string(r.encoding));
+    into.push_back(std::move(s));
+    return true;
+  };
+
+  for (const EncodedRun& r : find_encoded_runs(data)) {
+    if (r.end <= c.accept_from || r.end > c.accept_to) continue;
+    if (!add(data, r, r.start, r.end, {}, buf, segs)) break;
+  }
+
+  std::vector<Finding> found;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // each found finding's run
+  LineCursor cursor(c);
+  for (int depth = 1; !segs.empty(); ++depth) {
+    // Without the last newline: Hyperscan's `$` also matches before a final newline and RE2's
+    // does not, so a trailing one would make the engines disagree.
+    const std::string_view scanned(buf.data(), buf.size() - 1);
+    const Status st = matcher_.scan(scanned, [&](const patterns::Match& m) {
+      auto it =
+          std::upper_bound(segs.begin(), segs.end(), m.secret_start,
+                           [](std::size_t pos, const Segment& seg) { return pos < seg.text_at; });
+      if (it == segs.begin()) return true;  // the secret is in the context, not decoded
+      const Segment& seg = *std::prev(it);
+      if (m.start < seg.begin || m.secret_end > seg.end || m.end > seg.end + 1) return true;
+      std::optional<Finding> f = confirm(m, buf, path, stats);
+      if (!f) return true;
+      if (allowed_inline(data, seg.run_start, seg.run_end)) {
+        ++stats.suppressed_inline;
+        return true;
+      }
+      const auto [line, line_start] = cursor.at(seg.run_start);
+      f->line = line;
+      f->column = c.base + seg.run_start - line_start + 1;
+      const auto [end_line, end_line_start] = cursor.at(seg.run_end - 1);
+      f->end_line = end_line;
+      f->end_column = c.base + seg.run_end - 1 - end_line_start + 1;
+      const std::string_view text(buf.data() + seg.begin, seg.end - seg.begin);
+      f->match.assign(fragment(text, m.secret_start - seg.begin, m.secret_end - seg.begin));
+      f->offset = c.base + seg.run_start;
+      f->decoded = seg.chain;
+      complete(*f, matcher_.database().rules()[m.rule], data, seg.run_start, path);
+      found.push_back(std::move(*f));
+      spans.emplace_back(seg.run_start, seg.run_end);
+      return true;
+    });
+    if (!st.ok()) return st;
+    if (depth >= kMaxDecodeDepth || exhausted) break;
+    next_buf.clear();
+    next_segs.clear();
+    for (const Segment& seg : segs) {
+      const std::string_view text(buf.data() + seg.text_at, seg.end - seg.text_at);
+      for (const EncodedRun& r : find_encoded_runs(text))
+        if (!add(text, r, seg.run_start, seg.run_end, seg.chain, next_buf, next_segs)) break;
+      if (exhausted) break;
+    }
+    buf.swap(next_buf);
+    segs.swap(next_segs);
+  }
+  if (exhausted) ++stats.decode_budget_hit;
+  if (found.empty()) return Status{};
+
+  // One finding per secret and place (see detect()). A plain finding yields only when it saw
+  // nothing but the encoding: its secret lies within the run and its rule is generic or opaque.
+  std::vector<bool> keep(found.size(), true);
+  std::vector<bool> drop_plain(out.size(), false);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const auto [rs, re] = spans[i];
+    for (std::size_t j = 0; j < i && keep[i]; ++j)
+      if (keep[j] && found[j].rule_id == found[i].rule_id && found[j].secret == found[i].secret &&
+          spans[j].first < re && rs < spans[j].second)
+        keep[i] = false;
+    const bool generic = found[i].rule_id.rfind("generic.", 0) == 0;
+    for (std::size_t p = first_plain; p < out.size() && keep[i]; ++p) {
+      if (drop_plain[p]) continue;
+      const std::uint64_t ps = out[p].offset - c.base, pe = ps + out[p].secret.size();
+      if (!(ps < re && rs < pe)) continue;
+      const patterns::Rule& pr = rules[plain_rules[p - first_plain]];
+      const bool inside = rs <= ps && pe <= re;
+      if (out[p].rule_id != found[i].rule_id && inside && !generic && (pr.generic() || pr.opaque))
+        drop_plain[p] = true;  // the plain finding saw only the encoding
+      else
+        keep[i] = false;
+    }
+  }
+  std::size_t k = first_plain;
+  for (std::size_t p = first_plain; p < out.size(); ++p) {
+    if (drop_plain[p]) continue;
+    if (k != p) out[k] = std::move(out[p]);
+    ++k;
+  }
+  out.resize(k);
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (keep[i]) out.push_back(std::move(found[i]));
+  return Status{};
 }
 
 std::vector<Finding> Detector::detect_all(std::string_view data, const std::string& path) const {
@@ -168,6 +331,7 @@ std::vector<Finding> Detector::detect_all(std::string_view data, const std::stri
   c.data = data;
   (void)detect(c, path, out, stats);
   drop_shadowed_generic(out);
+  pair_parts(out);
   return out;
 }
 

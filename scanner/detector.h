@@ -1,5 +1,8 @@
 // The detector: from bytes to findings. Runs the two-stage matcher, then the keyword, entropy and
-// placeholder gates and inline `reachscan:allow` suppression, and fills in positions.
+// placeholder gates and inline `reachscan:allow` suppression, and fills in positions. It also
+// decodes base64-, URL- and hex-encoded runs and runs the same steps on the decoded text
+// (scanner/decode.h), and joins multi-part credentials once a file's findings are in
+// (scanner/pairing.h).
 //
 // Every source (files, stdin, git blobs, rule examples) goes through detect(), so `rules check`
 // tests exactly what a scan does. Thread-safe; holds no per-scan state.
@@ -7,11 +10,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "patterns/matcher.h"
+#include "scanner/pairing.h"
 #include "scanner/types.h"
 
 namespace reachscan {
@@ -32,7 +37,15 @@ struct DetectStats {
   std::uint64_t dropped_entropy = 0;
   std::uint64_t dropped_placeholder = 0;
   std::uint64_t dropped_keyword = 0;
+  std::uint64_t decoded_runs = 0;       // encoded runs decoded to text and scanned
+  std::uint64_t decode_budget_hit = 0;  // chunks whose decoding stopped at kMaxDecodedPerChunk
 };
+
+// Decoding bounds: encoded runs inside decoded text are decoded too, up to this depth, and at
+// most this many decoded bytes are scanned per chunk (a chunk of base64 text would otherwise
+// cost a second full scan per level).
+inline constexpr int kMaxDecodeDepth = 2;
+inline constexpr std::size_t kMaxDecodedPerChunk = 1u << 20;
 
 namespace reach {
 struct ReachConfig;
@@ -40,6 +53,9 @@ struct ReachConfig;
 
 struct DetectorOptions {
   bool verify = true;  // run each rule's offline structural verifier
+  // Decode base64-, URL- and hex-encoded runs and scan the decoded text too (scanner/decode.h).
+  bool decode = true;
+  std::size_t max_decoded_per_chunk = kMaxDecodedPerChunk;
   // Classify production reach while the text is at hand (files, stdin). Null: the caller
   // classifies later (git scans attach provenance first).
   const reach::ReachConfig* reach = nullptr;
@@ -52,18 +68,45 @@ class Detector {
 
   // Appends the findings of `chunk` to `out`, with `path` as their path. Findings carry every field
   // but `fingerprint`'s suppression decision, which belongs to the caller.
+  //
+  // With `decode` on, encoded runs ending in the chunk's accepted range are decoded and scanned
+  // as well (nested runs to kMaxDecodeDepth). Such a finding has the encoded run's position, the
+  // decoded secret, and `decoded` set. A secret found both plainly and decoded at one place is
+  // one finding: the plain one, unless a specific rule found it decoded inside what a generic or
+  // `opaque` rule saw only as an encoded value (a Stripe key inside a Secret's base64 value).
   [[nodiscard]] Status detect(const Chunk& chunk, const std::string& path,
                               std::vector<Finding>& out, DetectStats& stats) const;
 
-  // Whole-buffer convenience for small inputs (tests, rule examples).
+  // Joins multi-part credentials among one file's findings (see scanner/pairing.h). Call once
+  // per file, after drop_shadowed_generic.
+  void pair_parts(std::vector<Finding>& findings) const { pairing_.apply(findings); }
+
+  // Whole-buffer convenience for small inputs (tests, rule examples): detect, drop shadowed
+  // generic findings, pair parts.
   std::vector<Finding> detect_all(std::string_view data, const std::string& path = "-") const;
 
   const patterns::RuleDatabase& database() const { return matcher_.database(); }
   const patterns::Matcher& matcher() const { return matcher_; }
 
  private:
+  struct Segment;
+  // The gates (keyword, entropy, placeholder) and the rule-derived fields of a finding for match
+  // `m` in `text`. Empty when a gate drops it. Positions are left to the caller.
+  std::optional<Finding> confirm(const patterns::Match& m, std::string_view text,
+                                 const std::string& path, DetectStats& stats) const;
+  // The decoding half of detect(): `out` from `first_plain` on holds this chunk's plain findings,
+  // whose rules are `plain_rules`.
+  Status detect_decoded(const Chunk& chunk, const std::string& path, std::vector<Finding>& out,
+                        std::size_t first_plain, const std::vector<std::uint32_t>& plain_rules,
+                        DetectStats& stats) const;
+  // Runs the verifier and the reach classifier; `offset` is the secret's (or its encoded run's)
+  // offset in `text`, the chunk being scanned.
+  void complete(Finding& f, const patterns::Rule& rule, std::string_view text, std::size_t offset,
+                const std::string& path) const;
+
   patterns::Matcher matcher_;
   DetectorOptions options_;
+  Pairing pairing_;
 };
 
 // Lowers a finding's confidence by one step when its verifier says the structure is invalid.

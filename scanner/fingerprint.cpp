@@ -64,6 +64,8 @@ void redact_findings(std::vector<Finding>& findings) {
   }
   for (Finding& f : findings) {
     for (const std::string& s : by_path[f.path]) f.match = redact_in(f.match, s);
+    for (Part& p : f.parts)
+      if (p.secret) p.value = redact(p.value);
     f.secret = redact(f.secret);
   }
 }

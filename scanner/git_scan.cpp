@@ -91,6 +91,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                            : static_cast<unsigned>(std::max(1, tbb::info::default_concurrency()));
   DetectorOptions dopts;
   dopts.verify = options.scan.verify;  // reach waits for provenance, below
+  dopts.decode = options.scan.decode;
   const Detector detector(db, dopts);
   // libgit2 handles are not shared between threads: each worker opens its own.
   tbb::enumerable_thread_specific<std::unique_ptr<git::Repository>> handles;
@@ -225,6 +226,8 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            summary.errors.push_back(std::move(e));
                                          for (std::string& e : o.file.errors)
                                            summary.errors.push_back(std::move(e));
+                                         for (std::string& n : o.file.notes)
+                                           summary.notes.push_back(std::move(n));
                                          if (!o.task) return;
                                          if (o.file.skip) {
                                            summary.skipped.push_back(std::move(*o.file.skip));

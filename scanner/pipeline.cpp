@@ -57,6 +57,7 @@ void add_outcome(FileOutcome&& o, ScanResult& r) {
   }
   for (Finding& f : o.findings) r.findings.push_back(std::move(f));
   for (std::string& e : o.errors) r.summary.errors.push_back(std::move(e));
+  for (std::string& n : o.notes) r.summary.notes.push_back(std::move(n));
 }
 
 }  // namespace
@@ -71,6 +72,7 @@ struct Scanner::Impl {
   static DetectorOptions detector_options(const ScanOptions& o) {
     DetectorOptions d;
     d.verify = o.verify;
+    d.decode = o.decode;
     d.reach = o.reach.get();
     d.root = o.root;
     return d;

@@ -19,6 +19,7 @@ std::string shorten(const std::string& s) {
 }  // namespace
 
 RuleCheckReport check_rules(patterns::RuleSet set) {
+  set.check_companions();
   RuleCheckReport report;
   report.problems = std::move(set.errors);
   std::map<std::string, std::string> seen;
@@ -54,9 +55,13 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
 
   for (const patterns::Rule& r : rules) {
     const std::string who = r.source + ": rule " + r.id + ": ";
+    // A companion's match may be reported as a part of another rule's finding.
     auto of_rule = [&](const std::vector<Finding>& fs) -> const Finding* {
-      for (const Finding& f : fs)
+      for (const Finding& f : fs) {
         if (f.rule_id == r.id) return &f;
+        for (const Part& p : f.parts)
+          if (p.rule_id == r.id) return &f;
+      }
       return nullptr;
     };
     auto has_rule = [&](const std::vector<Finding>& fs) { return of_rule(fs) != nullptr; };

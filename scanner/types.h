@@ -91,6 +91,17 @@ struct CommitInfo {
   std::vector<std::string> touched;  // other paths changed by the introducing commit
 };
 
+// One piece of a multi-part credential (an AWS key id and its secret key, a Twilio account SID
+// and its auth token). The identifier parts may be shown; a part with `secret` set is masked
+// wherever the finding's secret is.
+struct Part {
+  std::string rule_id;
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+  std::string value;
+  bool secret = false;
+};
+
 // One detected secret. Positions are 1-based; columns count bytes; end_column is inclusive.
 struct Finding {
   std::string rule_id;
@@ -108,6 +119,12 @@ struct Finding {
   std::string variant;            // "live", "test" or empty: what the key form says
   std::vector<std::string> tags;  // copied from the rule
   std::uint64_t offset = 0;       // byte offset of the secret in its file or blob
+  // Every part of a multi-part credential, in file order, this finding's own secret included;
+  // empty for a single-part secret.
+  std::vector<Part> parts;
+  // How the secret was encoded in the file, outermost first ("base64", "url", "hex"); empty when
+  // it was there in plain text. Positions of a decoded secret are those of the encoded run.
+  std::vector<std::string> decoded;
 
   std::optional<CommitInfo> commit;  // set for findings from git history
   Verification verification;

@@ -62,6 +62,7 @@ struct GlobalOptions {
   std::string fail_on = "any";
   std::string min_reach;
   bool no_verify = false;
+  bool no_decode = false;
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
 };
 
@@ -145,6 +146,7 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
   for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
+  rules.check_companions();
   for (std::string& e : rules.errors) out.errors.push_back(std::move(e));
 
   std::vector<std::string> only = out.config.only_rules, skip = out.config.skip_rules;
@@ -222,6 +224,7 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   }
   so.exclude_globs = loaded->config.allow_paths;
   so.verify = !g.no_verify;
+  so.decode = !g.no_decode && loaded->config.decode.value_or(true);
   so.reach = loaded->reach;
   so.root = root;
   std::optional<ReachVerdict> min_reach;
@@ -448,6 +451,8 @@ int run(int argc, char** argv) {
                  "Report only findings at least this close to production: production, unknown, "
                  "non_production");
   app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
+  app.add_flag("--no-decode", g.no_decode,
+               "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
 
   Target dir_target, stdin_target, git_target;
   dir_target.kind = Target::Kind::kDir;

@@ -26,6 +26,17 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   j["variant"] =
       f.variant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.variant);
   j["tags"] = f.tags;
+  if (!f.parts.empty()) {
+    nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+    for (const Part& p : f.parts)
+      parts.push_back({{"rule_id", p.rule_id},
+                       {"line", p.line},
+                       {"column", p.column},
+                       {"value", p.value},
+                       {"secret", p.secret}});
+    j["parts"] = std::move(parts);
+  }
+  if (!f.decoded.empty()) j["decoded"] = f.decoded;
   // Filled by later stages (git provenance, structural verification, production reach).
   if (f.commit) {
     const CommitInfo& c = *f.commit;

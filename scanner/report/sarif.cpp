@@ -138,6 +138,18 @@ class SarifReporter final : public Reporter {
     r["properties"]["security-severity"] = verdict == ReachVerdict::kProduction      ? "9.5"
                                            : verdict == ReachVerdict::kNonProduction ? "3.0"
                                                                                      : "6.5";
+    if (!f.parts.empty()) {
+      // Positions of every part; identifiers by value, secret parts never.
+      nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+      for (const Part& p : f.parts) {
+        nlohmann::ordered_json pj = {
+            {"ruleId", p.rule_id}, {"line", p.line}, {"column", p.column}, {"secret", p.secret}};
+        if (!p.secret) pj["value"] = p.value;
+        parts.push_back(std::move(pj));
+      }
+      r["properties"]["parts"] = std::move(parts);
+    }
+    if (!f.decoded.empty()) r["properties"]["decoded"] = f.decoded;
     if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
     if (f.verification.status != VerifyStatus::kNotChecked)
       r["properties"]["verification"] = to_string(f.verification.status);

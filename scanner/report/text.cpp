@@ -49,6 +49,11 @@ class TextReporter final : public Reporter {
           c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
     }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
+    for (const Part& p : f.parts)
+      fmt::print(out_, "  {:<12}{} {}:{} {}\n", "part", p.rule_id, p.line, p.column,
+                 one_line(p.value));
+    if (!f.decoded.empty())
+      fmt::print(out_, "  {:<12}{}\n", "decoded", fmt::join(f.decoded, " > "));
     fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
     fmt::print(out_, "  {:<12}{} (entropy {:.2f}{})\n", "confidence", to_string(f.confidence),
                f.entropy, f.variant.empty() ? "" : ", " + f.variant + " key");

@@ -1,6 +1,7 @@
 // End-to-end tests of the reachscan binary: exit codes, formats, files, bad input, golden output.
 // REACHSCAN_BIN runs the suite against another binary (an installed one, or the Action's image);
 // REACHSCAN_UPDATE_GOLDEN=1 rewrites the golden files.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -405,6 +406,60 @@ TEST_F(Cli, GoldenShortAndGithubOutput) {
       std::ofstream(golden, std::ios::binary) << out;
     EXPECT_EQ(out, slurp(golden)) << name;
   }
+}
+
+// Multi-part credentials and decoded secrets in every format, and the switch that turns
+// decoding off (flag and config key).
+TEST_F(Cli, PartsAndDecodedInEveryFormat) {
+  const std::string id = fake_token("AKIA3", 15, 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+  const std::string secret = fake_token("", 40, 6);
+  const std::string token_hex = [&] {
+    std::string h;
+    for (unsigned char c : ghp_) h += fmt::format("{:02x}", c);
+    return h;
+  }();
+  const std::string input = "aws_access_key_id = " + id + "\naws_secret_access_key = " + secret +
+                            "\ntoken_hex = " + token_hex + "\n";
+
+  const Outcome jsonl = run("-f jsonl -q stdin", input);
+  ASSERT_EQ(jsonl.code, 1) << jsonl.err;
+  std::vector<nlohmann::json> found;
+  std::istringstream lines(jsonl.out);
+  for (std::string l; std::getline(lines, l);) found.push_back(nlohmann::json::parse(l));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]["rule_id"], "aws.secret_access_key");
+  ASSERT_EQ(found[0]["parts"].size(), 2u);
+  EXPECT_EQ(found[0]["parts"][0]["rule_id"], "aws.access_key_id");
+  EXPECT_EQ(found[0]["parts"][0]["value"], id);
+  EXPECT_EQ(found[0]["parts"][0]["line"], 1);
+  EXPECT_EQ(found[0]["parts"][1]["secret"], true);
+  EXPECT_FALSE(found[0].contains("decoded"));
+  EXPECT_EQ(found[1]["rule_id"], "github.pat.classic");
+  EXPECT_EQ(found[1]["secret"], ghp_);
+  EXPECT_EQ(found[1]["decoded"], nlohmann::json::array({"hex"}));
+  EXPECT_EQ(found[1]["column"], 13);
+
+  const Outcome text = run("stdin", input);
+  EXPECT_NE(text.out.find("part        aws.access_key_id 1:21 " + id), std::string::npos);
+  EXPECT_EQ(text.out.find(secret), std::string::npos);  // the secret part is masked too
+  EXPECT_NE(text.out.find("decoded     hex"), std::string::npos);
+
+  const Outcome sarif = run("-f sarif stdin", input);
+  const auto doc = nlohmann::json::parse(sarif.out);
+  const auto& results = doc["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0]["properties"]["parts"][0]["value"], id);
+  EXPECT_FALSE(results[0]["properties"]["parts"][1].contains("value"));
+  EXPECT_EQ(results[1]["properties"]["decoded"], nlohmann::json::array({"hex"}));
+  EXPECT_EQ(sarif.out.find(secret), std::string::npos);
+
+  const Outcome off = run("-f jsonl -q --no-decode stdin", input);
+  EXPECT_EQ(off.out.find("github.pat.classic"), std::string::npos);
+  work_.write("repo/.reachscan.yaml", "decode: false\n");
+  work_.write("repo/app.env", input);
+  const Outcome config_off = run("-f jsonl -q dir " + work_.str() + "/repo");
+  EXPECT_NE(config_off.out.find("aws.secret_access_key"), std::string::npos);
+  EXPECT_EQ(config_off.out.find("github.pat.classic"), std::string::npos);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ rules: [extra/]
 only_rules: [a, b]
 skip_rules: c
 max_file_size: 2MiB
+decode: false
 allow:
   paths: ['vendor/**']
   secrets: ['^sk_test_']
@@ -27,6 +28,7 @@ future_key: 1
   EXPECT_EQ(c->only_rules.size(), 2u);
   EXPECT_EQ(c->skip_rules, std::vector<std::string>{"c"});
   EXPECT_EQ(*c->max_file_size, 2u << 20);
+  EXPECT_EQ(c->decode, false);
   EXPECT_EQ(c->allow_paths.size(), 1u);
   ASSERT_EQ(c->warnings.size(), 1u);  // future_key: not known to this version
 }

@@ -1,0 +1,5 @@
+// generated; do not edit
+export const THUMB = "4UFVgbNdrG4JmaJ3E/85pYzyIDTOwUIrc1kyFekY5j3z6rYdrYAYqQ0aBQ3U4cpNBpzAK0bNnKJEgAGaiSxcsHDCT2By+mq6ulQfkKsZY+GVoYC+CoI0zWJTxHxfFI7Bb9hMu3LuOkSWkgg3oVivJuX388ZHULAuqOx3smo4t21ahR9dJGoHoc41i/VaHiJ2QAhj3MJRbVWYo/QdCWqRr44gkw61IhzjpWRRDIC1M3C4814X44+MHRpka7k8SbGS88LBTzpnxiiU6pE6MFBhQoJe5mMAbtBO4sZjp/L5QFHmZrYuOy4rMDNUnrfRX54+hNzupXIeecKdN0E7vgxOMyeYARqqRvuMk/4Fx2MFllTeXvQKx+8wOTAEoICw4V1Jn2uh/OfkB0OVYHHU";
+export const NOTICE = "VGhpcyBzZXJ2aWNlIGV4cG9ydHMgbmlnaHRseSByZXBvcnRzLiBBc2sgdGhlIGRhdGEgdGVhbSBiZWZvcmUgY2hhbmdpbmcgdGhlIHNjaGVkdWxlLg==";
+export const ID = "C4byjOaSgOlsLm1R0slrQA";
+export function decode(s){return atob(s)}
