@@ -116,7 +116,8 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
       ++stats.dropped_entropy;
       return true;
     }
-    if (entropy::placeholder_reason(secret)) {
+    if (entropy::placeholder_reason(secret) ||
+        (r.generic() && entropy::generic_value_reason(secret, r.keywords))) {
       ++stats.dropped_placeholder;
       return true;
     }
