@@ -115,23 +115,44 @@ constexpr std::array<std::string_view, 31> kHashPrefixes = {
     "sha1:",       "sha256:",     "sha512:",   "argon2:",   "scrypt:",  "pbkdf2:", "pbkdf2_sha",
     "bcrypt$",     "bcrypt_sha256$", "argon2$"};
 
-// extension.0.protected_settings: lower-case identifiers joined by dots, at least one of them
-// snake_case. A password of that shape would be one nobody types.
+// extension.0.protected_settings, repository.0.username: lower-case identifiers joined by dots,
+// with a snake_case name or a numeric index among them. A password of that shape would be one
+// nobody types.
 bool is_attribute_path(std::string_view s) {
-  bool dot = false, underscore = false;
-  char prev = '.';
-  for (char c : s) {
+  if (s.empty() || s.front() < 'a' || s.front() > 'z' || s.back() == '.') return false;
+  bool dot = false, underscore = false, index = false;
+  std::size_t segment = 0;
+  bool digits_only = true;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    const char c = i < s.size() ? s[i] : '.';
     if (c == '.') {
-      if (prev == '.') return false;
-      dot = true;
-    } else if (c == '_') {
+      if (i - segment == 0) return false;  // ".." or a leading dot
+      if (digits_only && segment > 0) index = true;
+      dot = dot || i < s.size();
+      segment = i + 1;
+      digits_only = true;
+      continue;
+    }
+    if (c == '_') {
       underscore = true;
     } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
       return false;
     }
-    prev = c;
+    digits_only = digits_only && c >= '0' && c <= '9';
   }
-  return dot && underscore && prev != '.' && s.front() >= 'a' && s.front() <= 'z';
+  return dot && (underscore || index);
+}
+
+// A stored hash, alone or as an htpasswd-style "user:hash" line.
+bool is_password_hash(std::string_view lower) {
+  for (std::string_view p : kHashPrefixes)
+    if (lower.starts_with(p)) return true;
+  const std::size_t colon = lower.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view after = lower.substr(colon + 1);
+  for (std::string_view p : kHashPrefixes)
+    if (p.front() == '$' && after.starts_with(p)) return true;
+  return false;
 }
 
 }  // namespace
@@ -140,8 +161,7 @@ std::optional<std::string_view> generic_value_reason(std::string_view value,
                                                      std::span<const std::string> keywords) {
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (std::string_view p : kHashPrefixes)
-    if (lower.starts_with(p)) return "password hash or digest";
+  if (is_password_hash(lower)) return "password hash or digest";
   if (is_attribute_path(value)) return "attribute path";
   for (const std::string& k : keywords) {
     std::size_t letters = 0;

@@ -62,12 +62,17 @@ TEST(GenericValue, HashesPathsAndOwnKeywords) {
   }
   EXPECT_EQ(generic_value_reason("extension.0.protected_settings", password), "attribute path");
   EXPECT_EQ(generic_value_reason("os_profile.0.custom_data", password), "attribute path");
+  EXPECT_EQ(generic_value_reason("repository.0.username", password), "attribute path");
+  EXPECT_EQ(generic_value_reason("testuser:$2y$05$sBsSqk0OpSD1uTZkHXc4FeJ0Z70wLQdAX/82UiHuQOKbNbBrzs6",
+                                 password),
+            "password hash or digest");
   EXPECT_EQ(generic_value_reason("newRootPassword123", password), "spells out its own keyword");
   EXPECT_EQ(generic_value_reason("secretKeyValue1", std::vector<std::string>{"secret"}),
             "spells out its own keyword");
   // Keywords under five letters are not checked: "api" turns up in random tokens.
   EXPECT_FALSE(generic_value_reason("q3Rapi9vXm2LkT7w", std::vector<std::string>{"api"}));
   for (const char* v : {"Tr0ub4dor&3xQ!", "AccTest4daf986!", "my.host.internal", "Release_2.x!",
+                        "repository.username", "user:pa$2y$word", "9.0.release",
                         "Ab.cd_ef9", "s3cr3t-Pa55"}) {
     EXPECT_FALSE(generic_value_reason(v, password).has_value()) << v;
   }

@@ -14,6 +14,7 @@ func TestAccLinuxVirtualMachine_passwordAuth(t *testing.T) {
 		data.ImportStep("admin_password", "extension.0.protected_settings"),
 		data.ImportStep("os_profile.0.linux_configuration.0.admin_password", "os_profile.0.custom_data"),
 		data.ImportStep("auto_backup.0.encryption_password", "auto_backup.0.storage_account_access_key"),
+		data.ImportStep("repository.0.password", "repository.0.username"),
 	})
 }
 
