@@ -30,6 +30,7 @@
 # reachscan scanned (files over reachscan's 25 MB default are in rg's input but not in the
 # denominator; the data sets here have none).
 set -euo pipefail
+shopt -s nullglob
 
 die() { echo "precision: $*" >&2; exit 2; }
 [ $# -ge 1 ] || die "usage: $0 NAME=GIT_DIR..."
