@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helper for bench/precision.sh.
+"""Support script for bench/precision.sh.
 
     precision.py present-blobs GIT_DIR < ls-tree -r -z output > the same, blobs present only
     precision.py report --labels TSV --root HEAD_DIR --out OUT

@@ -28,7 +28,7 @@ resource "example_linux_virtual_machine" "test" {
 
 resource "example_kubernetes_extension" "test" {
   configuration_protected_settings = {
-    "omsagent.secret.key" = "secretKeyValue7"
+    "monitoring.secret.key" = "secretKeyValue7"
   }
 }
 `
