@@ -149,6 +149,8 @@ def report(args) -> int:
             print(f"  {label:<17} {rule:<36} {where}  {secret}  {reason}")
         if repo_name is None:
             repos |= {d for d in os.listdir(args.root) if os.path.isdir(os.path.join(args.root, d))}
+        else:
+            repos.add(repo_name)
         rows.append((title, len(repos), summary["bytes_scanned"], len(findings),
                      counts["true_secret_shape"], counts["false_positive"], counts["unlabelled"]))
 

@@ -52,6 +52,19 @@ command -v python3 >/dev/null || die "python3 is missing"
 [ "$WITH_RG" = 0 ] || command -v rg >/dev/null || die "rg is missing (apt-get install -y ripgrep)"
 [ -f "$LABELS" ] || die "no label file $LABELS"
 
+
+# Arguments first, so that a typo creates nothing.
+declare -A GITDIR
+for arg in "$@"; do
+  name=${arg%%=*}
+  g=${arg#*=}
+  if [ "$name" = "$arg" ] || [ -z "$name" ]; then die "expected NAME=GIT_DIR, got '$arg'"; fi
+  [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "NAME '$name': letters, digits, . _ - only"
+  [ -d "$g" ] || die "$g: no such folder"
+  GITDIR[$name]=$(realpath "$g")
+done
+for n in $HISTORY; do [ -n "${GITDIR[$n]:-}" ] || die "HISTORY names '$n', which is not given"; done
+
 OUT=${OUT:-$(mktemp -d /tmp/rs-precision.XXXXXX)}
 mkdir -p "$OUT" "$DATA/head" "$DATA/commits"
 
@@ -73,26 +86,17 @@ extract() {
   echo "$commit" > "$DATA/commits/$name"
 }
 
-declare -A GITDIR
-for arg in "$@"; do
-  name=${arg%%=*}
-  g=${arg#*=}
-  [ "$name" != "$arg" ] && [ -n "$name" ] || die "expected NAME=GIT_DIR, got '$arg'"
-  [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] || die "NAME '$name': letters, digits, . _ - only"
-  GITDIR[$name]=$(realpath "$g")
-  extract "$name" "${GITDIR[$name]}"
-done
+for name in "${!GITDIR[@]}"; do extract "$name" "${GITDIR[$name]}"; done
 # Trees from earlier runs that are not named now would be scanned too: refuse rather than guess.
 for d in "$DATA"/head/*/; do
   n=$(basename "$d")
   [ -n "${GITDIR[$n]:-}" ] || die "$DATA/head/$n is not one of the named repositories; remove it"
 done
-for n in $HISTORY; do [ -n "${GITDIR[$n]:-}" ] || die "HISTORY names '$n', which is not given"; done
 
 echo "machine:   $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "date:      $(date -u +%FT%TZ)"
 echo "reachscan: $REACHSCAN ($("$REACHSCAN" --version 2>&1 | head -1))"
-echo "rg:        $( [ "$WITH_RG" = 0 ] && echo skipped || rg --version | head -1)"
+if [ "$WITH_RG" = 0 ]; then echo "rg:        skipped"; else echo "rg:        $(rg --version | head -1)"; fi
 echo "load:      $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${!GITDIR[@]}"; do echo "repo:      $n $(head -c 12 "$DATA/commits/$n") ${GITDIR[$n]}"; done | sort
 
