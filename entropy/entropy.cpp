@@ -109,11 +109,12 @@ namespace {
 // Lower-cased prefixes of stored password hashes and digests: crypt(3) ids, LDAP schemes,
 // "algo:salt:hash" (Jupyter, Werkzeug), Django's "algo$iterations$salt$hash", OCI digests.
 constexpr std::array<std::string_view, 31> kHashPrefixes = {
-    "$1$",         "$2a$",        "$2b$",      "$2x$",      "$2y$",     "$5$",    "$6$",
-    "$7$",         "$y$",         "$apr1$",    "$argon2",   "$scrypt$", "$pbkdf2", "$sha1$",
-    "{ssha",       "{sha",        "{crypt}",   "{md5}",     "{smd5}",   "{pbkdf2", "md5:",
-    "sha1:",       "sha256:",     "sha512:",   "argon2:",   "scrypt:",  "pbkdf2:", "pbkdf2_sha",
-    "bcrypt$",     "bcrypt_sha256$", "argon2$"};
+    "$1$",     "$2a$",    "$2b$",    "$2x$",       "$2y$",    "$5$",
+    "$6$",     "$7$",     "$y$",     "$apr1$",     "$argon2", "$scrypt$",
+    "$pbkdf2", "$sha1$",  "{ssha",   "{sha",       "{crypt}", "{md5}",
+    "{smd5}",  "{pbkdf2", "md5:",    "sha1:",      "sha256:", "sha512:",
+    "argon2:", "scrypt:", "pbkdf2:", "pbkdf2_sha", "bcrypt$", "bcrypt_sha256$",
+    "argon2$"};
 
 // extension.0.protected_settings, repository.0.username: lower-case identifiers joined by dots,
 // with a snake_case name or a numeric index among them. A password of that shape would be one
