@@ -47,6 +47,28 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
   return false;
 }
 
+// Documented example values that are secret-shaped but published as samples: jwt.io's sample
+// token is signed with its sample key, and this is that signature (it ends every copy of it,
+// whatever claims are pasted in front).
+constexpr std::array<std::string_view, 1> kDocumentedExamples = {
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"};
+
+// DB_PASSWORD, API_TOKEN: the name of the variable that holds the secret, written where a value
+// goes (a template, a URL in a README). Letters only, so no key with digits can look like one.
+bool is_upper_snake_name(std::string_view s) {
+  bool underscore = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '_') {
+      if (i == 0 || i + 1 == s.size() || s[i - 1] == '_') return false;
+      underscore = true;
+    } else if (c < 'A' || c > 'Z') {
+      return false;
+    }
+  }
+  return underscore;
+}
+
 bool has_counting_run(std::string_view s, std::size_t run) {
   std::size_t up = 1, down = 1;
   for (std::size_t i = 1; i < s.size(); ++i) {
@@ -72,10 +94,81 @@ std::optional<std::string_view> placeholder_reason(std::string_view secret) {
   const std::size_t lt = secret.find('<');
   if (lt != std::string_view::npos && secret.find('>', lt) != std::string_view::npos)
     return "<...>";
+  for (std::string_view e : kDocumentedExamples)
+    if (secret.find(e) != std::string_view::npos) return "documented example value";
+  if (is_upper_snake_name(secret)) return "upper-case variable name";
   bool one_char = !secret.empty();
   for (char c : secret) one_char = one_char && c == secret.front();
   if (one_char) return "one repeated character";
   if (has_counting_run(secret, 8)) return "counting run";
+  return std::nullopt;
+}
+
+namespace {
+
+// Lower-cased prefixes of stored password hashes and digests: crypt(3) ids, LDAP schemes,
+// "algo:salt:hash" (Jupyter, Werkzeug), Django's "algo$iterations$salt$hash", OCI digests.
+constexpr std::array<std::string_view, 31> kHashPrefixes = {
+    "$1$",     "$2a$",    "$2b$",    "$2x$",       "$2y$",    "$5$",
+    "$6$",     "$7$",     "$y$",     "$apr1$",     "$argon2", "$scrypt$",
+    "$pbkdf2", "$sha1$",  "{ssha",   "{sha",       "{crypt}", "{md5}",
+    "{smd5}",  "{pbkdf2", "md5:",    "sha1:",      "sha256:", "sha512:",
+    "argon2:", "scrypt:", "pbkdf2:", "pbkdf2_sha", "bcrypt$", "bcrypt_sha256$",
+    "argon2$"};
+
+// extension.0.protected_settings, repository.0.username: lower-case identifiers joined by dots,
+// with a snake_case name or a numeric index among them. A password of that shape would be one
+// nobody types.
+bool is_attribute_path(std::string_view s) {
+  if (s.empty() || s.front() < 'a' || s.front() > 'z' || s.back() == '.') return false;
+  bool dot = false, underscore = false, index = false;
+  std::size_t segment = 0;
+  bool digits_only = true;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    const char c = i < s.size() ? s[i] : '.';
+    if (c == '.') {
+      if (i - segment == 0) return false;  // ".." or a leading dot
+      if (digits_only && segment > 0) index = true;
+      dot = dot || i < s.size();
+      segment = i + 1;
+      digits_only = true;
+      continue;
+    }
+    if (c == '_') {
+      underscore = true;
+    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+    digits_only = digits_only && c >= '0' && c <= '9';
+  }
+  return dot && (underscore || index);
+}
+
+// A stored hash, alone or as an htpasswd-style "user:hash" line.
+bool is_password_hash(std::string_view lower) {
+  for (std::string_view p : kHashPrefixes)
+    if (lower.starts_with(p)) return true;
+  const std::size_t colon = lower.find(':');
+  if (colon == std::string_view::npos) return false;
+  const std::string_view after = lower.substr(colon + 1);
+  for (std::string_view p : kHashPrefixes)
+    if (p.front() == '$' && after.starts_with(p)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string_view> generic_value_reason(std::string_view value,
+                                                     std::span<const std::string> keywords) {
+  std::string lower(value);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (is_password_hash(lower)) return "password hash or digest";
+  if (is_attribute_path(value)) return "attribute path";
+  for (const std::string& k : keywords) {
+    std::size_t letters = 0;
+    for (char c : k) letters += std::isalpha(static_cast<unsigned char>(c)) != 0;
+    if (letters >= 5 && lower.find(k) != std::string::npos) return "spells out its own keyword";
+  }
   return std::nullopt;
 }
 

@@ -113,7 +113,8 @@ std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_v
     ++stats.dropped_entropy;
     return std::nullopt;
   }
-  if (entropy::placeholder_reason(secret)) {
+  if (entropy::placeholder_reason(secret) ||
+      (r.generic() && entropy::generic_value_reason(secret, r.keywords))) {
     ++stats.dropped_placeholder;
     return std::nullopt;
   }

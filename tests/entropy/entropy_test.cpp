@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/support/temp_dir.h"
 
 namespace reachscan::entropy {
@@ -37,6 +40,47 @@ TEST(Placeholder, RandomValuesPass) {
   EXPECT_FALSE(placeholder_reason("Tr0ub4dor&3xQ!").has_value());
   // "fake" inside a random run is not a word.
   EXPECT_FALSE(placeholder_reason("q9Zfakeb7Wm2").has_value());
+}
+
+TEST(Placeholder, VariableNamesAndDocumentedExamples) {
+  EXPECT_EQ(placeholder_reason("DB_PASSWORD"), "upper-case variable name");
+  EXPECT_EQ(placeholder_reason("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+                               "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
+            "documented example value");
+  // Digits, lower case or no underscore: a value, not a name.
+  for (const char* v : {"DB_PASSWORD2", "AKIAQYLPMN5HHHFPZAM2", "DBPASSWORD", "Db_Password", "_DB"})
+    EXPECT_NE(placeholder_reason(v), "upper-case variable name") << v;
+}
+
+TEST(GenericValue, HashesPathsAndOwnKeywords) {
+  const std::vector<std::string> password = {"password", "passwd", "passphrase", "pwd"};
+  for (const char* v : {"$2y$10$OGusddU7nDipgwoCaOLYee/1GRqniRGHllm0ZEkyFQ1E4D8j064MG",
+                        "{SSHA}k6kDsGYOeJbM+MIvXsF3Hl7nUjYwNmZk",
+                        "sha1:3f9c2a1d0b7e:5d41402abc4b2a76b9719d911017c592",
+                        "pbkdf2_sha256$600000$kX2vQ9$Z2l0aHViLWV4YW1wbGU=",
+                        "argon2:$argon2id$v=19$m=10240,t=10,p=8$c2FsdA$aGFzaA"}) {
+    EXPECT_EQ(generic_value_reason(v, password), "password hash or digest") << v;
+  }
+  EXPECT_EQ(generic_value_reason("extension.0.protected_settings", password), "attribute path");
+  EXPECT_EQ(generic_value_reason("os_profile.0.custom_data", password), "attribute path");
+  EXPECT_EQ(generic_value_reason("repository.0.username", password), "attribute path");
+  EXPECT_EQ(generic_value_reason(
+                "testuser:$2y$05$sBsSqk0OpSD1uTZkHXc4FeJ0Z70wLQdAX/82UiHuQOKbNbBrzs6", password),
+            "password hash or digest");
+  EXPECT_EQ(generic_value_reason("newRootPassword123", password), "spells out its own keyword");
+  EXPECT_EQ(generic_value_reason("secretKeyValue1", std::vector<std::string>{"secret"}),
+            "spells out its own keyword");
+  // Keywords under five letters are not checked: "api" turns up in random tokens.
+  EXPECT_FALSE(generic_value_reason("q3Rapi9vXm2LkT7w", std::vector<std::string>{"api"}));
+  for (const char* v :
+       {"Tr0ub4dor&3xQ!", "AccTest4daf986!", "my.host.internal", "Release_2.x!",
+        "repository.username", "user:pa$2y$word", "9.0.release", "Ab.cd_ef9", "s3cr3t-Pa55"}) {
+    EXPECT_FALSE(generic_value_reason(v, password).has_value()) << v;
+  }
+  for (unsigned seed = 1; seed < 200; ++seed) {
+    const std::string t = testing::fake_token("", 32, seed);
+    EXPECT_FALSE(generic_value_reason(t, password).has_value()) << t;
+  }
 }
 
 }  // namespace
