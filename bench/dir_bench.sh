@@ -61,12 +61,7 @@ WITH_UGREP=${WITH_UGREP:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ -d "$TREE" ] || die "$TREE is not a folder"
 
-if [ -z "${REACHSCAN:-}" ]; then
-  for c in /tmp/rs-bench-build/reachscan "$HERE/../build/reachscan"; do
-    [ -x "$c" ] && { REACHSCAN=$c; break; }
-  done
-  REACHSCAN=${REACHSCAN:-$(command -v reachscan || true)}
-fi
+. "$HERE/find_reachscan.sh"
 [ -x "${REACHSCAN:-}" ] || die "no reachscan binary: set REACHSCAN"
 READ_TREE=${READ_TREE:-$(dirname "$REACHSCAN")/bench/read_tree}
 [ -x "$READ_TREE" ] || echo "dir_bench: no read_tree binary (set READ_TREE): floor rows skipped" >&2

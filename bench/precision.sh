@@ -41,12 +41,7 @@ LABELS=${LABELS:-$HERE/precision-labels.tsv}
 THREADS=${THREADS:-2}
 WITH_RG=${WITH_RG:-1}
 
-if [ -z "${REACHSCAN:-}" ]; then
-  for c in /tmp/rs-bench-build/reachscan "$HERE/../build/reachscan"; do
-    [ -x "$c" ] && { REACHSCAN=$c; break; }
-  done
-  REACHSCAN=${REACHSCAN:-$(command -v reachscan || true)}
-fi
+. "$HERE/find_reachscan.sh"
 [ -x "${REACHSCAN:-}" ] || die "no reachscan binary: set REACHSCAN"
 command -v python3 >/dev/null || die "python3 is missing"
 [ "$WITH_RG" = 0 ] || command -v rg >/dev/null || die "rg is missing (apt-get install -y ripgrep)"

@@ -12,12 +12,7 @@ set -euo pipefail
 die() { echo "warm_start: $*" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 RUNS=${RUNS:-50}
-if [ -z "${REACHSCAN:-}" ]; then
-  for c in /tmp/rs-bench-build/reachscan "$HERE/../build/reachscan"; do
-    [ -x "$c" ] && { REACHSCAN=$c; break; }
-  done
-  REACHSCAN=${REACHSCAN:-$(command -v reachscan || true)}
-fi
+. "$HERE/find_reachscan.sh"
 [ -x "${REACHSCAN:-}" ] || die "no reachscan binary: set REACHSCAN"
 command -v hyperfine >/dev/null || die "hyperfine is missing (apt-get install -y hyperfine)"
 

@@ -73,6 +73,16 @@ class LineCursor {
     return {line_, line_start_};
   }
 
+  // Sets the 1-based line/column span of data[begin, end) on `f`.
+  void place(Finding& f, std::size_t begin, std::size_t end) {
+    const auto [line, line_start] = at(begin);
+    f.line = line;
+    f.column = c_.base + begin - line_start + 1;
+    const auto [end_line, end_line_start] = at(end - 1);
+    f.end_line = end_line;
+    f.end_column = c_.base + end - 1 - end_line_start + 1;
+  }
+
  private:
   void reset() {
     pos_ = 0;
@@ -161,13 +171,7 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
       ++stats.suppressed_inline;
       return true;
     }
-    const auto [line, line_start] = cursor.at(m.secret_start);
-    f->line = line;
-    f->column = c.base + m.secret_start - line_start + 1;
-    const std::size_t last = m.secret_end - 1;
-    const auto [end_line, end_line_start] = cursor.at(last);
-    f->end_line = end_line;
-    f->end_column = c.base + last - end_line_start + 1;
+    cursor.place(*f, m.secret_start, m.secret_end);
     f->match.assign(fragment(data, m.secret_start, m.secret_end));
     f->offset = c.base + m.secret_start;
     complete(*f, matcher_.database().rules()[m.rule], data, m.secret_start, path);
@@ -259,12 +263,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
         ++stats.suppressed_inline;
         return true;
       }
-      const auto [line, line_start] = cursor.at(seg.run_start);
-      f->line = line;
-      f->column = c.base + seg.run_start - line_start + 1;
-      const auto [end_line, end_line_start] = cursor.at(seg.run_end - 1);
-      f->end_line = end_line;
-      f->end_column = c.base + seg.run_end - 1 - end_line_start + 1;
+      cursor.place(*f, seg.run_start, seg.run_end);
       const std::string_view text(buf.data() + seg.begin, seg.end - seg.begin);
       f->match.assign(fragment(text, m.secret_start - seg.begin, m.secret_end - seg.begin));
       f->offset = c.base + seg.run_start;
