@@ -323,16 +323,19 @@ std::map<ObjectId, std::vector<std::string>> Repository::refs_containing(
   return out;
 }
 
-ObjectIdSet Repository::head_blobs() const {
-  ObjectIdSet out;
+std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> Repository::head_blobs()
+    const {
+  std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> out;
   git_object* raw = nullptr;
   if (git_revparse_single(&raw, impl_->repo.get(), "HEAD^{tree}") != 0) return out;
   ObjectPtr tree(raw);
   git_tree_walk(
       reinterpret_cast<git_tree*>(raw), GIT_TREEWALK_PRE,
-      [](const char*, const git_tree_entry* e, void* payload) {
+      [](const char* root, const git_tree_entry* e, void* payload) {
         if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-          static_cast<ObjectIdSet*>(payload)->insert(to_id(git_tree_entry_id(e)));
+          (*static_cast<std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash>*>(
+              payload))[to_id(git_tree_entry_id(e))]
+              .push_back(std::string(root) + git_tree_entry_name(e));
         return 0;
       },
       &out);

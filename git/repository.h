@@ -115,8 +115,8 @@ class Repository {
   std::map<ObjectId, std::vector<std::string>> refs_containing(const std::vector<ObjectId>& commits,
                                                                const CommitGraph& graph,
                                                                std::size_t limit = 20) const;
-  // Every blob in the tree of HEAD (empty for an unborn HEAD).
-  ObjectIdSet head_blobs() const;
+  // Every blob in the tree of HEAD and the paths it is at there (empty for an unborn HEAD).
+  std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> head_blobs() const;
   // Resolves a revision (sha, branch, tag, HEAD~2, ...) to a commit id.
   [[nodiscard]] Expected<ObjectId> resolve_commit(const std::string& rev) const;
 

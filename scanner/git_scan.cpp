@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "git/repository.h"
 #include "reach/classify.h"
@@ -246,11 +247,15 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   for (std::string& e : walk_errors) summary.errors.push_back(std::move(e));
 
   // Provenance, looked up once per commit, only for findings.
-  const git::ObjectIdSet head =
-      options.mode == GitScanOptions::Mode::kStaged ? git::ObjectIdSet{} : repo.head_blobs();
-  std::set<std::string> at_head;  // fingerprints of secrets present in HEAD's tree
+  const auto head = options.mode == GitScanOptions::Mode::kStaged
+                        ? std::unordered_map<git::ObjectId, std::vector<std::string>,
+                                             git::ObjectIdHash>{}
+                        : repo.head_blobs();
+  // Secrets present in HEAD's tree (by fingerprint), and the paths there that hold them.
+  std::map<std::string, std::set<std::string>> at_head;
   for (const auto& [task, f] : found)
-    if (head.count(task.blob)) at_head.insert(f.fingerprint);
+    if (auto it = head.find(task.blob); it != head.end())
+      at_head[f.fingerprint].insert(it->second.begin(), it->second.end());
   std::vector<git::ObjectId> finding_commits;
   for (const auto& [task, f] : found)
     if (task.commit) finding_commits.push_back(*task.commit);
@@ -276,8 +281,15 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
       info = it->second;
     }
     info.blob = task.blob.hex();
-    info.in_head =
-        options.mode == GitScanOptions::Mode::kStaged || at_head.count(f.fingerprint) > 0;
+    const auto here = at_head.find(f.fingerprint);
+    info.in_head = options.mode == GitScanOptions::Mode::kStaged || here != at_head.end();
+    if (here != at_head.end()) {
+      constexpr std::size_t kMaxHeadPaths = 20;
+      for (const std::string& p : here->second) {
+        if (info.head_paths.size() == kMaxHeadPaths) break;
+        info.head_paths.push_back(p);
+      }
+    }
     f.commit = std::move(info);
     result.findings.push_back(std::move(f));
   }

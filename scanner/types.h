@@ -88,6 +88,10 @@ struct CommitInfo {
   std::string summary;               // first line of the message
   std::vector<std::string> refs;     // refs whose history contains the blob
   bool in_head = false;              // still present at HEAD of the default branch
+  // Where the secret is at HEAD: every path whose blob there holds it. A blob is scanned once,
+  // under the path it first appeared at; this lists where it (or another blob with the same
+  // secret) sits now, copies and renames included.
+  std::vector<std::string> head_paths;
   std::vector<std::string> touched;  // other paths changed by the introducing commit
 };
 

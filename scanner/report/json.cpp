@@ -49,6 +49,7 @@ nlohmann::ordered_json finding_json(const Finding& f) {
     cj["summary"] = c.summary;
     cj["refs"] = c.refs;
     cj["in_head"] = c.in_head;
+    cj["head_paths"] = c.head_paths;
     j["commit"] = std::move(cj);
   } else {
     j["commit"] = nullptr;

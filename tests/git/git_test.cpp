@@ -150,6 +150,9 @@ TEST_F(GitRepo, EachBlobOnceAcrossCommitsAndPaths) {
   EXPECT_EQ(r.findings[0].path, "a/one.txt");
   EXPECT_EQ(r.findings[0].commit->summary, "one");
   EXPECT_TRUE(r.findings[0].commit->in_head);
+  // One finding, and where the secret is now: the renamed file and the copy.
+  EXPECT_EQ(r.findings[0].commit->head_paths,
+            (std::vector<std::string>{"a/renamed.txt", "b/copy.txt"}));
 }
 
 TEST_F(GitRepo, MergesStashAndNotesAreWalked) {
