@@ -499,11 +499,11 @@ struct HistoryWalker::Impl {
             continue;
           }
         }
-        while (j < bn && std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)),
-                                     name) < 0)
+        while (j < bn &&
+               std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)), name) < 0)
           ++j;
-        if (j < bn && std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)),
-                                  name) == 0)
+        if (j < bn &&
+            std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)), name) == 0)
           same = git_tree_entry_byindex(base.get(), j);
         if (same && git_oid_equal(git_tree_entry_id(same), git_tree_entry_id(e)) &&
             git_tree_entry_filemode(same) == git_tree_entry_filemode(e))
@@ -620,8 +620,7 @@ std::uint64_t HistoryWalker::commits_walked() const { return impl_->commits; }
 std::uint64_t HistoryWalker::missing_parents() const { return impl_->missing; }
 const CommitGraph& HistoryWalker::graph() const { return impl_->graph; }
 
-std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max,
-                                                std::vector<std::string>& errors) {
+std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max, std::vector<std::string>& errors) {
   Impl& w = *impl_;
   if (!w.started) w.start(errors);
   while (w.pending.size() < max) {
@@ -789,8 +788,7 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
   int rc;
   while ((rc = git_revwalk_next(&walked, w)) == 0) commits.push_back(walked);
   if (rc != GIT_ITEROVER) {
-    if (!repo.is_shallow())
-      return Status::error(last_error("history walk failed"));
+    if (!repo.is_shallow()) return Status::error(last_error("history walk failed"));
     std::optional<git_oid> hide;
     if (base_id) hide = to_oid(*base_id);
     commits = range_commits_tolerant(r, tip_oid, hide);

@@ -84,10 +84,10 @@ struct CommitInfo {
   std::string blob;  // the object id of the file content holding the secret
   std::string author;
   std::string email;
-  std::string date;                  // ISO 8601
-  std::string summary;               // first line of the message
-  std::vector<std::string> refs;     // refs whose history contains the blob
-  bool in_head = false;              // still present at HEAD of the default branch
+  std::string date;               // ISO 8601
+  std::string summary;            // first line of the message
+  std::vector<std::string> refs;  // refs whose history contains the blob
+  bool in_head = false;           // still present at HEAD of the default branch
   // Where the secret is at HEAD: every path whose blob there holds it. A blob is scanned once,
   // under the path it first appeared at; this lists where it (or another blob with the same
   // secret) sits now, copies and renames included.

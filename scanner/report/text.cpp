@@ -48,8 +48,7 @@ class TextReporter final : public Reporter {
                        : "removed from HEAD, still in history",
           c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
       // Where it is now, when that is not (only) where it was first seen.
-      if (!c.head_paths.empty() &&
-          (c.head_paths.size() > 1 || c.head_paths.front() != f.path))
+      if (!c.head_paths.empty() && (c.head_paths.size() > 1 || c.head_paths.front() != f.path))
         fmt::print(out_, "  {:<12}{}\n", "at HEAD", fmt::join(c.head_paths, ", "));
     }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
