@@ -323,9 +323,8 @@ std::map<ObjectId, std::vector<std::string>> Repository::refs_containing(
   return out;
 }
 
-std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> Repository::head_blobs()
-    const {
-  std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> out;
+BlobPaths Repository::head_blobs() const {
+  BlobPaths out;
   git_object* raw = nullptr;
   if (git_revparse_single(&raw, impl_->repo.get(), "HEAD^{tree}") != 0) return out;
   ObjectPtr tree(raw);
@@ -333,9 +332,8 @@ std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> Repository:
       reinterpret_cast<git_tree*>(raw), GIT_TREEWALK_PRE,
       [](const char* root, const git_tree_entry* e, void* payload) {
         if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
-          (*static_cast<std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash>*>(
-              payload))[to_id(git_tree_entry_id(e))]
-              .push_back(std::string(root) + git_tree_entry_name(e));
+          (*static_cast<BlobPaths*>(payload))[to_id(git_tree_entry_id(e))].push_back(
+              std::string(root) + git_tree_entry_name(e));
         return 0;
       },
       &out);

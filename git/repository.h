@@ -52,6 +52,8 @@ struct ObjectIdHash {
   }
 };
 using ObjectIdSet = std::unordered_set<ObjectId, ObjectIdHash>;
+// Blob -> the paths it is at (in one tree).
+using BlobPaths = std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash>;
 
 // Added lines of a file in a diff, as inclusive 1-based [first, last] ranges of the new file.
 using LineRanges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
@@ -116,7 +118,7 @@ class Repository {
                                                                const CommitGraph& graph,
                                                                std::size_t limit = 20) const;
   // Every blob in the tree of HEAD and the paths it is at there (empty for an unborn HEAD).
-  std::unordered_map<ObjectId, std::vector<std::string>, ObjectIdHash> head_blobs() const;
+  BlobPaths head_blobs() const;
   // Resolves a revision (sha, branch, tag, HEAD~2, ...) to a commit id.
   [[nodiscard]] Expected<ObjectId> resolve_commit(const std::string& rev) const;
 

@@ -247,10 +247,10 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   for (std::string& e : walk_errors) summary.errors.push_back(std::move(e));
 
   // Provenance, looked up once per commit, only for findings.
-  const auto head =
-      options.mode == GitScanOptions::Mode::kStaged
-          ? std::unordered_map<git::ObjectId, std::vector<std::string>, git::ObjectIdHash>{}
-          : repo.head_blobs();
+  // (Only when there is something to place: the HEAD tree walk builds every path.)
+  const git::BlobPaths head = options.mode == GitScanOptions::Mode::kStaged || found.empty()
+                                  ? git::BlobPaths{}
+                                  : repo.head_blobs();
   // Secrets present in HEAD's tree (by fingerprint), and the paths there that hold them.
   std::map<std::string, std::set<std::string>> at_head;
   for (const auto& [task, f] : found)
