@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "scanner/status.h"
+#include "core/status.h"
 
 namespace reachscan::git {
 

@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "scanner/status.h"
-#include "scanner/types.h"
+#include "core/status.h"
+#include "core/types.h"
 
 namespace reachscan::git {
 

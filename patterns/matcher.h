@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "patterns/rule_database.h"
-#include "scanner/status.h"
+#include "core/status.h"
 
 namespace reachscan::patterns {
 

@@ -24,8 +24,8 @@
 #include <string_view>
 #include <vector>
 
-#include "scanner/status.h"
-#include "scanner/types.h"
+#include "core/status.h"
+#include "core/types.h"
 
 namespace reachscan::reach {
 

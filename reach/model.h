@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "scanner/status.h"
+#include "core/status.h"
 
 namespace reachscan::reach::detail {
 

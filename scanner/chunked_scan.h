@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "scanner/detector.h"
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

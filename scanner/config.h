@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/status.h"
+#include "core/status.h"
 
 namespace reachscan {
 

@@ -17,7 +17,7 @@
 
 #include "patterns/matcher.h"
 #include "scanner/pairing.h"
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

@@ -15,7 +15,7 @@
 #include "git/repository.h"
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
-#include "scanner/walker.h"
+#include "sources/walker.h"
 
 namespace reachscan {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "patterns/rule_database.h"
 #include "scanner/pipeline.h"
-#include "scanner/status.h"
+#include "core/status.h"
 
 namespace reachscan {
 

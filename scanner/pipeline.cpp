@@ -18,7 +18,7 @@
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
-#include "scanner/walker.h"
+#include "sources/walker.h"
 
 namespace reachscan {
 namespace {

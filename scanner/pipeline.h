@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "patterns/rule_database.h"
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "scanner/status.h"
-#include "scanner/types.h"
+#include "core/status.h"
+#include "core/types.h"
 
 namespace reachscan {
 

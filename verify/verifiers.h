@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan::verify::detail {
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan::verify {
 

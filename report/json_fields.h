@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan::report {
 

@@ -1,4 +1,4 @@
-#include "scanner/walker.h"
+#include "sources/walker.h"
 
 #include <fnmatch.h>
 #include <fts.h>

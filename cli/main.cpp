@@ -23,7 +23,7 @@
 #include "scanner/fingerprint.h"
 #include "scanner/git_scan.h"
 #include "scanner/pipeline.h"
-#include "scanner/report/reporter.h"
+#include "report/reporter.h"
 #include "scanner/rules_check.h"
 #include "scanner/suppress.h"
 

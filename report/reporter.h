@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "patterns/rule.h"
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan::report {
 

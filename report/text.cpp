@@ -1,7 +1,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include "scanner/report/reporter.h"
+#include "report/reporter.h"
 
 namespace reachscan::report {
 namespace {

@@ -3,7 +3,7 @@
 // warnings. Secrets are masked by the caller (this output lands in CI logs).
 #include <fmt/core.h>
 
-#include "scanner/report/reporter.h"
+#include "report/reporter.h"
 
 namespace reachscan::report {
 namespace {

@@ -1,4 +1,4 @@
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/types.h"
+#include "core/types.h"
 
 namespace reachscan {
 

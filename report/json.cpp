@@ -1,7 +1,7 @@
 #include <cmath>
 
-#include "scanner/report/json_fields.h"
-#include "scanner/report/reporter.h"
+#include "report/json_fields.h"
+#include "report/reporter.h"
 
 namespace reachscan::report {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "scanner/report/reporter.h"
+#include "report/reporter.h"
 
 namespace reachscan::report {
 

@@ -4,8 +4,8 @@
 #include <map>
 #include <system_error>
 
-#include "scanner/report/json_fields.h"
-#include "scanner/report/reporter.h"
+#include "report/json_fields.h"
+#include "report/reporter.h"
 
 namespace reachscan::report {
 namespace {
