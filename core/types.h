@@ -135,6 +135,18 @@ struct Finding {
   std::optional<Reach> reach;
 };
 
+// One secret under one rule, with every place it was seen (occurrences share the fingerprint).
+// `first` is the occurrence that decides the finding: the most severe by reach verdict, and among
+// equals the first by path, line and column; its verdict is the finding's. `occurrences` holds all
+// of them in place order, `first` included, up to the store's in-memory budget; `count` is the
+// true number.
+struct SecretFinding {
+  Finding first;
+  std::vector<Finding> occurrences;
+  std::uint64_t count = 0;
+  bool reused_across_environments = false;  // production and non-production occurrences
+};
+
 // Totals for one scan. Owned by the pipeline, rendered by reporters.
 struct ScanSummary {
   std::uint64_t files_scanned = 0;
@@ -147,6 +159,7 @@ struct ScanSummary {
   std::uint64_t suppressed = 0;       // inline allow, ignore file, baseline
   std::vector<std::string> errors;    // rule-load errors and other non-file errors
   std::vector<std::string> notes;     // facts worth knowing that are not errors (shallow clone)
+  std::uint64_t occurrences = 0;      // places the reported findings were seen (>= findings)
   std::uint64_t commits = 0;          // git scans: commits walked
   double elapsed_seconds = 0;
   std::size_t rules = 0;

@@ -999,6 +999,71 @@ bool yaml_documents(const std::string& rel) {
   return low.find(".yml") != std::string::npos || low.find(".yaml") != std::string::npos;
 }
 
+// Scores collected evidence: the first deciding tier whose sum reaches its threshold decides;
+// flags and framework tags follow from the evidence.
+Reach decide(const Model& m, const Collector& c, bool long_lived) {
+  Reach r;
+  // Decide.
+  const std::vector<Collected> ev = c.reduce();
+  double sum[detail::kDecidingTiers] = {0, 0, 0};
+  double config_positive = 0;
+  for (const Collected& e : ev) {
+    if (e.tier == Tier::kInfo) continue;
+    sum[static_cast<int>(e.tier)] += e.e.weight;
+    if (e.tier == Tier::kConfig && e.e.weight > 0) config_positive += e.e.weight;
+  }
+  int decided = -1;
+  double strength = 0;
+  for (int t = 0; t < detail::kDecidingTiers && decided < 0; ++t) {
+    const detail::TierSpec& spec = m.tiers[t];
+    if (spec.production_wins && config_positive >= spec.threshold) {
+      r.verdict = ReachVerdict::kProduction;
+      strength = config_positive - spec.threshold;
+      decided = t;
+    } else if (sum[t] >= spec.threshold) {
+      r.verdict = ReachVerdict::kProduction;
+      strength = sum[t] - spec.threshold;
+      decided = t;
+    } else if (sum[t] <= -spec.threshold) {
+      r.verdict = ReachVerdict::kNonProduction;
+      strength = -sum[t] - spec.threshold;
+      decided = t;
+    }
+  }
+  if (decided >= 0) {
+    const detail::TierSpec& spec = m.tiers[decided];
+    double conf = spec.confidence_low + (spec.confidence_high - spec.confidence_low) *
+                                            (1.0 - std::exp(-strength / m.confidence_scale));
+    const int sign = r.verdict == ReachVerdict::kProduction ? 1 : -1;
+    for (int t = decided + 1; t < detail::kDecidingTiers; ++t)
+      if (sum[t] * sign <= -m.tiers[t].threshold) {
+        conf -= m.disagreement_penalty;
+        break;
+      }
+    r.confidence = std::round(std::clamp(conf, 0.05, 1.0) * 100.0) / 100.0;
+  }
+  for (const Collected& e : ev) r.evidence.push_back(e.e);
+
+  // Flags and frameworks.
+  auto any_of_signals = [&](const std::vector<std::string>& signals, int sign) {
+    return std::any_of(ev.begin(), ev.end(), [&](const Collected& e) {
+      return contains(signals, e.e.signal) && e.e.weight * sign > 0;
+    });
+  };
+  const bool live_form = any_of_signals(m.live_signals, 1);
+  const bool production_context =
+      r.verdict == ReachVerdict::kProduction || any_of_signals(m.production_context_signals, 1);
+  if ((live_form || production_context) && any_of_signals(m.place_signals, -1))
+    r.flags.push_back("live_secret_in_non_production");
+
+  for (const std::string& t : m.frameworks_always) add_unique(r.frameworks, t);
+  if (long_lived)
+    for (const std::string& t : m.frameworks_long_lived) add_unique(r.frameworks, t);
+  if (!r.flags.empty())
+    for (const std::string& t : m.frameworks_live_in_non_production) add_unique(r.frameworks, t);
+  return r;
+}
+
 }  // namespace
 
 Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg) {
@@ -1101,65 +1166,25 @@ Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg)
 
   // Git provenance.
   if (f.commit) git_signals(m, cfg, *f.commit, c);
+  return decide(m, c, long_lived);
+}
 
-  // Decide.
-  const std::vector<Collected> ev = c.reduce();
-  double sum[detail::kDecidingTiers] = {0, 0, 0};
-  double config_positive = 0;
-  for (const Collected& e : ev) {
-    if (e.tier == Tier::kInfo) continue;
-    sum[static_cast<int>(e.tier)] += e.e.weight;
-    if (e.tier == Tier::kConfig && e.e.weight > 0) config_positive += e.e.weight;
-  }
-  int decided = -1;
-  double strength = 0;
-  for (int t = 0; t < detail::kDecidingTiers && decided < 0; ++t) {
-    const detail::TierSpec& spec = m.tiers[t];
-    if (spec.production_wins && config_positive >= spec.threshold) {
-      r.verdict = ReachVerdict::kProduction;
-      strength = config_positive - spec.threshold;
-      decided = t;
-    } else if (sum[t] >= spec.threshold) {
-      r.verdict = ReachVerdict::kProduction;
-      strength = sum[t] - spec.threshold;
-      decided = t;
-    } else if (sum[t] <= -spec.threshold) {
-      r.verdict = ReachVerdict::kNonProduction;
-      strength = -sum[t] - spec.threshold;
-      decided = t;
-    }
-  }
-  if (decided >= 0) {
-    const detail::TierSpec& spec = m.tiers[decided];
-    double conf = spec.confidence_low + (spec.confidence_high - spec.confidence_low) *
-                                            (1.0 - std::exp(-strength / m.confidence_scale));
-    const int sign = r.verdict == ReachVerdict::kProduction ? 1 : -1;
-    for (int t = decided + 1; t < detail::kDecidingTiers; ++t)
-      if (sum[t] * sign <= -m.tiers[t].threshold) {
-        conf -= m.disagreement_penalty;
-        break;
-      }
-    r.confidence = std::round(std::clamp(conf, 0.05, 1.0) * 100.0) / 100.0;
-  }
-  for (const Collected& e : ev) r.evidence.push_back(e.e);
-
-  // Flags and frameworks.
-  auto any_of_signals = [&](const std::vector<std::string>& signals, int sign) {
-    return std::any_of(ev.begin(), ev.end(), [&](const Collected& e) {
-      return contains(signals, e.e.signal) && e.e.weight * sign > 0;
-    });
-  };
-  const bool live_form = any_of_signals(m.live_signals, 1);
-  const bool production_context =
-      r.verdict == ReachVerdict::kProduction || any_of_signals(m.production_context_signals, 1);
-  if ((live_form || production_context) && any_of_signals(m.place_signals, -1))
-    r.flags.push_back("live_secret_in_non_production");
-
-  for (const std::string& t : m.frameworks_always) add_unique(r.frameworks, t);
-  if (long_lived)
-    for (const std::string& t : m.frameworks_long_lived) add_unique(r.frameworks, t);
-  if (!r.flags.empty())
-    for (const std::string& t : m.frameworks_live_in_non_production) add_unique(r.frameworks, t);
+Reach add_git_context(const Reach& local, const Finding& f, const ReachConfig& cfg) {
+  if (!f.commit) return local;
+  const Model* mp = detail::model();
+  if (!mp) return local;
+  const Model& m = *mp;
+  Collector c(m);
+  for (const Evidence& e : local.evidence)
+    if (e.signal.rfind("git_", 0) != 0 && e.signal != "config_branch")
+      c.add(e.signal, e.detail, e.weight);
+  git_signals(m, cfg, *f.commit, c);
+  const bool long_lived = std::any_of(
+      m.frameworks_long_lived.begin(), m.frameworks_long_lived.end(), [&](const std::string& t) {
+        return contains(local.frameworks, t) && !contains(m.frameworks_always, t);
+      });
+  Reach r = decide(m, c, long_lived);
+  r.related = local.related;
   return r;
 }
 

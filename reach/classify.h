@@ -86,6 +86,12 @@ struct FileContext {
 // secret (at most context_lines either side, see signals.yaml): a fraction of a millisecond.
 Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg);
 
+// Adds git provenance (refs containing the introducing commit, whether the secret is still at
+// HEAD, paths the commit also changed) to a verdict `classify` made before provenance was known,
+// and decides again. Reads only `local`'s evidence and `f.commit`: the file is not needed again.
+// Returns `local` unchanged when `f` has no commit. Thread-safe.
+Reach add_git_context(const Reach& local, const Finding& f, const ReachConfig& cfg);
+
 // Marks reuse of one secret value across environments. Occurrences are grouped by
 // HMAC-SHA256(key, secret) (the clear value is never kept). In a group with a production
 // occurrence, every other occurrence becomes production too (evidence `reuse`: it is the same

@@ -3,6 +3,9 @@
 // warnings. Secrets are masked by the caller (this output lands in CI logs).
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "report/reporter.h"
 
 namespace reachscan::report {
@@ -38,13 +41,35 @@ std::string escape_property(const std::string& s) {
   return out;
 }
 
+// Annotations must name files relative to the workspace (GITHUB_WORKSPACE): a scan started in a
+// subfolder or given an absolute path reports paths GitHub cannot place otherwise. Paths from git
+// trees are already relative to the repository root, which is the workspace in Actions.
+std::string workspace_path(const Finding& f) {
+  const char* ws = std::getenv("GITHUB_WORKSPACE");
+  if (!ws || !*ws || f.commit) return f.path;
+  std::error_code ec;
+  std::filesystem::path p(f.path);
+  if (p.is_relative()) p = std::filesystem::current_path(ec) / p;
+  if (ec) return f.path;
+  const std::filesystem::path rel =
+      p.lexically_normal().lexically_relative(std::filesystem::path(ws).lexically_normal());
+  const std::string r = rel.generic_string();
+  if (r.empty() || r == "." || r.rfind("..", 0) == 0) return f.path;
+  return r;
+}
+
 class GithubReporter final : public Reporter {
  public:
   GithubReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
 
-  void on_finding(const Finding& f) override {
+  void on_finding(const SecretFinding& s) override {
+    for (const Finding& f : s.occurrences) annotate(f);
+  }
+
+  void annotate(const Finding& f) {
     const ReachVerdict v = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
-    std::string props = "file=" + escape_property(f.path) + fmt::format(",line={}", f.line);
+    std::string props =
+        "file=" + escape_property(workspace_path(f)) + fmt::format(",line={}", f.line);
     if (f.end_line == f.line) {
       props += fmt::format(",col={},endColumn={}", f.column, f.end_column);
     } else {

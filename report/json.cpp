@@ -66,6 +66,27 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   return j;
 }
 
+nlohmann::ordered_json occurrence_json(const Finding& f) {
+  nlohmann::ordered_json full = finding_json(f);
+  nlohmann::ordered_json j;
+  for (const char* key : {"path", "line", "column", "end_line", "end_column", "match", "parts",
+                          "decoded", "commit", "reach"})
+    if (full.contains(key)) j[key] = std::move(full[key]);
+  return j;
+}
+
+nlohmann::ordered_json secret_finding_json(const SecretFinding& s, bool with_occurrences) {
+  nlohmann::ordered_json j = finding_json(s.first);
+  j["occurrence_count"] = s.count;
+  j["reused_across_environments"] = s.reused_across_environments;
+  if (with_occurrences) {
+    nlohmann::ordered_json occ = nlohmann::ordered_json::array();
+    for (const Finding& f : s.occurrences) occ.push_back(occurrence_json(f));
+    j["occurrences"] = std::move(occ);
+  }
+  return j;
+}
+
 nlohmann::ordered_json reach_json(const Reach& r) {
   nlohmann::ordered_json j;
   j["verdict"] = to_string(r.verdict);
@@ -85,6 +106,7 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
   j["files_scanned"] = s.files_scanned;
   j["bytes_scanned"] = s.bytes_scanned;
   j["findings"] = s.findings;
+  j["occurrences"] = s.occurrences;
   j["suppressed"] = s.suppressed;
   j["findings_by_rule"] = s.findings_by_rule;
   j["findings_by_reach"] = s.findings_by_reach;
@@ -111,7 +133,9 @@ namespace {
 class JsonReporter final : public Reporter {
  public:
   JsonReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
-  void on_finding(const Finding& f) override { findings_.push_back(finding_json(f)); }
+  void on_finding(const SecretFinding& f) override {
+    findings_.push_back(secret_finding_json(f, true));
+  }
   void finish(const ScanSummary& s, std::FILE*) override {
     nlohmann::ordered_json doc;
     doc["tool"] = {{"name", "reachscan"}, {"version", o_.version}};
@@ -132,10 +156,24 @@ class JsonReporter final : public Reporter {
 class JsonlReporter final : public Reporter {
  public:
   JsonlReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
-  void on_finding(const Finding& f) override {
-    const std::string line = dump(finding_json(f));
+  // Occurrences stream as they are found; findings follow at the end with their final verdict.
+  void on_occurrence(const Finding& f) override {
+    nlohmann::ordered_json j;
+    j["type"] = "occurrence";
+    j.update(finding_json(f));
+    write(j);
+  }
+  void on_finding(const SecretFinding& f) override {
+    nlohmann::ordered_json j;
+    j["type"] = "finding";
+    j.update(secret_finding_json(f, false));
+    write(j);
+  }
+  void write(const nlohmann::ordered_json& j) {
+    const std::string line = dump(j);
     std::fwrite(line.data(), 1, line.size(), out_);
     std::fputc('\n', out_);
+    std::fflush(out_);
   }
   void finish(const ScanSummary& s, std::FILE* summary_out) override {
     std::fflush(out_);

@@ -8,6 +8,11 @@
 namespace reachscan::report {
 
 nlohmann::ordered_json finding_json(const Finding& f);
+// One place a secret was seen: position, match, encoding, commit and that place's reach.
+nlohmann::ordered_json occurrence_json(const Finding& f);
+// A finding: its decisive occurrence's record (finding_json), the number of places and, when
+// `with_occurrences`, every place held (occurrence_json).
+nlohmann::ordered_json secret_finding_json(const SecretFinding& s, bool with_occurrences);
 nlohmann::ordered_json summary_json(const ScanSummary& s);
 nlohmann::ordered_json reach_json(const Reach& r);
 // Serialises without throwing on invalid UTF-8 (bytes from scanned files are replaced).

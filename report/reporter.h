@@ -3,8 +3,11 @@
 // JSON Lines is the canonical machine format (one finding per line); JSON wraps the same records
 // with a summary; SARIF 2.1.0 is the view GitHub code scanning reads; text is for people; short
 // is one line per finding for hooks; github is GitHub Actions workflow commands (annotations).
-// All are views of the same Finding records. A reporter writes to the FILE* it is given and never
-// closes it; a closed pipe is not an error.
+// All are views of the same records: a finding is one secret under one rule with its occurrences
+// (SecretFinding); SARIF and github annotations show one result per occurrence (they need
+// places), the others one entry per finding. JSON Lines also streams each occurrence as it is
+// found. A reporter writes to the FILE* it is given and never closes it; a closed pipe is not an
+// error. Reporters print what they get: masking is done before (see report::mask).
 #pragma once
 
 #include <cstdio>
@@ -13,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule.h"
 #include "core/types.h"
+#include "patterns/rule.h"
 
 namespace reachscan::report {
 
@@ -37,7 +40,11 @@ class Reporter {
  public:
   virtual ~Reporter() = default;
   virtual void begin() {}
-  virtual void on_finding(const Finding& f) = 0;
+  // An occurrence as soon as the scan finds it (serial; before on_finding). Only streaming
+  // formats use it.
+  virtual void on_occurrence(const Finding& f) { (void)f; }
+  // A finding once the scan is done, in report order.
+  virtual void on_finding(const SecretFinding& f) = 0;
   // Writes what remains (JSON/SARIF write everything here). `summary_out` receives the
   // human-readable summary in text and JSON Lines modes (usually stderr); may be null.
   virtual void finish(const ScanSummary& summary, std::FILE* summary_out) = 0;
@@ -50,5 +57,11 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
 
 // Whether `f` fails the run under --fail-on `fail_on` (any, production, none).
 bool blocks(const Finding& f, const std::string& fail_on);
+
+// Copies with every secret masked: the findings' own secrets and parts, and in each match
+// fragment the secrets of every finding at the same path (a line may hold several).
+std::vector<SecretFinding> mask(const std::vector<SecretFinding>& findings);
+// The same for the occurrences of one item, as they stream.
+std::vector<Finding> mask(const std::vector<Finding>& occurrences);
 
 }  // namespace reachscan::report

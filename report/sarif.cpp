@@ -104,7 +104,11 @@ class SarifReporter final : public Reporter {
       for (std::size_t i = 0; i < o_.rules->size(); ++i) index_[(*o_.rules)[i].id] = i;
   }
 
-  void on_finding(const Finding& f) override {
+  void on_finding(const SecretFinding& s) override {
+    for (const Finding& f : s.occurrences) add_result(f);
+  }
+
+  void add_result(const Finding& f) {
     nlohmann::ordered_json r;
     r["ruleId"] = f.rule_id;
     if (auto it = index_.find(f.rule_id); it != index_.end()) r["ruleIndex"] = it->second;

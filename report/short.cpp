@@ -39,20 +39,35 @@ class ShortReporter final : public Reporter {
  public:
   ShortReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
 
-  void on_finding(const Finding& f) override { held_.push_back(f); }
+  void on_finding(const SecretFinding& f) override {
+    held_.push_back(f.first);
+    counts_.push_back(f.count);
+  }
 
   void finish(const ScanSummary&, std::FILE*) override {
     if (held_.empty()) return;
     // Blocking findings first, then by how close to production, then by place.
-    std::stable_sort(held_.begin(), held_.end(), [&](const Finding& a, const Finding& b) {
+    std::vector<std::size_t> order(held_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t ia, std::size_t ib) {
+      const Finding& a = held_[ia];
+      const Finding& b = held_[ib];
       const bool ba = blocks(a, o_.fail_on), bb = blocks(b, o_.fail_on);
       if (ba != bb) return ba;
       if (urgency(a) != urgency(b)) return urgency(a) < urgency(b);
       return std::tie(a.path, a.line) < std::tie(b.path, b.line);
     });
+    std::vector<Finding> sorted;
+    std::vector<std::uint64_t> counts;
+    for (std::size_t i : order) {
+      sorted.push_back(std::move(held_[i]));
+      counts.push_back(counts_[i]);
+    }
+    held_ = std::move(sorted);
     std::size_t where_w = 0, rule_w = 0, verdict_w = 0;
     std::vector<std::string> where;
-    for (const Finding& f : held_) {
+    for (std::size_t i = 0; i < held_.size(); ++i) {
+      const Finding& f = held_[i];
       where.push_back(fmt::format("{}:{}", f.path, f.line));
       where_w = std::max(where_w, where.back().size());
       rule_w = std::max(rule_w, f.rule_id.size());
@@ -65,8 +80,12 @@ class ShortReporter final : public Reporter {
       blocking += b;
       const std::string commit =
           f.commit && !f.commit->id.empty() ? "  commit " + f.commit->id.substr(0, 12) : "";
-      fmt::print(out_, "{:<{}}  {:<{}}  {:<{}}  {}  {}{}\n", where[i], where_w, f.rule_id, rule_w,
-                 to_string(verdict_of(f)), verdict_w, f.secret, b ? "BLOCKS" : "warning", commit);
+      const std::string more = counts[i] > 1 ? fmt::format("  (+{} more place{})", counts[i] - 1,
+                                                           counts[i] == 2 ? "" : "s")
+                                             : "";
+      fmt::print(out_, "{:<{}}  {:<{}}  {:<{}}  {}  {}{}{}\n", where[i], where_w, f.rule_id, rule_w,
+                 to_string(verdict_of(f)), verdict_w, f.secret, b ? "BLOCKS" : "warning", commit,
+                 more);
     }
     const std::size_t warning = held_.size() - blocking;
     fmt::print(out_, "reachscan: {} finding{}: {} blocking, {} warning only (--fail-on {}).\n",
@@ -84,6 +103,7 @@ class ShortReporter final : public Reporter {
   std::FILE* out_;
   ReportOptions o_;
   std::vector<Finding> held_;
+  std::vector<std::uint64_t> counts_;
 };
 
 }  // namespace

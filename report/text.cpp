@@ -1,6 +1,8 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/reporter.h"
 
 namespace reachscan::report {
@@ -25,9 +27,34 @@ class TextReporter final : public Reporter {
   TextReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)), s_{o_.color} {}
 
   // Findings are held and printed grouped by reach verdict, production first.
-  void on_finding(const Finding& f) override { held_.push_back(f); }
+  void on_finding(const SecretFinding& f) override { held_.push_back(f); }
 
-  void print(const Finding& f) {
+  // Where else the secret was seen: a count, and the first few places (-v: every place held).
+  void print_places(const SecretFinding& s) {
+    if (s.count < 2) return;
+    fmt::print(out_, "  {:<12}{} places{}\n", "seen", s.count,
+               s.reused_across_environments ? ", in production and non-production places" : "");
+    constexpr std::size_t kShown = 3;
+    std::size_t shown = 0;
+    for (const Finding& o : s.occurrences) {
+      if (o.path == s.first.path && o.line == s.first.line && o.column == s.first.column &&
+          (!o.commit || !s.first.commit || o.commit->id == s.first.commit->id))
+        continue;
+      if (!o_.verbose && shown == kShown) break;
+      ++shown;
+      const ReachVerdict v = o.reach ? o.reach->verdict : ReachVerdict::kUnknown;
+      fmt::print(out_, "  {:<12}{}:{}:{}{} ({})\n", "also", s_("36", o.path), o.line, o.column,
+                 o.commit && !o.commit->id.empty() ? " @" + o.commit->id.substr(0, 12) : "",
+                 to_string(v));
+    }
+    const std::uint64_t rest = s.count - 1 - shown;
+    if (rest > 0)
+      fmt::print(out_, "  {:<12}{} more{}\n", "", rest,
+                 o_.verbose || s.occurrences.size() < s.count ? "" : " (-v lists them)");
+  }
+
+  void print(const SecretFinding& s) {
+    const Finding& f = s.first;
     const std::string& secret = f.secret;
     const std::string& match = f.match;
     const ReachVerdict v = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
@@ -36,6 +63,7 @@ class TextReporter final : public Reporter {
                                                        : "1;32";
     fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", f.rule_id), f.rule_name);
     fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", f.path), f.line, f.column);
+    print_places(s);
     if (f.commit) {
       const CommitInfo& c = *f.commit;
       if (!c.id.empty())
@@ -75,7 +103,8 @@ class TextReporter final : public Reporter {
     for (ReachVerdict v :
          {ReachVerdict::kProduction, ReachVerdict::kUnknown, ReachVerdict::kNonProduction}) {
       bool header = false;
-      for (const Finding& f : held_) {
+      for (const SecretFinding& sf : held_) {
+        const Finding& f = sf.first;
         if ((f.reach ? f.reach->verdict : ReachVerdict::kUnknown) != v) continue;
         if (!header) {
           const std::string title = v == ReachVerdict::kProduction ? "REACHES PRODUCTION"
@@ -84,7 +113,7 @@ class TextReporter final : public Reporter {
           fmt::print(out_, "{}\n\n", s_("1", "== " + title + " =="));
           header = true;
         }
-        print(f);
+        print(sf);
       }
     }
     std::fflush(out_);
@@ -95,7 +124,7 @@ class TextReporter final : public Reporter {
   std::FILE* out_;
   ReportOptions o_;
   Style s_;
-  std::vector<Finding> held_;
+  std::vector<SecretFinding> held_;
 };
 
 std::string human_bytes(std::uint64_t b) {
@@ -117,10 +146,27 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
              s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned),
              s.commits ? fmt::format(", {} commits", s.commits) : "", s.elapsed_seconds, mbps,
              s.rules, s.threads, s.threads == 1 ? "" : "s");
+  if (s.occurrences > s.findings)
+    fmt::print(out, "  {} occurrence{} of {} distinct secret{}\n", s.occurrences,
+               s.occurrences == 1 ? "" : "s", s.findings, s.findings == 1 ? "" : "s");
   if (!s.findings_by_rule.empty()) {
+    // The most frequent rules first; without -v, only the top ones (a long tail would fill the
+    // screen).
+    std::vector<std::pair<std::string, std::uint64_t>> rules(s.findings_by_rule.begin(),
+                                                             s.findings_by_rule.end());
+    std::stable_sort(rules.begin(), rules.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    constexpr std::size_t kTopRules = 8;
     std::string by;
-    for (const auto& [rule, n] : s.findings_by_rule)
+    std::size_t listed = 0;
+    for (const auto& [rule, n] : rules) {
+      if (!verbose && listed == kTopRules) break;
       by += fmt::format("{}{} {}", by.empty() ? "" : ", ", rule, n);
+      ++listed;
+    }
+    if (listed < rules.size())
+      by += fmt::format(" and {} more rule{} (-v lists them)", rules.size() - listed,
+                        rules.size() - listed == 1 ? "" : "s");
     fmt::print(out, "  by rule: {}\n", by);
   }
   if (!s.findings_by_reach.empty()) {

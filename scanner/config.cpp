@@ -61,8 +61,9 @@ Expected<Config> load_config(const std::string& path) {
   ss << in.rdbuf();
   Config c;
   c.path = path;
+  c.text = ss.str();
   try {
-    const YAML::Node doc = YAML::Load(ss.str());
+    const YAML::Node doc = YAML::Load(c.text);
     if (doc.IsNull()) return c;
     if (!doc.IsMap()) return Status::error(path + ": config must be a YAML mapping");
     const std::filesystem::path dir = std::filesystem::path(path).parent_path();

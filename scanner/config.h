@@ -25,6 +25,7 @@ namespace reachscan {
 
 struct Config {
   std::string path;  // where it was read from; empty when there was no file
+  std::string text;  // the file as read: other stages (reach/) parse their keys from it
   std::vector<std::string> rule_paths;
   std::vector<std::string> only_rules;
   std::vector<std::string> skip_rules;

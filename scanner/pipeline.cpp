@@ -1,16 +1,12 @@
 #include "scanner/pipeline.h"
 
-#include <fcntl.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -18,46 +14,40 @@
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
+#include "scanner/findings.h"
 #include "sources/walker.h"
 
 namespace reachscan {
 namespace {
 
-FileOutcome scan_file(const WalkEntry& e, const Detector& detector, std::size_t chunk_size) {
-  FileOutcome out;
-  const int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    const int err = errno;
-    out.skip = Skip{e.display, err == ELOOP ? SkipReason::kSymlinkLoop : SkipReason::kUnreadable,
-                    std::strerror(err)};
-    return out;
-  }
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    out.skip = Skip{e.display, SkipReason::kSpecialFile, "not a regular file"};
-    return out;
-  }
-  // O_NONBLOCK (there so a FIFO swapped in after the walk cannot hang open) has no effect on
-  // regular files, so it stays. Read-ahead advice pays only for files spanning several reads.
-  if (e.size > (1u << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  scan_fd(fd, e.display, e.size, detector, chunk_size, out);
-  ::close(fd);
-  return out;
+// One item after the parallel stage.
+struct Outcome {
+  std::optional<Item> item;
+  FileOutcome file;
+};
+
+bool on_added_line(const Finding& f, const Item& item) {
+  for (const auto& [first, last] : item.added)
+    if (f.line <= last && f.end_line >= first) return true;
+  return false;
 }
 
-void add_outcome(FileOutcome&& o, ScanResult& r) {
-  if (o.skip && o.skip->reason != SkipReason::kUnreadable) {
-    r.summary.skipped.push_back(std::move(*o.skip));
-  } else {
-    // Unreadable mid-file still counts what was read and keeps its findings.
-    ++r.summary.files_scanned;
-    r.summary.bytes_scanned += o.bytes;
-    if (o.skip) r.summary.skipped.push_back(std::move(*o.skip));
+bool excluded(const std::vector<std::string>& globs, const std::string& path) {
+  for (const std::string& g : globs)
+    if (glob_match(g, path)) return true;
+  return false;
+}
+
+// Marks the same secret seen in production and non-production places (reach::flag_reuse), keyed
+// with a random per-run key so digests are never comparable across runs.
+void flag_reuse_randomly(std::vector<Finding>& findings) {
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) {
+    // No entropy source: fall back to a per-process value; digests stay in memory either way.
+    const auto seed = std::chrono::steady_clock::now().time_since_epoch().count();
+    std::memcpy(key, &seed, sizeof seed);
   }
-  for (Finding& f : o.findings) r.findings.push_back(std::move(f));
-  for (std::string& e : o.errors) r.summary.errors.push_back(std::move(e));
-  for (std::string& n : o.notes) r.summary.notes.push_back(std::move(n));
+  reach::flag_reuse(findings, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
 }
 
 }  // namespace
@@ -77,6 +67,24 @@ struct Scanner::Impl {
     d.root = o.root;
     return d;
   }
+
+  Outcome process(Item&& item, const BlobSource& source) const {
+    Outcome o;
+    Loaded l = source.load(item, options.max_file_size);
+    if (l.skip) {
+      o.file.skip = std::move(l.skip);
+    } else if (l.fd >= 0) {
+      scan_fd(l.fd, item.path, item.size, detector, options.chunk_size, o.file);
+      ::close(l.fd);
+    } else if (l.data) {
+      scan_memory(*l.data, item.path, detector, options.chunk_size, o.file);
+      if (o.file.skip) o.file.skip->detail += l.skip_suffix;
+    }
+    if (item.only_added)
+      std::erase_if(o.file.findings, [&](const Finding& f) { return !on_added_line(f, item); });
+    o.item = std::move(item);
+    return o;
+  }
 };
 
 Scanner::Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions options) {
@@ -87,83 +95,102 @@ Scanner::Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o
 
 Scanner::~Scanner() = default;
 
-void flag_reuse_randomly(std::vector<Finding>& findings) {
-  unsigned char key[32];
-  if (RAND_bytes(key, sizeof key) != 1) {
-    // No entropy source: fall back to a per-process value; digests stay in memory either way.
-    const auto seed = std::chrono::steady_clock::now().time_since_epoch().count();
-    std::memcpy(key, &seed, sizeof seed);
-  }
-  reach::flag_reuse(findings, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
-}
-
-void sort_findings(std::vector<Finding>& findings) {
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    if (a.path != b.path) return a.path < b.path;
-    if (a.line != b.line) return a.line < b.line;
-    if (a.column != b.column) return a.column < b.column;
-    return a.rule_id < b.rule_id;
-  });
-}
-
-ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
+ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver* observer,
+                         ScanCounters* counters) const {
   const auto t0 = std::chrono::steady_clock::now();
   ScanResult result;
-  WalkOptions wo;
-  wo.max_file_size = impl_->options.max_file_size;
-  wo.exclude_globs = impl_->options.exclude_globs;
-  Walker walker(roots, wo);
-  const Detector& detector = impl_->detector;
-  const std::size_t chunk = impl_->options.chunk_size;
+  ScanSummary& summary = result.summary;
+  FindingStore store(impl_->options.kept_per_finding);
+  const std::vector<std::string>& globs = impl_->options.exclude_globs;
 
-  tbb::task_arena arena(static_cast<int>(threads_));
+  // Pulls the next item that is not excluded; stops the pipeline at the end.
+  auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
+    for (;;) {
+      auto item = source.next(summary.skipped);
+      if (!item) {
+        fc.stop();
+        return std::nullopt;
+      }
+      if (!globs.empty() && excluded(globs, item->path)) {
+        summary.skipped.push_back(
+            {item->path, SkipReason::kExcluded, "matches an allow-listed path"});
+        continue;
+      }
+      return item;
+    }
+  };
+  auto collect = [&](Outcome o) {
+    for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
+    for (std::string& n : o.file.notes) summary.notes.push_back(std::move(n));
+    if (!o.item) return;
+    if (o.file.skip) {
+      summary.skipped.push_back(std::move(*o.file.skip));
+      // Unreadable mid-way still counts what was read and keeps its findings.
+      if (summary.skipped.back().reason != SkipReason::kUnreadable) return;
+    }
+    ++summary.files_scanned;
+    summary.bytes_scanned += o.file.bytes;
+    if (counters) {
+      counters->items.fetch_add(1, std::memory_order_relaxed);
+      counters->bytes.fetch_add(o.file.bytes, std::memory_order_relaxed);
+    }
+    std::vector<Finding>& found = o.file.findings;
+    for (Finding& f : found) source.describe(*o.item, f);
+    const auto before = found.size();
+    std::erase_if(found, [&](const Finding& f) { return policy.suppressed(f); });
+    summary.suppressed += before - found.size();
+    if (found.empty()) return;
+    if (observer) observer->on_occurrences(found);
+    if (counters) counters->occurrences.fetch_add(found.size(), std::memory_order_relaxed);
+    for (Finding& f : found) store.add(std::move(f));
+  };
+
+  const unsigned threads = threads_;
+  tbb::task_arena arena(static_cast<int>(threads));
   arena.execute([&] {
-    // A few files in flight per thread keeps cores busy while bounding memory to
+    // A few items in flight per thread keeps cores busy while bounding memory to
     // tokens x chunk_size.
-    tbb::parallel_pipeline(threads_ * 4,
-                           tbb::make_filter<void, std::optional<WalkEntry>>(
-                               tbb::filter_mode::serial_in_order,
-                               [&](tbb::flow_control& fc) -> std::optional<WalkEntry> {
-                                 auto e = walker.next(result.summary.skipped);
-                                 if (!e) fc.stop();
-                                 return e;
-                               }) &
-                               tbb::make_filter<std::optional<WalkEntry>, FileOutcome>(
-                                   tbb::filter_mode::parallel,
-                                   [&](const std::optional<WalkEntry>& e) {
-                                     return e ? scan_file(*e, detector, chunk) : FileOutcome{};
-                                   }) &
-                               tbb::make_filter<FileOutcome, void>(
-                                   tbb::filter_mode::serial_out_of_order,
-                                   [&](FileOutcome o) { add_outcome(std::move(o), result); }));
+    tbb::parallel_pipeline(
+        threads * 4,
+        tbb::make_filter<void, std::optional<Item>>(tbb::filter_mode::serial_in_order, pull) &
+            tbb::make_filter<std::optional<Item>, Outcome>(
+                tbb::filter_mode::parallel,
+                [&](std::optional<Item> item) {
+                  return item ? impl_->process(std::move(*item), source) : Outcome{};
+                }) &
+            tbb::make_filter<Outcome, void>(tbb::filter_mode::serial_out_of_order, collect));
   });
 
-  if (impl_->options.reach) flag_reuse_randomly(result.findings);
-  sort_findings(result.findings);
-  std::sort(result.summary.skipped.begin(), result.summary.skipped.end(),
-            [](const Skip& a, const Skip& b) { return a.path < b.path; });
-  for (const Finding& f : result.findings) ++result.summary.findings_by_rule[f.rule_id];
-  result.summary.findings = result.findings.size();
-  result.summary.rules = impl_->db->rules().size();
-  result.summary.threads = threads_;
-  result.summary.elapsed_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return result;
-}
+  // Provenance that needs the whole walk, only for what was found; then git context joins the
+  // verdict the detector made from the file, and reuse across environments is flagged.
+  std::vector<Finding*> held = store.occurrences();
+  source.finish(held, summary);
+  if (const reach::ReachConfig* cfg = impl_->options.reach.get()) {
+    for (Finding* f : held)
+      if (f->commit && f->reach) f->reach = reach::add_git_context(*f->reach, *f, *cfg);
+    std::vector<Finding> all = store.take_occurrences();
+    flag_reuse_randomly(all);
+    store.put_back(std::move(all));
+  }
 
-ScanResult Scanner::scan_stream(int fd, const std::string& label) const {
-  const auto t0 = std::chrono::steady_clock::now();
-  ScanResult result;
-  FileOutcome o;
-  scan_fd(fd, label, 0, impl_->detector, impl_->options.chunk_size, o);
-  add_outcome(std::move(o), result);
-  if (impl_->options.reach) flag_reuse_randomly(result.findings);
-  sort_findings(result.findings);
-  for (const Finding& f : result.findings) ++result.summary.findings_by_rule[f.rule_id];
-  result.summary.findings = result.findings.size();
-  result.summary.rules = impl_->db->rules().size();
-  result.summary.threads = 1;
-  result.summary.elapsed_seconds =
+  std::vector<SecretFinding> findings = store.finish();
+  for (SecretFinding& s : findings) {
+    const ReachVerdict v = s.first.reach ? s.first.reach->verdict : ReachVerdict::kUnknown;
+    if (!policy.shown(v)) {
+      ++summary.below_min_reach;
+      continue;
+    }
+    ++summary.findings_by_rule[s.first.rule_id];
+    ++summary.findings_by_reach[to_string(v)];
+    summary.occurrences += s.count;
+    result.findings.push_back(std::move(s));
+  }
+  summary.findings = result.findings.size();
+  std::sort(summary.skipped.begin(), summary.skipped.end(),
+            [](const Skip& a, const Skip& b) { return a.path < b.path; });
+  summary.rules = impl_->db->rules().size();
+  summary.threads = threads;
+  summary.elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

@@ -1,9 +1,14 @@
-// The scan pipeline for files, folders and streams: walk -> read -> detect -> collect, on TBB.
+// The scan pipeline: one TBB pipeline for every source (files and folders, standard input, git
+// history, staged changes, commit ranges): pull -> load -> match/confirm/verify/classify ->
+// collect.
 //
-// The walk runs in a serial input stage; reading and detection run in parallel with a bounded
-// number of files in flight, each read in chunks of at most ScanOptions::chunk_size bytes, so
-// memory does not grow with the tree or with one huge file. Findings are sorted by path, line and
-// column at the end, so output does not depend on the thread count.
+// The source's next() runs in the serial input stage; loading (a descriptor streamed in chunks
+// of at most ScanOptions::chunk_size bytes, or a git blob's bytes) and detection run in parallel
+// with a bounded number of items in flight, so memory does not grow with the input. Occurrences
+// come back to a serial stage where suppression is applied and they are streamed to an observer
+// (JSON Lines, progress) and grouped by secret. At the end the source completes provenance for
+// the blobs with findings, git context is added to their reach, reuse across environments is
+// flagged, and `--min-reach` filters the findings. Output does not depend on the thread count.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule_database.h"
+#include "core/blob_source.h"
 #include "core/types.h"
+#include "patterns/rule_database.h"
+#include "scanner/policy.h"
 
 namespace reachscan {
 
@@ -21,20 +28,30 @@ struct ReachConfig;
 }
 
 struct ScanOptions {
-  unsigned threads = 0;             // 0: every core
-  std::uint64_t max_file_size = 0;  // 0: no limit (large files are scanned in chunks)
-  std::vector<std::string> exclude_globs;
-  std::size_t chunk_size = 16u << 20;  // bytes per read and per Hyperscan block scan
-  bool verify = true;                  // offline structural verification
-  bool decode = true;                  // also scan decoded base64/URL/hex runs (scanner/decode.h)
+  unsigned threads = 0;                    // 0: every core
+  std::uint64_t max_file_size = 0;         // 0: no limit (large files are scanned in chunks)
+  std::vector<std::string> exclude_globs;  // items whose path matches are skipped as excluded
+  std::size_t chunk_size = 16u << 20;      // bytes per read and per Hyperscan block scan
+  bool verify = true;                      // offline structural verification
+  bool decode = true;  // also scan decoded base64/URL/hex runs (scanner/decode.h)
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
-  std::string root;  // scan root for the classifier (see reach::FileContext)
+  std::string root;                     // scan root for the classifier (see reach::FileContext)
+  std::size_t kept_per_finding = 1000;  // occurrences held per finding (FindingStore)
 };
 
 struct ScanResult {
-  std::vector<Finding> findings;
+  std::vector<SecretFinding> findings;
   ScanSummary summary;
+};
+
+// Receives occurrences while the scan runs, from the serial stage (never concurrently), after
+// suppression, one item's at a time; their reach is what the file alone says (git context and
+// reuse come at the end).
+class ScanObserver {
+ public:
+  virtual ~ScanObserver() = default;
+  virtual void on_occurrences(const std::vector<Finding>& of_one_item) = 0;
 };
 
 class Scanner {
@@ -42,12 +59,10 @@ class Scanner {
   Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions options);
   ~Scanner();
 
-  // Scans files and folders. Missing or unreadable paths are recorded in the summary; the rest of
-  // the scan goes on. Thread-safe with respect to other Scanner instances.
-  ScanResult scan_paths(const std::vector<std::string>& roots) const;
-
-  // Scans everything readable from `fd` (e.g. standard input), reported as `label`.
-  ScanResult scan_stream(int fd, const std::string& label) const;
+  // Scans everything `source` hands out. Problems with single items are recorded in the summary
+  // and the scan goes on. `observer` and `counters` may be null. Not reentrant per source.
+  ScanResult scan(BlobSource& source, const Policy& policy, ScanObserver* observer = nullptr,
+                  ScanCounters* counters = nullptr) const;
 
   unsigned threads() const { return threads_; }
 
@@ -56,12 +71,5 @@ class Scanner {
   std::unique_ptr<Impl> impl_;
   unsigned threads_ = 1;
 };
-
-// Marks the same secret seen in production and non-production places (reach::flag_reuse), keyed
-// with a random per-run key so digests are never comparable across runs.
-void flag_reuse_randomly(std::vector<Finding>& findings);
-
-// Sorts findings by path, line, column and rule id.
-void sort_findings(std::vector<Finding>& findings);
 
 }  // namespace reachscan

@@ -18,6 +18,14 @@
 namespace reachscan {
 namespace {
 
+// The records of a JSON Lines report, in order.
+std::vector<nlohmann::json> jsonl_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  for (std::string l; std::getline(in, l);) lines.push_back(nlohmann::json::parse(l));
+  return lines;
+}
+
 namespace fs = std::filesystem;
 using testing::fake_github_token;
 using testing::fake_token;
@@ -84,7 +92,14 @@ TEST_F(Cli, StdinWithLabelAndFormats) {
   const std::string input = "x\nkey = \"" + ghp_ + "\"\n";
   const Outcome jsonl = run("-f jsonl stdin --label app/config.py", input);
   ASSERT_EQ(jsonl.code, 1) << jsonl.err;
-  const auto j = nlohmann::json::parse(jsonl.out);
+  // JSON Lines: each occurrence as it is found, then each finding with its final verdict.
+  const std::vector<nlohmann::json> lines = jsonl_lines(jsonl.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["type"], "occurrence");
+  EXPECT_EQ(lines[1]["type"], "finding");
+  EXPECT_EQ(lines[1]["occurrence_count"], 1);
+  EXPECT_EQ(lines[0]["fingerprint"], lines[1]["fingerprint"]);
+  const nlohmann::json& j = lines[1];
   EXPECT_EQ(j["rule_id"], "github.pat.classic");
   EXPECT_EQ(j["path"], "app/config.py");
   EXPECT_EQ(j["line"], 2);
@@ -424,8 +439,8 @@ TEST_F(Cli, PartsAndDecodedInEveryFormat) {
   const Outcome jsonl = run("-f jsonl -q stdin", input);
   ASSERT_EQ(jsonl.code, 1) << jsonl.err;
   std::vector<nlohmann::json> found;
-  std::istringstream lines(jsonl.out);
-  for (std::string l; std::getline(lines, l);) found.push_back(nlohmann::json::parse(l));
+  for (const nlohmann::json& l : jsonl_lines(jsonl.out))
+    if (l["type"] == "finding") found.push_back(l);
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0]["rule_id"], "aws.secret_access_key");
   ASSERT_EQ(found[0]["parts"].size(), 2u);

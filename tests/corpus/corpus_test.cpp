@@ -13,9 +13,12 @@
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
 #include "scanner/pipeline.h"
+#include "tests/support/scan.h"
 
 namespace reachscan {
 namespace {
+
+using namespace reachscan::test;
 
 namespace fs = std::filesystem;
 using Key = std::tuple<std::string, std::uint64_t, std::string>;  // path, line, rule
@@ -56,7 +59,7 @@ TEST(Corpus, RecallAndPrecision) {
   o.use_cache = false;
   auto db = patterns::RuleDatabase::build(rules.rules, o).database;
   const std::string files = (root / "files").string();
-  const ScanResult result = Scanner(db, {}).scan_paths({files});
+  const FlatResult result = scan_paths(db, {}, {files});
   EXPECT_FALSE(result.summary.has_errors());
 
   // A multi-part credential is one finding; its identifier part (an AWS key id next to its

@@ -11,11 +11,13 @@
 #include <sstream>
 
 #include "git/repository.h"
-#include "scanner/git_scan.h"
+#include "tests/support/scan.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan {
 namespace {
+
+using namespace reachscan::test;
 
 namespace fs = std::filesystem;
 using testing::fake_github_token;
@@ -69,14 +71,14 @@ class GitRepo : public ::testing::Test {
     must(repo_, "git add -A && git commit -q -m '" + msg + "'");
   }
 
-  ScanResult scan(GitScanOptions o) {
+  FlatResult scan(GitScanOptions o) {
     if (o.repo == ".") o.repo = repo_.string();
     auto r = scan_git(db_, o);
     EXPECT_TRUE(r.ok()) << r.status().message();
-    return r.ok() ? std::move(*r) : ScanResult{};
+    return r.ok() ? std::move(*r) : FlatResult{};
   }
 
-  static const Finding* find(const ScanResult& r, const std::string& secret) {
+  static const Finding* find(const FlatResult& r, const std::string& secret) {
     for (const Finding& f : r.findings)
       if (f.secret == secret) return &f;
     return nullptr;
@@ -104,7 +106,7 @@ TEST_F(GitRepo, HistoryProvenanceRemovedSecretsAndBranches) {
   must(repo_, "git tag v1.0");
 
   GitScanOptions o;
-  const ScanResult r = scan(o);
+  const FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 3u);
   EXPECT_FALSE(r.summary.has_errors());
   EXPECT_EQ(r.summary.commits, 4u);
@@ -145,7 +147,7 @@ TEST_F(GitRepo, EachBlobOnceAcrossCommitsAndPaths) {
   write("b/copy.txt", content);  // same blob under another path
   must(repo_, "git mv a/one.txt a/renamed.txt");
   commit("copy and rename");
-  const ScanResult r = scan({});
+  const FlatResult r = scan({});
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].path, "a/one.txt");
   EXPECT_EQ(r.findings[0].commit->summary, "one");
@@ -168,7 +170,7 @@ TEST_F(GitRepo, MergesStashAndNotesAreWalked) {
   write("wip.txt", "w " + tok(6) + "\n");
   must(repo_, "git add wip.txt && git stash -q");
   must(repo_, "git notes add -m 'note " + tok(7) + "' HEAD");
-  const ScanResult r = scan({});
+  const FlatResult r = scan({});
   EXPECT_NE(find(r, tok(5)), nullptr);
   EXPECT_NE(find(r, tok(6)), nullptr);  // only in the stash
   EXPECT_NE(find(r, tok(7)), nullptr);  // only in a note
@@ -179,7 +181,7 @@ TEST_F(GitRepo, StagedReportsOnlyAddedLinesInInitialCommitToo) {
   must(repo_, "git add app.py");  // unborn HEAD
   GitScanOptions o;
   o.mode = GitScanOptions::Mode::kStaged;
-  ScanResult r = scan(o);
+  FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].line, 1u);
   commit("first");
@@ -219,7 +221,7 @@ TEST_F(GitRepo, RangeScansWhatCommitsIntroduce) {
   GitScanOptions o;
   o.mode = GitScanOptions::Mode::kRange;
   o.range = "base..HEAD";
-  ScanResult r = scan(o);
+  FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(find(r, tok(11)), nullptr);
   ASSERT_NE(find(r, tok(12)), nullptr);
@@ -243,7 +245,7 @@ TEST_F(GitRepo, LfsPointersAndLargeBlobsAreCountedSkips) {
   commit("lfs and big");
   GitScanOptions o;
   o.scan.max_file_size = 2000;
-  const ScanResult r = scan(o);
+  const FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 1u);
   const auto reasons = r.summary.skipped_by_reason();
   EXPECT_EQ(reasons.at("lfs_pointer"), 1u);
@@ -257,7 +259,7 @@ TEST_F(GitRepo, LargeBlobIsScannedInChunks) {
   commit("huge");
   GitScanOptions o;
   o.scan.chunk_size = 64 * 1024;
-  const ScanResult r = scan(o);
+  const FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 300u);
   EXPECT_EQ(r.findings.back().line, 300u);
 }
@@ -277,7 +279,7 @@ TEST_F(GitRepo, RangeInShallowCloneStopsAtTheBoundary) {
   o.repo = (tmp_.path() / "shallow2").string();
   o.mode = GitScanOptions::Mode::kRange;
   o.range = "HEAD~1..HEAD";
-  const ScanResult r = scan(o);
+  const FlatResult r = scan(o);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].secret, tok(22));
 }
@@ -301,7 +303,7 @@ TEST_F(GitRepo, BareWorktreeShallowAndEmpty) {
   must(tmp_.path(), "git clone -q --depth 1 file://" + repo_.string() + " shallow");
   GitScanOptions sh_opts;
   sh_opts.repo = (tmp_.path() / "shallow").string();
-  const ScanResult s = scan(sh_opts);
+  const FlatResult s = scan(sh_opts);
   EXPECT_EQ(s.findings.size(), 2u);  // both files exist at the tip
   ASSERT_FALSE(s.summary.notes.empty());
   EXPECT_NE(s.summary.notes[0].find("shallow"), std::string::npos);
@@ -329,7 +331,7 @@ TEST_F(GitRepo, CorruptObjectIsReportedAndScanGoesOn) {
   const fs::path obj = repo_ / ".git" / "objects" / id.substr(0, 2) / id.substr(2);
   fs::permissions(obj, fs::perms::owner_write, fs::perm_options::add);
   std::ofstream(obj, std::ios::binary | std::ios::trunc) << "not zlib data";
-  const ScanResult r = scan({});
+  const FlatResult r = scan({});
   EXPECT_NE(find(r, tok(18)), nullptr);
   EXPECT_EQ(find(r, tok(19)), nullptr);
   EXPECT_TRUE(r.summary.has_errors());

@@ -22,9 +22,12 @@
 #include "patterns/rule_database.h"
 #include "reach/classify.h"
 #include "scanner/pipeline.h"
+#include "tests/support/scan.h"
 
 namespace reachscan::reach {
 namespace {
+
+using namespace reachscan::test;
 
 namespace fs = std::filesystem;
 using Key = std::tuple<std::string, std::uint64_t, std::string>;  // path, line, rule
@@ -157,7 +160,7 @@ TEST(ReachAccuracy, CorpusVerdicts) {
   std::set<std::string> rule_ids;
   for (const patterns::Rule& r : rules.rules) rule_ids.insert(r.id);
   auto db = patterns::RuleDatabase::build(rules.rules, o).database;
-  const ScanResult scan = Scanner(db, {}).scan_paths({root});
+  const FlatResult scan = scan_paths(db, {}, {root});
   EXPECT_FALSE(scan.summary.has_errors());
 
   // Something must be found where each label (of a rule in this build) points; findings on

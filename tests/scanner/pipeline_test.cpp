@@ -7,10 +7,13 @@
 
 #include <filesystem>
 
+#include "tests/support/scan.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan {
 namespace {
+
+using namespace reachscan::test;
 
 namespace fs = std::filesystem;
 using testing::fake_token;
@@ -33,7 +36,7 @@ std::shared_ptr<const patterns::RuleDatabase> demo_db() {
   return patterns::RuleDatabase::build(set.rules, o).database;
 }
 
-std::map<std::string, std::uint64_t> skips(const ScanResult& r) {
+std::map<std::string, std::uint64_t> skips(const FlatResult& r) {
   return r.summary.skipped_by_reason();
 }
 
@@ -43,8 +46,7 @@ TEST(Scanner, FindsSecretsInTreeWithPathsAndLines) {
   dir.write("a/config.env", "X=1\nTOKEN=" + t1 + "\n");
   dir.write("b/c/main.py", "\n\n\nkey = '" + t2 + "'\n");
   dir.write("empty.txt", "");
-  Scanner s(demo_db(), {});
-  const ScanResult r = s.scan_paths({dir.str()});
+  const FlatResult r = scan_paths(demo_db(), {}, {dir.str()});
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(r.findings[0].path, dir.str() + "/a/config.env");
   EXPECT_EQ(r.findings[0].line, 2u);
@@ -59,8 +61,7 @@ TEST(Scanner, RelativeRootHasNoDotSlash) {
   dir.write("x.txt", "k " + fake_token("dmo_", 20, 3));
   const fs::path old = fs::current_path();
   fs::current_path(dir.path());
-  Scanner s(demo_db(), {});
-  const ScanResult r = s.scan_paths({"."});
+  const FlatResult r = scan_paths(demo_db(), {}, {"."});
   fs::current_path(old);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].path, "x.txt");
@@ -87,8 +88,7 @@ TEST(Scanner, EveryBadInputIsRecordedWithAReason) {
 
   ScanOptions o;
   o.max_file_size = 20000;
-  Scanner s(demo_db(), o);
-  const ScanResult r = s.scan_paths({dir.str(), dir.str() + "/does-not-exist"});
+  const FlatResult r = scan_paths(demo_db(), o, {dir.str(), dir.str() + "/does-not-exist"});
 
   const auto k = skips(r);
   EXPECT_EQ(k.at("binary"), 1u);
@@ -109,16 +109,15 @@ TEST(Scanner, EveryBadInputIsRecordedWithAReason) {
 TEST(Scanner, UnreadableFileIsAnError) {
   TempDir dir;
   dir.write("ok.txt", fake_token("dmo_", 20, 8));
-  Scanner s(demo_db(), {});
   // /proc/self/mem opens as a regular file but fails to read at offset 0, as root too.
-  const ScanResult r = s.scan_paths({dir.str(), "/proc/self/mem"});
+  const FlatResult r = scan_paths(demo_db(), {}, {dir.str(), "/proc/self/mem"});
   EXPECT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(skips(r).at("unreadable"), 1u);
   EXPECT_TRUE(r.summary.has_errors());
   if (::geteuid() != 0) {
     const std::string locked = dir.write("locked.txt", "x");
     fs::permissions(locked, fs::perms::none);
-    const ScanResult r2 = s.scan_paths({locked});
+    const FlatResult r2 = scan_paths(demo_db(), {}, {locked});
     EXPECT_EQ(skips(r2).at("unreadable"), 1u);
   }
 }
@@ -136,10 +135,8 @@ TEST(Scanner, ChunkBoundariesLoseNothingAndDuplicateNothing) {
   dir.write("oneline.txt", text);
   ScanOptions o;
   o.chunk_size = 64 * 1024;  // forces ~10 chunks, scanned with overlap
-  Scanner chunked(demo_db(), o);
-  const ScanResult a = chunked.scan_paths({dir.str()});
-  Scanner whole(demo_db(), {});
-  const ScanResult b = whole.scan_paths({dir.str()});
+  const FlatResult a = scan_paths(demo_db(), o, {dir.str()});
+  const FlatResult b = scan_paths(demo_db(), {}, {dir.str()});
   ASSERT_EQ(a.findings.size(), tokens.size() + 1);
   ASSERT_EQ(b.findings.size(), a.findings.size());
   for (std::size_t i = 0; i < a.findings.size(); ++i) {
@@ -159,8 +156,8 @@ TEST(Scanner, OutputDoesNotDependOnThreads) {
   ScanOptions one, four;
   one.threads = 1;
   four.threads = 4;
-  const ScanResult a = Scanner(demo_db(), one).scan_paths({dir.str()});
-  const ScanResult b = Scanner(demo_db(), four).scan_paths({dir.str()});
+  const FlatResult a = scan_paths(demo_db(), one, {dir.str()});
+  const FlatResult b = scan_paths(demo_db(), four, {dir.str()});
   ASSERT_EQ(a.findings.size(), 400u);
   ASSERT_EQ(b.findings.size(), 400u);
   for (std::size_t i = 0; i < a.findings.size(); ++i) {
@@ -176,7 +173,7 @@ TEST(Scanner, ExcludeGlobs) {
   dir.write("app/main.js", fake_token("dmo_", 20, 3));
   ScanOptions o;
   o.exclude_globs = {"*/vendor", "*.min.js"};
-  const ScanResult r = Scanner(demo_db(), o).scan_paths({dir.str()});
+  const FlatResult r = scan_paths(demo_db(), o, {dir.str()});
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(skips(r).at("excluded"), 2u);
 }
@@ -188,7 +185,7 @@ TEST(Scanner, StreamIsChunkedToo) {
   const int fd = ::open(file.c_str(), O_RDONLY);
   ScanOptions o;
   o.chunk_size = 64 * 1024;
-  const ScanResult r = Scanner(demo_db(), o).scan_stream(fd, "label.txt");
+  const FlatResult r = scan_stream(demo_db(), o, fd, "label.txt");
   ::close(fd);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].path, "label.txt");

@@ -1,0 +1,44 @@
+#include "scanner/policy.h"
+
+#include <algorithm>
+
+namespace reachscan {
+namespace {
+
+int rank(ReachVerdict v) {
+  switch (v) {
+    case ReachVerdict::kNonProduction:
+      return 0;
+    case ReachVerdict::kUnknown:
+      return 1;
+    case ReachVerdict::kProduction:
+      return 2;
+  }
+  return 1;
+}
+
+}  // namespace
+
+std::optional<FailOn> parse_fail_on(const std::string& s) {
+  if (s == "any") return FailOn::kAny;
+  if (s == "production") return FailOn::kProduction;
+  if (s == "none") return FailOn::kNone;
+  return std::nullopt;
+}
+
+bool Policy::shown(ReachVerdict v) const {
+  return !options_.min_reach || rank(v) >= rank(*options_.min_reach);
+}
+
+int Policy::exit_code(const ScanSummary& summary,
+                      const std::vector<SecretFinding>& findings) const {
+  if (summary.has_errors()) return kExitError;
+  if (findings.empty() || options_.fail_on == FailOn::kNone) return kExitClean;
+  const bool production = std::any_of(findings.begin(), findings.end(), [](const auto& f) {
+    return f.first.reach && f.first.reach->verdict == ReachVerdict::kProduction;
+  });
+  if (production) return options_.exit_code_set ? options_.exit_code : kExitProduction;
+  return options_.fail_on == FailOn::kProduction ? kExitClean : options_.exit_code;
+}
+
+}  // namespace reachscan

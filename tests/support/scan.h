@@ -1,0 +1,69 @@
+// Test helpers: run the one scan pipeline over a source and flatten the grouped findings back to
+// their occurrences (in place order), which is what most assertions are about.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "git/blob_sources.h"
+#include "scanner/findings.h"
+#include "scanner/pipeline.h"
+#include "sources/files.h"
+
+namespace reachscan::test {
+
+struct FlatResult {
+  std::vector<Finding> findings;       // every occurrence, sorted by place
+  std::vector<SecretFinding> grouped;  // the findings as reported
+  ScanSummary summary;
+};
+
+inline FlatResult flatten(ScanResult r) {
+  FlatResult out;
+  for (const SecretFinding& s : r.findings)
+    out.findings.insert(out.findings.end(), s.occurrences.begin(), s.occurrences.end());
+  std::sort(out.findings.begin(), out.findings.end(), place_less);
+  out.grouped = std::move(r.findings);
+  out.summary = std::move(r.summary);
+  return out;
+}
+
+inline FlatResult scan_paths(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o,
+                             const std::vector<std::string>& roots,
+                             const Policy& policy = Policy()) {
+  WalkOptions wo;
+  wo.max_file_size = o.max_file_size;
+  wo.exclude_globs = o.exclude_globs;
+  sources::FileSource source(roots, wo);
+  return flatten(Scanner(std::move(db), std::move(o)).scan(source, policy));
+}
+
+inline FlatResult scan_stream(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o,
+                              int fd, const std::string& label) {
+  sources::StdinSource source(fd, label);
+  o.threads = 1;
+  return flatten(Scanner(std::move(db), std::move(o)).scan(source, Policy()));
+}
+
+struct GitScanOptions {
+  using Mode = git::GitSourceOptions::Mode;
+  std::string repo = ".";
+  Mode mode = Mode::kHistory;
+  std::string range;
+  std::optional<std::string> branch;
+  bool all_objects = false;
+  ScanOptions scan;
+};
+
+inline Expected<FlatResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
+                                     const GitScanOptions& o) {
+  git::GitSourceOptions go{o.repo, o.mode, o.range, o.branch, o.all_objects};
+  auto source = git::open_source(go);
+  if (!source) return source.status();
+  return flatten(Scanner(std::move(db), o.scan).scan(**source, Policy()));
+}
+
+}  // namespace reachscan::test
