@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 #include "cli/commands.h"
 #include "patterns/rule.h"
@@ -40,7 +41,21 @@ struct Sink {
   std::FILE* file = nullptr;
   bool masked = false;
   std::unique_ptr<report::Reporter> reporter;
+  bool closed = false;  // the reader went away
 };
+
+// Runs `write` on a sink's reporter. A reader that went away (`| head`) ends that report quietly:
+// it is not an error, and the scan's outcome still decides the exit status.
+template <typename Fn>
+void write_to(Sink& k, Fn&& write) {
+  if (k.closed) return;
+  try {
+    write();
+  } catch (const std::system_error& e) {
+    if (e.code().value() != EPIPE) throw;
+    k.closed = true;
+  }
+}
 
 // Opens the report destination; files are created 0600 because reports hold secrets.
 std::FILE* open_output(const std::string& path) {
@@ -182,7 +197,9 @@ class StreamToSinks final : public ScanObserver {
     for (Sink& k : sinks_) {
       if (k.format != report::Format::kJsonl) continue;
       if (k.masked && !masked) masked = report::mask(found);
-      for (const Finding& f : k.masked ? *masked : found) k.reporter->on_occurrence(f);
+      write_to(k, [&] {
+        for (const Finding& f : k.masked ? *masked : found) k.reporter->on_occurrence(f);
+      });
     }
   }
 
@@ -202,7 +219,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     return kExitError;
   }
   std::vector<Sink> sinks;
-  sinks.push_back({*format, g.output, nullptr, false, nullptr});
+  sinks.push_back({*format, g.output, nullptr, false, nullptr, false});
   for (const std::string& r : g.reports) {
     const auto colon = r.find(':');
     const auto extra = report::parse_format(r.substr(0, colon));
@@ -211,7 +228,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
                  report::format_names());
       return kExitError;
     }
-    sinks.push_back({*extra, r.substr(colon + 1), nullptr, false, nullptr});
+    sinks.push_back({*extra, r.substr(colon + 1), nullptr, false, nullptr, false});
   }
 
   std::string root = from_stdin ? "." : scan_root(paths);
@@ -295,7 +312,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     ro.rules = &setup->db->rules();
     ro.fail_on = g.fail_on;
     k.reporter = report::make_reporter(k.format, k.file, ro);
-    k.reporter->begin();
+    write_to(k, [&] { k.reporter->begin(); });
   }
 
   Scanner scanner(setup->db, so);
@@ -312,20 +329,22 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   std::optional<std::vector<SecretFinding>> masked;
   for (Sink& k : sinks) {
     if (k.masked && !masked) masked = report::mask(result.findings);
-    for (const SecretFinding& f : k.masked ? *masked : result.findings) k.reporter->on_finding(f);
     // The human summary goes to stderr once, for the main report.
     const bool summary = &k == &sinks.front() && human_summary && !g.quiet;
-    k.reporter->finish(result.summary, summary ? stderr : nullptr);
+    write_to(k, [&] {
+      for (const SecretFinding& f : k.masked ? *masked : result.findings) k.reporter->on_finding(f);
+      k.reporter->finish(result.summary, summary ? stderr : nullptr);
+    });
   }
   close_all();
   if (!human_summary || g.quiet) {
     // Machine formats carry the summary; errors still reach the person running the scan.
-    for (const Skip& k : result.summary.skipped)
-      if (is_error(k.reason))
-        error_line(k.path + ": " + to_string(k.reason) + " (" + k.detail + ")");
-    for (const std::string& e : result.summary.errors)
-      if (std::find(setup->errors.begin(), setup->errors.end(), e) == setup->errors.end())
-        error_line(e);
+    // (Rule-loading errors were printed when they happened.)
+    ScanSummary unprinted = result.summary;
+    std::erase_if(unprinted.errors, [&](const std::string& e) {
+      return std::find(setup->errors.begin(), setup->errors.end(), e) != setup->errors.end();
+    });
+    for (const std::string& line : report::error_lines(unprinted, g.verbose)) error_line(line);
   }
   return policy->exit_code(result.summary, result.findings);
 }

@@ -93,4 +93,16 @@ bool ScanSummary::has_errors() const {
   return false;
 }
 
+int reach_rank(ReachVerdict v) {
+  switch (v) {
+    case ReachVerdict::kNonProduction:
+      return 0;
+    case ReachVerdict::kUnknown:
+      return 1;
+    case ReachVerdict::kProduction:
+      return 2;
+  }
+  return 1;
+}
+
 }  // namespace reachscan

@@ -62,6 +62,9 @@ struct Verification {
 // Where a finding reaches (reach/ stage).
 enum class ReachVerdict { kUnknown, kNonProduction, kProduction };
 const char* to_string(ReachVerdict v);
+// How close to production: non_production 0, unknown 1, production 2 (for ordering and maxima).
+int reach_rank(ReachVerdict v);
+// A finding's verdict; unknown when it was not classified.
 
 struct Evidence {
   std::string signal;  // e.g. key_prefix, path, host, namespace, branch, config

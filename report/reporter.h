@@ -55,6 +55,10 @@ std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOpt
 // The human summary block (used by text and JSON Lines reporters).
 void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool color);
 
+// The errors of a scan for people: error skips and other errors, one line each, except that four
+// or more that differ only by object id become one line with a count (all of them when verbose).
+std::vector<std::string> error_lines(const ScanSummary& s, bool verbose);
+
 // Whether `f` fails the run under --fail-on `fail_on` (any, production, none).
 bool blocks(const Finding& f, const std::string& fail_on);
 

@@ -23,17 +23,7 @@ ReachVerdict verdict_of(const Finding& f) {
 }
 
 // Production first, then unknown, then non-production: the order a reader should act in.
-int urgency(const Finding& f) {
-  switch (verdict_of(f)) {
-    case ReachVerdict::kProduction:
-      return 0;
-    case ReachVerdict::kUnknown:
-      return 1;
-    case ReachVerdict::kNonProduction:
-      return 2;
-  }
-  return 1;
-}
+int urgency(const Finding& f) { return 2 - reach_rank(verdict_of(f)); }
 
 class ShortReporter final : public Reporter {
  public:

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "report/reporter.h"
 
@@ -184,13 +185,63 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
       by += fmt::format("{}{} {}", by.empty() ? "" : ", ", reason, n);
     fmt::print(out, "  skipped: {}{}\n", by, verbose ? "" : " (-v lists them)");
   }
-  for (const Skip& k : s.skipped)
-    if (verbose || is_error(k.reason))
-      fmt::print(out, "  {} {}: {} ({})\n",
-                 is_error(k.reason) ? st("31", "error:") : "skipped:", k.path, to_string(k.reason),
-                 k.detail);
+  if (verbose)
+    for (const Skip& k : s.skipped)
+      if (!is_error(k.reason))
+        fmt::print(out, "  skipped: {}: {} ({})\n", k.path, to_string(k.reason), k.detail);
   for (const std::string& n : s.notes) fmt::print(out, "  note: {}\n", n);
-  for (const std::string& e : s.errors) fmt::print(out, "  {} {}\n", st("31", "error:"), e);
+  for (const std::string& e : error_lines(s, verbose))
+    fmt::print(out, "  {} {}\n", st("31", "error:"), e);
+}
+
+namespace {
+
+// A message with its object ids replaced by "<id>", so errors that differ only by object group.
+std::string shape_of(const std::string& message) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < message.size()) {
+    std::size_t j = i;
+    while (j < message.size() && std::isxdigit(static_cast<unsigned char>(message[j]))) ++j;
+    if (j - i >= 7 && (j - i == 40 || j - i == 64 || (i > 0 && message[i - 1] == ' '))) {
+      out += "<id>";
+      i = j;
+    } else {
+      out.append(message, i, std::max<std::size_t>(j - i, 1));
+      i = std::max(j, i + 1);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> error_lines(const ScanSummary& s, bool verbose) {
+  constexpr std::size_t kGroupFrom = 4;  // more alike errors than this are one line
+  std::vector<std::string> lines;
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // shape -> lines
+  auto add = [&](const std::string& shape, std::string line) {
+    for (auto& [sh, members] : groups)
+      if (sh == shape) {
+        members.push_back(std::move(line));
+        return;
+      }
+    groups.push_back({shape, {std::move(line)}});
+  };
+  for (const Skip& k : s.skipped)
+    if (is_error(k.reason))
+      add(std::string(to_string(k.reason)) + '\0' + shape_of(k.detail),
+          fmt::format("{}: {} ({})", k.path, to_string(k.reason), k.detail));
+  for (const std::string& e : s.errors) add(shape_of(e), e);
+  for (auto& [shape, members] : groups) {
+    if (verbose || members.size() < kGroupFrom) {
+      for (std::string& m : members) lines.push_back(std::move(m));
+      continue;
+    }
+    lines.push_back(fmt::format("{} alike ({} more, -v lists them): {}", members.size(),
+                                members.size() - 1, members.front()));
+  }
+  return lines;
 }
 
 std::unique_ptr<Reporter> make_json_reporter(std::FILE* out, ReportOptions o);

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "scanner/detector.h"
 #include "core/types.h"
+#include "scanner/detector.h"
 
 namespace reachscan {
 

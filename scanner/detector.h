@@ -15,9 +15,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/types.h"
 #include "patterns/matcher.h"
 #include "scanner/pairing.h"
-#include "core/types.h"
 
 namespace reachscan {
 

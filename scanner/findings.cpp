@@ -6,15 +6,7 @@ namespace reachscan {
 namespace {
 
 int severity(const Finding& f) {
-  switch (f.reach ? f.reach->verdict : ReachVerdict::kUnknown) {
-    case ReachVerdict::kProduction:
-      return 2;
-    case ReachVerdict::kUnknown:
-      return 1;
-    case ReachVerdict::kNonProduction:
-      return 0;
-  }
-  return 1;
+  return reach_rank(f.reach ? f.reach->verdict : ReachVerdict::kUnknown);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "patterns/rule.h"
 #include "core/types.h"
+#include "patterns/rule.h"
 
 namespace reachscan {
 

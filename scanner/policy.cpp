@@ -3,22 +3,6 @@
 #include <algorithm>
 
 namespace reachscan {
-namespace {
-
-int rank(ReachVerdict v) {
-  switch (v) {
-    case ReachVerdict::kNonProduction:
-      return 0;
-    case ReachVerdict::kUnknown:
-      return 1;
-    case ReachVerdict::kProduction:
-      return 2;
-  }
-  return 1;
-}
-
-}  // namespace
-
 std::optional<FailOn> parse_fail_on(const std::string& s) {
   if (s == "any") return FailOn::kAny;
   if (s == "production") return FailOn::kProduction;
@@ -27,7 +11,7 @@ std::optional<FailOn> parse_fail_on(const std::string& s) {
 }
 
 bool Policy::shown(ReachVerdict v) const {
-  return !options_.min_reach || rank(v) >= rank(*options_.min_reach);
+  return !options_.min_reach || reach_rank(v) >= reach_rank(*options_.min_reach);
 }
 
 int Policy::exit_code(const ScanSummary& summary,

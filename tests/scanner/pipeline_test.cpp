@@ -19,23 +19,6 @@ namespace fs = std::filesystem;
 using testing::fake_token;
 using testing::TempDir;
 
-std::shared_ptr<const patterns::RuleDatabase> demo_db() {
-  patterns::DatabaseOptions o;
-  o.use_cache = false;
-  auto set = patterns::parse_rules(R"yaml(
-- id: demo.token
-  name: Demo token
-  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
-  min_entropy: 3.0
-- id: demo.block
-  name: Demo block
-  pattern: 'BEGIN\n([A-Za-z0-9\n]{10,}?)\nEND'
-  max_length: 4096
-)yaml",
-                                   "demo.yaml");
-  return patterns::RuleDatabase::build(set.rules, o).database;
-}
-
 std::map<std::string, std::uint64_t> skips(const FlatResult& r) {
   return r.summary.skipped_by_reason();
 }

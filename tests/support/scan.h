@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "git/blob_sources.h"
+#include "patterns/rule.h"
 #include "scanner/findings.h"
 #include "scanner/pipeline.h"
 #include "sources/files.h"
@@ -20,6 +21,24 @@ struct FlatResult {
   std::vector<SecretFinding> grouped;  // the findings as reported
   ScanSummary summary;
 };
+
+// Two small rules for pipeline tests: a `dmo_` token and a multi-line BEGIN/END block.
+inline std::shared_ptr<const patterns::RuleDatabase> demo_db() {
+  patterns::DatabaseOptions o;
+  o.use_cache = false;
+  auto set = patterns::parse_rules(R"yaml(
+- id: demo.token
+  name: Demo token
+  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
+  min_entropy: 3.0
+- id: demo.block
+  name: Demo block
+  pattern: 'BEGIN\n([A-Za-z0-9\n]{10,}?)\nEND'
+  max_length: 4096
+)yaml",
+                                   "demo.yaml");
+  return patterns::RuleDatabase::build(set.rules, o).database;
+}
 
 inline FlatResult flatten(ScanResult r) {
   FlatResult out;
