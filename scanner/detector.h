@@ -15,9 +15,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/types.h"
 #include "patterns/matcher.h"
 #include "scanner/pairing.h"
-#include "core/types.h"
 
 namespace reachscan {
 
@@ -49,7 +49,8 @@ inline constexpr std::size_t kMaxDecodedPerChunk = 1u << 20;
 
 namespace reach {
 struct ReachConfig;
-}
+class DeploymentModel;
+}  // namespace reach
 
 struct DetectorOptions {
   bool verify = true;  // run each rule's offline structural verifier
@@ -60,6 +61,8 @@ struct DetectorOptions {
   // classifies later (git scans attach provenance first).
   const reach::ReachConfig* reach = nullptr;
   std::string root;  // scan root, stripped from paths before the classifier reads folder names
+  // reach: the deployment model of the scanned tree (paths relative to `root`); null: none.
+  const reach::DeploymentModel* deployment = nullptr;
 };
 
 class Detector {

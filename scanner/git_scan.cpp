@@ -15,6 +15,7 @@
 #include "git/repository.h"
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
+#include "scanner/deployment.h"
 #include "sources/walker.h"
 
 namespace reachscan {
@@ -297,6 +298,12 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   // Production reach, now that provenance (refs, in_head, touched paths) is known: the blob is
   // read again for the findings' context, once per blob.
   if (options.scan.reach) {
+    // ---- reach: deployment model of HEAD's tree, built only when there is something to
+    // classify, so a clean pre-commit scan costs nothing more (issue 11).
+    const auto deployment = options.scan.deployment   ? options.scan.deployment
+                            : result.findings.empty() ? nullptr
+                                                      : build_head_deployment(repo);
+    // ---- end reach
     std::map<std::string, std::string> texts;
     for (Finding& f : result.findings) {
       const std::string& blob = f.commit->blob;
@@ -311,6 +318,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
       ctx.path = f.path;
       ctx.text = it->second;
       ctx.secret_offset = static_cast<std::size_t>(f.offset);
+      ctx.deployment = deployment.get();  // reach: deployment model (issue 11)
       f.reach = reach::classify(f, ctx, *options.scan.reach);
     }
     flag_reuse_randomly(result.findings);

@@ -17,6 +17,7 @@
 
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
+#include "scanner/deployment.h"
 #include "scanner/detector.h"
 #include "sources/walker.h"
 
@@ -75,6 +76,7 @@ struct Scanner::Impl {
     d.decode = o.decode;
     d.reach = o.reach.get();
     d.root = o.root;
+    d.deployment = o.deployment.get();
     return d;
   }
 };
@@ -113,7 +115,21 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
   wo.max_file_size = impl_->options.max_file_size;
   wo.exclude_globs = impl_->options.exclude_globs;
   Walker walker(roots, wo);
-  const Detector& detector = impl_->detector;
+  // ---- reach: deployment model of the scanned folder, built before classification (issue 11).
+  std::optional<Detector> with_model;  // classifies during the scan: outlives it
+  ScanOptions with_deployment;
+  if (impl_->options.reach && !impl_->options.deployment) {
+    const std::string tree = !impl_->options.root.empty() ? impl_->options.root
+                             : roots.size() == 1          ? roots.front()
+                                                          : std::string();
+    if (auto model = tree.empty() ? nullptr : build_folder_deployment(tree)) {
+      with_deployment = impl_->options;
+      with_deployment.deployment = std::move(model);
+      with_model.emplace(impl_->db, Impl::detector_options(with_deployment));
+    }
+  }
+  const Detector& detector = with_model ? *with_model : impl_->detector;
+  // ---- end reach
   const std::size_t chunk = impl_->options.chunk_size;
 
   tbb::task_arena arena(static_cast<int>(threads_));

@@ -11,14 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule_database.h"
 #include "core/types.h"
+#include "patterns/rule_database.h"
 
 namespace reachscan {
 
 namespace reach {
 struct ReachConfig;
-}
+class DeploymentModel;
+}  // namespace reach
 
 struct ScanOptions {
   unsigned threads = 0;             // 0: every core
@@ -30,6 +31,10 @@ struct ScanOptions {
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;  // scan root for the classifier (see reach::FileContext)
+  // reach: the deployment model of the scanned tree (reach/deployment.h), paths relative to
+  // `root` (git scans: to the repository root). Null: scan_paths builds one for its folder and
+  // scan_git one from HEAD's tree, when `reach` is set.
+  std::shared_ptr<const reach::DeploymentModel> deployment;
 };
 
 struct ScanResult {

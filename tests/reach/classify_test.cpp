@@ -458,8 +458,10 @@ TEST(ReachClassify, Jwt) {
 
 TEST(ReachClassify, Git) {
   check({
-      {.name = "release branch",
-       .want = V::kProduction,
+      // Issue 11: git context alone (a release branch, a commit that also changed a deploy
+      // workflow) says where the commit went, not where the file is deployed: it never decides.
+      {.name = "release branch alone does not decide",
+       .want = V::kUnknown,
        .signals = {"+git_branch"},
        .commit = commit({"refs/heads/release/2.1"})},
       {.name = "default branch alone is not enough",
@@ -470,18 +472,54 @@ TEST(ReachClassify, Git) {
        .want = V::kUnknown,
        .signals = {"-git_branch"},
        .commit = commit({"refs/heads/feature/login"})},
-      {.name = "best ref wins",
-       .want = V::kProduction,
+      {.name = "best ref is reported, still not deciding",
+       .want = V::kUnknown,
        .signals = {"+git_branch"},
        .commit = commit({"refs/heads/feature/x", "refs/tags/v1.4.0"})},
       {.name = "removed from HEAD: recorded, not safe",
        .want = V::kUnknown,
        .signals = {"0git_history"},
        .commit = commit({}, false)},
-      {.name = "introducing commit touched a deploy workflow",
-       .want = V::kProduction,
+      {.name = "introducing commit touched a deploy workflow: does not decide",
+       .want = V::kUnknown,
        .signals = {"+git_deploy_commit"},
        .commit = commit({}, true, {".github/workflows/deploy.yml", "README.md"})},
+      {.name = "git context adds to other evidence",
+       .path = "ops/app.env",
+       .text = "NODE_ENV=production\nAPI_KEY=@S@\n",
+       .want = V::kProduction,
+       .signals = {"+runtime_env", "-git_branch"},
+       .commit = commit({"refs/heads/feature/login"})},
+  });
+}
+
+// Issue 11 regressions: words that look like environments and are not, and weak hints that
+// outvoted a production file name.
+TEST(ReachClassify, Issue11Words) {
+  check({
+      {.name = "non-prod is not prod (folder)",
+       .path = "live/non-prod/account.hcl",
+       .want = V::kNonProduction,
+       .signals = {"-path"}},
+      {.name = "non-prod is not prod (nested folder)",
+       .path = "variants/non-prod/app/config.yaml",
+       .want = V::kNonProduction,
+       .signals = {"-path"}},
+      {.name = "dev-team is a team, not an environment",
+       .path = "tenants/base/dev-team/secret.yaml",
+       .want = V::kUnknown,
+       .signals = {}},
+      {.name = "values-prod.yaml is not outvoted by a nearby example host",
+       .path = "charts/api/values-prod.yaml",
+       .text = "apiUrl: https://api.example.com/v1\napiKey: @S@\n",
+       .want = V::kProduction,
+       .signals = {"+file_name", "-host"}},
+      {.name = "the credential's own reserved host still decides",
+       .rule = "uri.postgres",
+       .path = "charts/api/values-prod.yaml",
+       .text = "url: postgres://app:@S@@db.example.com:5432/app\n",
+       .want = V::kNonProduction,
+       .signals = {"+file_name", "-reserved_host", "0key_lifetime"}},
   });
 }
 
