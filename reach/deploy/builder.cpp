@@ -94,6 +94,27 @@ void read_yaml(Context& c, const std::string& path, const std::string& text) {
   }
 }
 
+// A folder node ("modules/app/": a folder applied or copied whole) stands for everything under
+// it: files and folders with nodes of their own get an edge to it, so what they pull in is
+// reached too (a module's main.tf and the modules it calls).
+void link_folders(deploy::Graph& g) {
+  const std::size_t n = g.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string name = g.name(static_cast<int>(i));
+    if (name.find('#') != std::string::npos || name == "/") continue;
+    std::size_t end = name.size();
+    if (!name.empty() && name.back() == '/') --end;
+    for (std::size_t slash = name.find_last_of('/', end == 0 ? 0 : end - 1);
+         slash != std::string::npos && slash > 0; slash = name.find_last_of('/', slash - 1)) {
+      if (auto dir = g.find(std::string_view(name).substr(0, slash + 1))) {
+        g.edge(static_cast<int>(i), *dir);
+        break;  // the innermost folder node; it links to the next one up itself
+      }
+    }
+    if (auto root = g.find("/")) g.edge(static_cast<int>(i), *root);
+  }
+}
+
 }  // namespace
 
 DeploymentModel build_deployment_model(const TreeReader& reader, const DeploymentOptions& options) {
@@ -148,6 +169,7 @@ DeploymentModel build_deployment_model(const TreeReader& reader, const Deploymen
       tree.note(f + ": " + e.what());
     }
   }
+  link_folders(impl.graph);
   if (impl.graph.limit_reached())
     tree.note("edge limit reached (" + std::to_string(options.max_edges) +
               "): the model is incomplete");

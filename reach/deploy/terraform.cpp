@@ -97,7 +97,10 @@ void read_hcl(Context& c, const std::string& path, std::string_view text) {
           if (auto p = local_path(*v, dir, parent_dir)) include_ref(c, dir, *p, self, path);
     const std::size_t eq = line.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string key(detail::trim(line.substr(0, eq)));
+    // The key is the last word before '=' (`terraform { source = "..." }` on one line).
+    std::string key(detail::trim(line.substr(0, eq)));
+    if (const std::size_t sp = key.find_last_of(" \t{"); sp != std::string::npos)
+      key = key.substr(sp + 1);
     if (key == "source" || key == "config_path") {
       if (auto v = quoted(line, eq))
         if (auto p = local_path(*v, dir, parent_dir)) include_ref(c, dir, *p, self, path);
