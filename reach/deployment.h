@@ -38,6 +38,11 @@ namespace reachscan::reach {
 class TreeReader {
  public:
   virtual ~TreeReader() = default;
+  // Folders never looked into, whatever the reader: version control, vendored and installed
+  // third-party code (.git, vendor, node_modules, ...). Their files are not deployment
+  // configuration of this tree. A reader may skip them while listing (cheaper); the builder
+  // drops them either way, so every reader yields the same model for the same tree.
+  static bool skipped_folder(std::string_view name);
   // Every regular file of the tree.
   virtual std::vector<std::string> paths() const = 0;
   // At most `max_bytes` of a file's content; nullopt when it cannot be read.

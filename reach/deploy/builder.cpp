@@ -16,14 +16,6 @@ using deploy::Context;
 
 enum class Kind { kNone, kYaml, kHcl, kDockerfile, kScript };
 
-// Folders whose files are never deployment configuration of this repository.
-bool skipped_folder(std::string_view path) {
-  for (std::string_view seg : {"node_modules/", "vendor/", "third_party/", ".git/"})
-    if (path.rfind(seg, 0) == 0 || path.find("/" + std::string(seg)) != std::string_view::npos)
-      return true;
-  return false;
-}
-
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
 }
@@ -44,27 +36,31 @@ Kind kind_of(const std::string& path) {
   return Kind::kNone;
 }
 
-// Cheap test before parsing YAML: does any reader have something to look for in this text?
-bool worth_parsing(std::string_view text) {
-  for (std::string_view key :
-       {"resources:", "bases:", "components:", "kind:", "releases:", "jobs:", "services:",
-        "script:", "environment", "Generator:", "include:", "patches"})
-    if (text.find(key) != std::string_view::npos) return true;
-  return false;
+// Only a few YAML files are known by name (kustomization, workflows, compose, helmfile, GitLab
+// CI); any other is read only when it names a GitOps API. Parsing every YAML file of a large
+// tree (OpenAPI documents, fixtures) would cost more than the scan.
+bool gitops_candidate(std::string_view text) {
+  return text.find("fluxcd.io") != std::string_view::npos ||
+         text.find("argoproj.io") != std::string_view::npos;
+}
+
+constexpr std::size_t kYamlHead = 16u << 10;
+
+// YAML files a reader knows by name or place.
+bool known_yaml(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::string low = detail::to_lower(path.substr(slash == std::string::npos ? 0 : slash + 1));
+  return low == "kustomization.yaml" || low == "kustomization.yml" || low == "kustomization" ||
+         path.rfind(".github/workflows/", 0) == 0 || low == ".gitlab-ci.yml" ||
+         low == ".gitlab-ci.yaml" || low.rfind("docker-compose", 0) == 0 ||
+         low.rfind("compose.", 0) == 0 || low.rfind("helmfile", 0) == 0 ||
+         path.find("helmfile.d/") != std::string::npos;
 }
 
 void read_yaml(Context& c, const std::string& path, const std::string& text) {
-  if (!worth_parsing(text)) return;
   const std::size_t slash = path.find_last_of('/');
   const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
   const std::string low = detail::to_lower(name);
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const std::exception& e) {
-    c.tree.note(path + ": not read as YAML: " + e.what());
-    return;
-  }
   const bool kustomization =
       low == "kustomization.yaml" || low == "kustomization.yml" || low == "kustomization";
   const bool workflow = path.rfind(".github/workflows/", 0) == 0;
@@ -72,6 +68,15 @@ void read_yaml(Context& c, const std::string& path, const std::string& text) {
   const bool compose = low.rfind("docker-compose", 0) == 0 || low.rfind("compose.", 0) == 0;
   const bool helmfile =
       low.rfind("helmfile", 0) == 0 || path.find("helmfile.d/") != std::string::npos;
+  if (!kustomization && !workflow && !gitlab && !compose && !helmfile && !gitops_candidate(text))
+    return;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const std::exception& e) {
+    c.tree.note(path + ": not read as YAML: " + e.what());
+    return;
+  }
   for (const YAML::Node& doc : docs) {
     try {
       if (!doc.IsMap()) continue;
@@ -137,7 +142,6 @@ DeploymentModel build_deployment_model(const TreeReader& reader, const Deploymen
       c.charts.emplace(dir.substr(slash == std::string::npos ? 0 : slash + 1), dir);
     }
   for (const std::string& f : tree.files()) {
-    if (skipped_folder(f)) continue;
     if (ends_with(f, "/Chart.yaml") || f == "Chart.yaml") {
       deploy::read_chart(c, f);
       continue;
@@ -146,6 +150,12 @@ DeploymentModel build_deployment_model(const TreeReader& reader, const Deploymen
     if (kind == Kind::kNone) continue;
     // Chart templates are Go templates, not YAML: the chart stands for them.
     if (kind == Kind::kYaml && f.find("/templates/") != std::string::npos) continue;
+    // Other YAML (OpenAPI documents, fixtures) is only worth reading whole when its head names
+    // a GitOps API.
+    if (kind == Kind::kYaml && !known_yaml(f)) {
+      const auto head = tree.read(f, kYamlHead);
+      if (!head || !gitops_candidate(*head)) continue;
+    }
     const auto text = tree.read(f);
     if (!text) continue;
     try {

@@ -45,7 +45,7 @@ void commands(Context& c, const YAML::Node& node, std::string_view base, int uni
               const std::string& path) {
   if (!node) return;
   if (node.IsScalar()) {
-    include_words(c, base, node.Scalar(), unit, path);
+    include_words(c, base, node.Scalar(), unit);
   } else if (node.IsSequence()) {
     for (const YAML::Node& item : node) commands(c, item, base, unit, path);
   }
@@ -133,7 +133,7 @@ void read_gitlab_ci(Context& c, const std::string& path, const YAML::Node& doc) 
 
 void read_script(Context& c, const std::string& path, std::string_view text) {
   const int self = c.graph.node(path);
-  include_words(c, dir_of(path), text, self, path);
+  include_words(c, dir_of(path), text, self);
   // A deploy script named for an environment (deploy-prod.sh) is an entry point.
   const std::string low = detail::to_lower(text);
   const bool deploys =

@@ -65,6 +65,12 @@ Tree::Tree(const TreeReader& reader, const DeploymentOptions& options)
     : reader_(reader), options_(options) {
   files_ = reader.paths();
   for (std::string& f : files_) f = detail::normalize_path(f);
+  const auto skipped = [](const std::string& f) {
+    for (std::size_t i = 0, j; (j = f.find('/', i)) != std::string::npos; i = j + 1)
+      if (TreeReader::skipped_folder(std::string_view(f).substr(i, j - i))) return true;
+    return false;
+  };
+  files_.erase(std::remove_if(files_.begin(), files_.end(), skipped), files_.end());
   if (files_.size() > options_.max_paths) {
     note("the tree has " + std::to_string(files_.size()) + " files; only the first " +
          std::to_string(options_.max_paths) + " were looked at");
@@ -96,7 +102,7 @@ std::vector<std::string> Tree::files_in(std::string_view dir, bool recursive,
   return out;
 }
 
-std::optional<std::string> Tree::read(const std::string& path) {
+std::optional<std::string> Tree::read(const std::string& path, std::size_t max_bytes) {
   if (files_read_ >= options_.max_files_read || bytes_read_ >= options_.max_bytes_read) {
     if (!budget_noted_)
       note("read budget reached (" + std::to_string(files_read_) + " manifests, " +
@@ -104,7 +110,8 @@ std::optional<std::string> Tree::read(const std::string& path) {
     budget_noted_ = true;
     return std::nullopt;
   }
-  auto text = reader_.read(path, options_.max_file_bytes);
+  auto text = reader_.read(
+      path, max_bytes ? std::min(max_bytes, options_.max_file_bytes) : options_.max_file_bytes);
   if (!text) return std::nullopt;
   ++files_read_;
   bytes_read_ += text->size();
@@ -132,7 +139,8 @@ std::optional<std::string> Tree::resolve(std::string_view base, std::string_view
     const std::string_view seg = r.substr(i, j - i);
     if (seg == "..") {
       if (parts.empty()) {
-        note(from + ": " + std::string(r) + " points outside the tree; not followed");
+        if (!from.empty())
+          note(from + ": " + std::string(r) + " points outside the tree; not followed");
         return std::nullopt;
       }
       parts.pop_back();
@@ -220,8 +228,7 @@ bool include_ref(Context& c, std::string_view base, std::string_view ref, int pa
   return true;
 }
 
-void include_words(Context& c, std::string_view base, std::string_view text, int parent,
-                   const std::string& from) {
+void include_words(Context& c, std::string_view base, std::string_view text, int parent) {
   std::size_t words = 0;
   std::size_t i = 0;
   auto sep = [](char ch) {
@@ -250,8 +257,8 @@ void include_words(Context& c, std::string_view base, std::string_view text, int
       continue;
     }
     if (w == "..") continue;
-    if (!include_ref(c, base, w, parent, from) && !base.empty())
-      include_ref(c, "", w, parent, from);
+    // Words of commands are guesses: one that escapes the tree is not worth a note.
+    if (!include_ref(c, base, w, parent, {}) && !base.empty()) include_ref(c, "", w, parent, {});
   }
 }
 

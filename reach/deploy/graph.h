@@ -64,8 +64,9 @@ class Tree {
   // Files under `dir` ("" for the root), in order; at most `limit`.
   std::vector<std::string> files_in(std::string_view dir, bool recursive,
                                     std::size_t limit = 10000) const;
-  // Reads one file within the budgets; nullopt (and a note once) past them.
-  std::optional<std::string> read(const std::string& path);
+  // Reads one file (at most `max_bytes`, 0: the configured limit) within the budgets; nullopt
+  // (and a note once) past them.
+  std::optional<std::string> read(const std::string& path, std::size_t max_bytes = 0);
   std::size_t files_read() const { return files_read_; }
 
   // `ref` relative to folder `base` ("" for the root; a leading '/' means the root), normalized.
@@ -116,8 +117,8 @@ bool include_ref(Context& c, std::string_view base, std::string_view ref, int pa
 
 // Edges to every existing file or folder named by a word of a command line or a value
 // (`-f values-prod.yaml`, `-chdir=infra/prod`, `./scripts/deploy.sh`), relative to `base` and
-// then to the root. Templated words are skipped.
-void include_words(Context& c, std::string_view base, std::string_view text, int parent,
-                   const std::string& from);
+// then to the root. Templated words are skipped, and words escaping the tree are not noted
+// (they are guesses).
+void include_words(Context& c, std::string_view base, std::string_view text, int parent);
 
 }  // namespace reachscan::reach::deploy
