@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -17,8 +19,9 @@ namespace reachscan::git {
 
 class HeadTree {
  public:
-  // Lists HEAD's tree (empty for an unborn HEAD). `repo` must outlive this object.
-  explicit HeadTree(const Repository& repo);
+  // Lists HEAD's tree (empty for an unborn HEAD), not descending into folders whose name
+  // `skip_folder` accepts (vendored code: cheaper on large trees). `repo` must outlive this object.
+  explicit HeadTree(const Repository& repo, std::function<bool(std::string_view)> skip_folder = {});
 
   // Every blob's path, '/'-separated, relative to the repository root.
   const std::vector<std::string>& paths() const { return paths_; }

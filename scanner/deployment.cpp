@@ -10,7 +10,9 @@ namespace {
 
 class HeadTreeReader : public reach::TreeReader {
  public:
-  explicit HeadTreeReader(const git::Repository& repo) : tree_(repo) {}
+  explicit HeadTreeReader(const git::Repository& repo)
+      : tree_(repo, [](std::string_view name) { return reach::TreeReader::skipped_folder(name); }) {
+  }
   std::vector<std::string> paths() const override { return tree_.paths(); }
   std::optional<std::string> read(const std::string& path, std::size_t max_bytes) const override {
     return tree_.read(path, max_bytes);

@@ -348,6 +348,21 @@ TEST(ReachDeployment, CyclesEscapesAndBadYamlAreNotedAndBounded) {
   EXPECT_NE(notes.find("c/kustomization.yaml: not read as YAML"), std::string::npos) << notes;
 }
 
+TEST(ReachDeployment, VendoredFoldersAreNotLookedInto) {
+  check(
+      {
+          {"vendor/github.com/x/clusters/production/apps.yaml",
+           flux_kustomization("apps", "./vendor/github.com/x/app")},
+          {"vendor/github.com/x/app/cm.yaml", "kind: ConfigMap\n"},
+          {"web/node_modules/pkg/docker-compose.prod.yml", "services:\n  a:\n    env_file: .env\n"},
+          {"web/node_modules/pkg/.env", "A=1\n"},
+      },
+      {
+          {"vendor/github.com/x/app/cm.yaml", false, false},
+          {"web/node_modules/pkg/.env", false, false},
+      });
+}
+
 TEST(ReachDeployment, TenThousandOverlays) {
   std::map<std::string, std::string> files = {
       {"base/kustomization.yaml", "resources: [deploy.yaml]\n"},
