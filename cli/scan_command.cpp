@@ -20,6 +20,7 @@
 #include "report/progress.h"
 #include "report/reporter.h"
 #include "scanner/config.h"
+#include "scanner/deployment.h"
 #include "scanner/pipeline.h"
 #include "scanner/policy.h"
 #include "sources/files.h"
@@ -261,6 +262,12 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   so.decode = !g.no_decode && setup->config.decode.value_or(true);
   so.reach = setup->reach;
   so.root = root;
+  // The deployment model of what is scanned (the folder, or HEAD's tree), built when the first
+  // finding is classified.
+  if (target.kind == ScanTarget::Kind::kGit)
+    so.deployment = head_deployment(target.git.repo);
+  else if (!from_stdin)
+    so.deployment = folder_deployment(root);
   auto policy = load_policy(g, *setup, root);
   if (!policy) return kExitError;
 

@@ -71,11 +71,17 @@ struct ReachConfig {
 // `root`, when set, is the folder the scan started from: it is stripped from `path` before
 // folder names are read, so a checkout under /home/dev/ does not look like a dev environment.
 // (The config's folder is stripped the same way.)
+//
+// `deployment`, when set, is the deployment model of the scanned tree (reach/deployment.h), with
+// paths relative to `root` (or, for git scans, to the repository root): a file it reaches from a
+// production entry point is production. Must outlive the call.
+class DeploymentModel;
 struct FileContext {
   std::string path;
   std::string_view text;
   std::size_t secret_offset = 0;
   std::string root;
+  const DeploymentModel* deployment = nullptr;
 };
 
 // Classifies one finding. Reads the finding's rule id, variant, tags, secret (only to decode JWT

@@ -90,7 +90,7 @@ Model parse(const YAML::Node& doc) {
   if (!doc.IsMap()) fail(doc, "signal data must be a mapping");
 
   const YAML::Node tiers = require(doc, "tiers");
-  const char* names[kDecidingTiers] = {"credential", "config", "context"};
+  const char* names[kDecidingTiers] = {"credential", "config", "deployment", "context"};
   for (int i = 0; i < kDecidingTiers; ++i) {
     const YAML::Node t = require(tiers, names[i]);
     TierSpec& s = m.tiers[i];
@@ -118,6 +118,8 @@ Model parse(const YAML::Node& doc) {
       t = Tier::kCredential;
     else if (tier == "context")
       t = Tier::kContext;
+    else if (tier == "deployment")
+      t = Tier::kDeployment;
     else if (tier == "info")
       t = Tier::kInfo;
     else
@@ -130,6 +132,9 @@ Model parse(const YAML::Node& doc) {
   m.production_words = strings(require(words, "production"), true);
   m.non_production_words = strings(require(words, "non_production"), true);
   m.non_production_phrases = strings(require(words, "non_production_phrases"), true);
+  m.neutral_phrases = strings(require(words, "neutral_phrases"), true);
+  m.supporting_signals = strings(require(doc, "supporting_signals"));
+  m.provider_mode_generic = strings(require(doc, "provider_mode_generic_words"), true);
 
   std::tie(m.block_production, m.block_non_production) = weights(require(doc, "block_weights"));
   for (const auto& item : require(doc, "path_markers"))
@@ -192,12 +197,15 @@ Model parse(const YAML::Node& doc) {
   m.host_keys = strings(require(hosts, "keys"), true);
   m.local_hosts = glob_marker(require(hosts, "local"));
   m.reserved_hosts = glob_marker(require(hosts, "reserved"));
+  m.reserved_near_weight = number(require(require(hosts, "reserved"), "near_weight"));
   m.neutral_hosts = strings(require(require(hosts, "neutral"), "globs"));
   for (const auto& item : require(hosts, "providers"))
     m.provider_hosts.push_back(glob_marker(item));
   std::tie(m.host_production, m.host_non_production) = weights(require(hosts, "word_weights"));
 
   const YAML::Node jwt = require(doc, "jwt");
+  m.jwt_rules = strings(require(jwt, "rules"));
+  m.jwt_prefix = require(jwt, "prefix").as<std::string>();
   m.jwt_claims = strings(require(jwt, "claims"));
   std::tie(m.jwt_production, m.jwt_non_production) = weights(require(jwt, "word_weights"));
   m.jwt_long_lived_days = number(require(jwt, "long_lived_days"));
@@ -207,6 +215,10 @@ Model parse(const YAML::Node& doc) {
   m.git_feature_only = number(require(git, "feature_only_weight"));
   m.git_deploy_paths = strings(require(git, "deploy_paths"));
   m.git_deploy_weight = number(require(git, "deploy_weight"));
+
+  const YAML::Node dep = require(doc, "deployment");
+  std::tie(m.deployment_production, m.deployment_non_production) = weights(require(dep, "weights"));
+  m.deployment_chain_hops = require(dep, "chain_hops").as<std::size_t>();
 
   const YAML::Node forms = require(doc, "key_forms");
   const YAML::Node vw = require(forms, "variant_weights");
@@ -223,6 +235,8 @@ Model parse(const YAML::Node& doc) {
   m.live_signals = strings(require(flag, "live_signals"));
   m.production_context_signals = strings(require(flag, "production_context_signals"));
   m.place_signals = strings(require(flag, "place_signals"));
+  m.reuse_signals =
+      strings(require(require(require(doc, "flags"), "reused_across_environments"), "signals"));
 
   const YAML::Node fw = require(doc, "frameworks");
   m.frameworks_always = strings(require(fw, "always"));
@@ -235,6 +249,8 @@ Model parse(const YAML::Node& doc) {
 // Every signal named in a table must have a tier, or its evidence could never count.
 Status check_signals(const Model& m) {
   std::vector<std::string> used = {"key_prefix",
+                                   "deployment",
+                                   "deployment_reuse",
                                    "provider_host",
                                    "reserved_host",
                                    "host",
@@ -260,7 +276,8 @@ Status check_signals(const Model& m) {
                                    "config_environment"};
   for (const auto& g : m.assignments) used.push_back(g.signal);
   for (const auto& c : m.commands) used.push_back(c.signal);
-  for (const auto* list : {&m.live_signals, &m.production_context_signals, &m.place_signals})
+  for (const auto* list : {&m.live_signals, &m.production_context_signals, &m.place_signals,
+                           &m.reuse_signals, &m.supporting_signals})
     used.insert(used.end(), list->begin(), list->end());
   for (const std::string& s : used)
     if (!m.signal_tiers.count(s))

@@ -15,8 +15,8 @@
 namespace reachscan::reach::detail {
 
 // Deciding tiers, in the order they are consulted (see reach/signals.yaml).
-enum class Tier { kCredential = 0, kConfig = 1, kContext = 2, kInfo = 3 };
-inline constexpr int kDecidingTiers = 3;
+enum class Tier { kCredential = 0, kConfig = 1, kDeployment = 2, kContext = 3, kInfo = 4 };
+inline constexpr int kDecidingTiers = 4;
 
 struct TierSpec {
   double threshold = 1.0;
@@ -95,6 +95,9 @@ struct Model {
   std::vector<std::string> production_words;
   std::vector<std::string> non_production_words;
   std::vector<std::string> non_production_phrases;
+  std::vector<std::string> neutral_phrases;  // dev-team: a team, not an environment
+  // Signals that add to a tier's evidence but never decide alone (git context).
+  std::vector<std::string> supporting_signals;
 
   double block_production = 2.0;
   double block_non_production = -2.0;
@@ -123,9 +126,13 @@ struct Model {
   GlobMarker reserved_hosts;
   std::vector<std::string> neutral_hosts;
   std::vector<GlobMarker> provider_hosts;
+  double reserved_near_weight = -1.0;  // a reserved domain near the secret, not its own host
   double host_production = 1.5;
   double host_non_production = -2.0;
 
+  std::vector<std::string> jwt_rules;  // rule-id globs of JWT findings
+  std::string jwt_prefix;              // a secret starting with this is decoded as a JWT
+  std::vector<std::string> provider_mode_generic;  // words of unprefixed provider mode keys
   std::vector<std::string> jwt_claims;
   double jwt_production = 2.0;
   double jwt_non_production = -2.0;
@@ -136,6 +143,10 @@ struct Model {
   std::vector<std::string> git_deploy_paths;
   double git_deploy_weight = 1.0;
 
+  double deployment_production = 3.0;
+  double deployment_non_production = -3.0;
+  std::size_t deployment_chain_hops = 6;  // hops of a chain named in evidence
+
   double variant_live = 3.0;
   double variant_test = -3.0;
   std::vector<KeyForm> key_forms;
@@ -145,6 +156,7 @@ struct Model {
   std::vector<std::string> live_signals;
   std::vector<std::string> production_context_signals;
   std::vector<std::string> place_signals;
+  std::vector<std::string> reuse_signals;
 
   std::vector<std::string> frameworks_always;
   std::vector<std::string> frameworks_long_lived;

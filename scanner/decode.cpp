@@ -1,6 +1,6 @@
 #include "scanner/decode.h"
 
-#include <openssl/evp.h>
+#include "codec/codec.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -47,13 +47,6 @@ unsigned char cls(std::string_view s, std::size_t i) {
   return kClass[static_cast<unsigned char>(s[i])];
 }
 bool in_b64(std::string_view s, std::size_t i) { return (cls(s, i) & kAnyB64) != 0; }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The first character of each 4-character group holds the top 6 bits of a byte; for printable
 // ASCII (0x20-0x7e) that is 8-31, 'I'-'Z' or 'a'-'f', and tab, LF and CR (2-3) add 'C'-'H'.
@@ -232,7 +225,7 @@ void find_url(std::string_view text, std::vector<EncodedRun>& out) {
     const void* hit = std::memchr(p + from, '%', n - from);
     if (!hit) break;
     const std::size_t h = static_cast<std::size_t>(static_cast<const char*>(hit) - p);
-    if (h + 2 >= n || hex_value(text[h + 1]) < 0 || hex_value(text[h + 2]) < 0) {
+    if (h + 2 >= n || codec::hex_value(text[h + 1]) < 0 || codec::hex_value(text[h + 2]) < 0) {
       from = h + 1;
       continue;
     }
@@ -245,71 +238,30 @@ void find_url(std::string_view text, std::vector<EncodedRun>& out) {
 }
 
 std::optional<std::string> decode_hex(std::string_view run) {
-  if (run.size() % 2) return std::nullopt;
-  std::string out(run.size() / 2, '\0');
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = hex_value(run[2 * i]), lo = hex_value(run[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<char>(hi * 16 + lo);
-    // Digests and random ids fail within the first bytes: stop there.
-    if (i == 31 && !mostly_text(std::string_view(out).substr(0, 32))) return std::nullopt;
+  // Digests and random ids fail within the first bytes: look at those before decoding the rest.
+  constexpr std::size_t kProbe = 64;
+  if (run.size() > kProbe) {
+    const auto head = codec::hex_decode(run.substr(0, kProbe));
+    if (!head || !mostly_text(*head)) return std::nullopt;
   }
-  return out;
+  return codec::hex_decode(run);
 }
 
 std::optional<std::string> decode_url(std::string_view run) {
-  std::string out;
-  out.reserve(run.size());
-  for (std::size_t i = 0; i < run.size(); ++i) {
-    if (run[i] == '%' && i + 2 < run.size() && hex_value(run[i + 1]) >= 0 &&
-        hex_value(run[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(run[i + 1]) * 16 + hex_value(run[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(run[i]);  // '+' stays '+': only form bodies mean a space by it
-    }
-  }
-  return out;
-}
-
-// EVP_DecodeBlock wants the standard alphabet and whole 4-character groups.
-void to_standard_alphabet(char* p, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (p[i] == '-') p[i] = '+';
-    if (p[i] == '_') p[i] = '/';
-  }
-}
-
-int decode_block(unsigned char* out, const char* in, std::size_t chars) {
-  return EVP_DecodeBlock(out, reinterpret_cast<const unsigned char*>(in), static_cast<int>(chars));
+  return codec::percent_decode(run);  // '+' stays '+': only form bodies mean a space by it
 }
 
 std::optional<std::string> decode_base64(std::string_view run) {
   while (!run.empty() && run.back() == '=') run.remove_suffix(1);
   if (run.size() % 4 == 1 || !leads_to_text(run)) return std::nullopt;
   // Most runs are identifiers, paths, digests or binary data that fail on their first 48 bytes:
-  // decode those on the stack first, before copying the run.
+  // decode those first, before the whole run.
   constexpr std::size_t kProbe = 64;
-  const std::size_t probe = std::min(run.size(), kProbe) / 4 * 4;
-  if (probe > 0) {
-    char in[kProbe];
-    unsigned char head[kProbe / 4 * 3];
-    std::memcpy(in, run.data(), probe);
-    to_standard_alphabet(in, probe);
-    const int n = decode_block(head, in, probe);
-    if (n < 0 || !mostly_text(std::string_view(reinterpret_cast<const char*>(head),
-                                               static_cast<std::size_t>(n))))
-      return std::nullopt;
+  if (run.size() > kProbe) {
+    const auto head = codec::base64_decode(run.substr(0, kProbe), codec::Base64Alphabet::kAny);
+    if (!head || !mostly_text(*head)) return std::nullopt;
   }
-  std::string in(run);
-  to_standard_alphabet(in.data(), in.size());
-  const std::size_t missing = (4 - in.size() % 4) % 4;
-  in.append(missing, '=');
-  std::string out(in.size() / 4 * 3, '\0');
-  const int n = decode_block(reinterpret_cast<unsigned char*>(out.data()), in.data(), in.size());
-  if (n < 0) return std::nullopt;
-  out.resize(static_cast<std::size_t>(n) - missing);  // padding decodes as zero bytes
-  return out;
+  return codec::base64_decode(run, codec::Base64Alphabet::kAny);
 }
 
 }  // namespace

@@ -153,6 +153,7 @@ void Detector::complete(Finding& f, const patterns::Rule& r, std::string_view te
     ctx.text = text;
     ctx.secret_offset = offset;
     ctx.root = options_.root;
+    ctx.deployment = options_.deployment ? options_.deployment() : nullptr;
     f.reach = reach::classify(f, ctx, *options_.reach);
   }
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,7 +50,8 @@ inline constexpr std::size_t kMaxDecodedPerChunk = 1u << 20;
 
 namespace reach {
 struct ReachConfig;
-}
+class DeploymentModel;
+}  // namespace reach
 
 struct DetectorOptions {
   bool verify = true;  // run each rule's offline structural verifier
@@ -60,6 +62,9 @@ struct DetectorOptions {
   // classifies later (git scans attach provenance first).
   const reach::ReachConfig* reach = nullptr;
   std::string root;  // scan root, stripped from paths before the classifier reads folder names
+  // The deployment model of the scanned tree (paths relative to `root`), asked for only when a
+  // finding is classified (it may be built then); empty or null: none.
+  std::function<const reach::DeploymentModel*()> deployment;
 };
 
 class Detector {

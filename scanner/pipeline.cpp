@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
 #include "reach/classify.h"
@@ -52,19 +53,39 @@ void flag_reuse_randomly(std::vector<Finding>& findings) {
 
 }  // namespace
 
+// The deployment model, built once, on first use, from any worker thread.
+struct LazyDeployment {
+  std::function<std::shared_ptr<const reach::DeploymentModel>()> build;
+  std::once_flag once;
+  std::shared_ptr<const reach::DeploymentModel> model;
+  const reach::DeploymentModel* get() {
+    std::call_once(once, [&] {
+      if (build) model = build();
+    });
+    return model.get();
+  }
+};
+
 struct Scanner::Impl {
   std::shared_ptr<const patterns::RuleDatabase> db;
+  std::unique_ptr<LazyDeployment> deployment;  // before the detector, which points into it
   Detector detector;
   ScanOptions options;
   Impl(std::shared_ptr<const patterns::RuleDatabase> d, ScanOptions o)
-      : db(d), detector(std::move(d), detector_options(o)), options(std::move(o)) {}
+      : db(d),
+        deployment(std::make_unique<LazyDeployment>()),
+        detector(std::move(d), detector_options(o, deployment.get())),
+        options(std::move(o)) {
+    deployment->build = options.deployment;
+  }
 
-  static DetectorOptions detector_options(const ScanOptions& o) {
+  static DetectorOptions detector_options(const ScanOptions& o, LazyDeployment* lazy) {
     DetectorOptions d;
     d.verify = o.verify;
     d.decode = o.decode;
     d.reach = o.reach.get();
     d.root = o.root;
+    if (o.deployment) d.deployment = [lazy] { return lazy->get(); };
     return d;
   }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,7 +26,8 @@ namespace reachscan {
 
 namespace reach {
 struct ReachConfig;
-}
+class DeploymentModel;
+}  // namespace reach
 
 struct ScanOptions {
   unsigned threads = 0;                    // 0: every core
@@ -38,6 +40,11 @@ struct ScanOptions {
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;                     // scan root for the classifier (see reach::FileContext)
   std::size_t kept_per_finding = 1000;  // occurrences held per finding (FindingStore)
+  // The deployment model of the scanned tree (reach/deployment.h), paths relative to `root` (git
+  // scans: to the repository root): built by this function on first use, when a finding is
+  // classified, so a clean scan (a pre-commit hook with nothing staged) builds nothing. Empty:
+  // no model.
+  std::function<std::shared_ptr<const reach::DeploymentModel>()> deployment;
 };
 
 struct ScanResult {

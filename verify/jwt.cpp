@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "verify/codec.h"
+#include "codec/codec.h"
 #include "verify/verifiers.h"
 
 namespace reachscan::verify::detail {

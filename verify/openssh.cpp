@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "verify/codec.h"
+#include "codec/codec.h"
 #include "verify/openssl_util.h"
 #include "verify/verifiers.h"
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <utility>
 
-#include "verify/codec.h"
+#include "codec/codec.h"
 #include "verify/openssl_util.h"
 #include "verify/verifiers.h"
 

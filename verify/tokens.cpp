@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "verify/codec.h"
+#include "codec/codec.h"
 #include "verify/verifiers.h"
 
 namespace reachscan::verify::detail {

@@ -8,9 +8,13 @@
 #include <string_view>
 #include <utility>
 
+#include "codec/codec.h"
 #include "core/types.h"
 
 namespace reachscan::verify::detail {
+
+// The shared decoders (codec/codec.h) are the verifiers' everyday vocabulary.
+using namespace ::reachscan::codec;
 
 struct Input {
   std::string_view rule_id;

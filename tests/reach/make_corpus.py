@@ -1865,7 +1865,12 @@ def render():
 def main():
     outputs, labels = render()
     if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
+        # graph/ is written by make_graph_corpus.py
+        for entry in os.listdir(OUT):
+            if entry == "graph":
+                continue
+            path = os.path.join(OUT, entry)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     for rel, text in outputs.items():
         path = os.path.join(OUT, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)

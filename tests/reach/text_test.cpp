@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "reach/file_view.h"
+
 namespace reachscan::reach::detail {
 namespace {
 
@@ -70,11 +72,6 @@ TEST(ReachArns, AccountAndEksCluster) {
   ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a[0], (std::pair<std::string, std::string>{"111122223333", ""}));
   EXPECT_EQ(a[1], (std::pair<std::string, std::string>{"444455556666", "prod-eu"}));
-}
-
-TEST(ReachBase64, Url) {
-  EXPECT_EQ(base64url_decode("eyJpc3MiOiJ4In0").value_or("?"), "{\"iss\":\"x\"}");
-  EXPECT_FALSE(base64url_decode("a b").has_value());
 }
 
 struct PairRow {

@@ -10,6 +10,7 @@
 
 #include "git/blob_sources.h"
 #include "patterns/rule.h"
+#include "scanner/deployment.h"
 #include "scanner/findings.h"
 #include "scanner/pipeline.h"
 #include "sources/files.h"
@@ -53,6 +54,9 @@ inline FlatResult flatten(ScanResult r) {
 inline FlatResult scan_paths(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o,
                              const std::vector<std::string>& roots,
                              const Policy& policy = Policy()) {
+  // As `reachscan dir` does: the deployment model of the scanned folder.
+  if (o.reach && !o.deployment && (!o.root.empty() || roots.size() == 1))
+    o.deployment = folder_deployment(o.root.empty() ? roots.front() : o.root);
   WalkOptions wo;
   wo.max_file_size = o.max_file_size;
   wo.exclude_globs = o.exclude_globs;
@@ -82,7 +86,9 @@ inline Expected<FlatResult> scan_git(std::shared_ptr<const patterns::RuleDatabas
   git::GitSourceOptions go{o.repo, o.mode, o.range, o.branch, o.all_objects};
   auto source = git::open_source(go);
   if (!source) return source.status();
-  return flatten(Scanner(std::move(db), o.scan).scan(**source, Policy()));
+  ScanOptions so = o.scan;
+  if (so.reach && !so.deployment) so.deployment = head_deployment(o.repo);  // as `reachscan git`
+  return flatten(Scanner(std::move(db), so).scan(**source, Policy()));
 }
 
 }  // namespace reachscan::test

@@ -1,4 +1,6 @@
-// Internal to the verify/ stage: decoders and small text helpers shared by the verifiers.
+// Decoders shared by the decode stage (scanner/decode.cpp), the verifiers (verify/) and the reach
+// classifier (JWT payloads): base64 in every alphabet, base32, base62, hex, percent-encoding,
+// CRCs, SSH wire format, and the small text helpers they need.
 //
 // Base64 goes through OpenSSL and CRC-32 through zlib; what no library we link offers (base32,
 // base62, OpenPGP's CRC-24, SSH wire-format reading) is written here, small and bounds-checked.
@@ -12,11 +14,12 @@
 #include <string_view>
 #include <vector>
 
-namespace reachscan::verify::detail {
+namespace reachscan::codec {
 
 enum class Base64Alphabet {
   kStandard,  // A-Z a-z 0-9 + /   (RFC 4648 section 4); ASCII whitespace is skipped
   kUrl,       // A-Z a-z 0-9 - _   (RFC 4648 section 5); no whitespace
+  kAny,  // either alphabet, even mixed in one text (as decoded runs in files are); no whitespace
 };
 
 // Decodes base64 text. Padding is optional, but '=' may only end the text. Returns nullopt for a
@@ -37,6 +40,15 @@ std::uint32_t crc32(std::string_view data);
 std::uint32_t crc24(std::string_view data);
 
 std::string hex_lower(std::string_view bytes);
+
+// Value of one hex digit (either case), or -1.
+int hex_value(char c);
+
+// Decodes hex text of even length (either case); nullopt for an odd length or a non-hex digit.
+std::optional<std::string> hex_decode(std::string_view text);
+
+// Undoes %XX escapes; a '%' not followed by two hex digits stays as it is, and '+' stays '+'.
+std::string percent_decode(std::string_view text);
 
 bool is_alnum(std::string_view s);        // [A-Za-z0-9]+
 bool is_digits(std::string_view s);       // [0-9]+
@@ -81,4 +93,4 @@ class WireReader {
   std::size_t pos_ = 0;
 };
 
-}  // namespace reachscan::verify::detail
+}  // namespace reachscan::codec

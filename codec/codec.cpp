@@ -1,4 +1,4 @@
-#include "verify/codec.h"
+#include "codec/codec.h"
 
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <ctime>
 
-namespace reachscan::verify::detail {
+namespace reachscan::codec {
 
 namespace {
 
@@ -39,7 +39,9 @@ std::optional<std::string> base64_decode(std::string_view text, Base64Alphabet a
     if (padding > 0) return std::nullopt;  // data after padding
     if (is_alnum_char(c) || (alphabet == Base64Alphabet::kStandard && (c == '+' || c == '/'))) {
       clean.push_back(c);
-    } else if (alphabet == Base64Alphabet::kUrl && (c == '-' || c == '_')) {
+    } else if (alphabet == Base64Alphabet::kAny && (c == '+' || c == '/')) {
+      clean.push_back(c);
+    } else if (alphabet != Base64Alphabet::kStandard && (c == '-' || c == '_')) {
       clean.push_back(c == '-' ? '+' : '/');
     } else {
       return std::nullopt;
@@ -125,6 +127,39 @@ std::string hex_lower(std::string_view bytes) {
   for (unsigned char c : bytes) {
     out.push_back(kHex[c >> 4]);
     out.push_back(kHex[c & 0xF]);
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> hex_decode(std::string_view text) {
+  if (text.size() % 2) return std::nullopt;
+  std::string out(text.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
   }
   return out;
 }
@@ -266,4 +301,4 @@ std::optional<std::string_view> WireReader::string() {
   return out;
 }
 
-}  // namespace reachscan::verify::detail
+}  // namespace reachscan::codec

@@ -1,0 +1,3 @@
+resource "vpn_gateway" "this" {
+  admin_password = "bZczrDHUWQS!0o9wnOh"
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+kubectl apply -f k8s/preview/app.yaml
