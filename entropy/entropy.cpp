@@ -49,9 +49,15 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
 
 // Documented example values that are secret-shaped but published as samples: jwt.io's sample
 // token is signed with its sample key, and this is that signature (it ends every copy of it,
-// whatever claims are pasted in front).
-constexpr std::array<std::string_view, 1> kDocumentedExamples = {
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"};
+// whatever claims are pasted in front); the Azure storage emulator's (Azurite's) well-known
+// development account key; the test-mode keys printed in Stripe's API reference.
+constexpr std::array<std::string_view, 6> kDocumentedExamples = {
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "pk_test_6pRNASCoBOKtIshFeQd4XMUh"};
 
 // DB_PASSWORD, API_TOKEN: the name of the variable that holds the secret, written where a value
 // goes (a template, a URL in a README). Letters only, so no key with digits can look like one.

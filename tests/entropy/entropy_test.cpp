@@ -47,6 +47,11 @@ TEST(Placeholder, VariableNamesAndDocumentedExamples) {
   EXPECT_EQ(placeholder_reason("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
                                "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
             "documented example value");
+  // Published sample values: the storage emulator's account key, Stripe's API reference keys.
+  EXPECT_EQ(placeholder_reason("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+                               "K1SZFPTOtr/KBHBeksoGMGw=="),
+            "documented example value");
+  EXPECT_EQ(placeholder_reason("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "documented example value");
   // Digits, lower case or no underscore: a value, not a name.
   for (const char* v : {"DB_PASSWORD2", "AKIAQYLPMN5HHHFPZAM2", "DBPASSWORD", "Db_Password", "_DB"})
     EXPECT_NE(placeholder_reason(v), "upper-case variable name") << v;
