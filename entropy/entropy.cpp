@@ -25,9 +25,9 @@ double shannon(std::string_view s) {
 namespace {
 
 // Lower-cased markers that mean "put your secret here". Checked as substrings.
-constexpr std::array<std::string_view, 14> kMarkers = {
-    "example",  "your_",       "your-", "xxxx",     "****",       "${",        "{{",
-    "changeme", "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_"};
+constexpr std::array<std::string_view, 16> kMarkers = {
+    "example",     "your_", "your-",    "xxxx",       "****",      "${",      "{{",    "changeme",
+    "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_", "_here", "-here"};
 constexpr std::array<std::string_view, 2> kWholeWordMarkers = {"sample", "fake"};
 
 bool is_word(unsigned char c) { return std::isalnum(c) != 0; }
@@ -122,6 +122,11 @@ constexpr std::array<std::string_view, 31> kHashPrefixes = {
     "argon2:", "scrypt:", "pbkdf2:", "pbkdf2_sha", "bcrypt$", "bcrypt_sha256$",
     "argon2$"};
 
+// Key forms their providers document as public (shipped to browsers and apps): a generic rule that
+// sees one under a `token` or `key` name has found no secret.
+constexpr std::array<std::string_view, 6> kPublicKeyPrefixes = {
+    "pk.eyJ", "pk_live_", "pk_test_", "sb_publishable_", "phc_", "NRJS-"};
+
 // extension.0.protected_settings, repository.0.username: lower-case identifiers joined by dots,
 // with a snake_case name or a numeric index among them. A password of that shape would be one
 // nobody types.
@@ -169,6 +174,8 @@ std::optional<std::string_view> generic_value_reason(std::string_view value,
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (is_password_hash(lower)) return "password hash or digest";
+  for (std::string_view p : kPublicKeyPrefixes)
+    if (value.starts_with(p)) return "public key form";
   if (is_attribute_path(value)) return "attribute path";
   for (const std::string& k : keywords) {
     std::size_t letters = 0;

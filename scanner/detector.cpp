@@ -363,14 +363,17 @@ void drop_shadowed_generic(std::vector<Finding>& findings) {
   auto overlaps = [](const Finding& a, const Finding& b) {
     return a.offset < b.offset + b.secret.size() && b.offset < a.offset + a.secret.size();
   };
-  // A generic finding yields to any specific finding on the same bytes, and to an earlier
-  // generic one (two generic rules often describe one assignment).
+  // A generic finding yields to any specific finding on the same bytes, and to another generic
+  // one (two generic rules often describe one assignment) of higher confidence, or of the same
+  // confidence found earlier: a weak-password finding never hides a stronger rule's.
   std::vector<bool> drop(findings.size(), false);
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (!generic(findings[i])) continue;
     for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
       if (i == j || drop[j] || !overlaps(findings[i], findings[j])) continue;
-      if (!generic(findings[j]) || j < i) drop[i] = true;
+      if (!generic(findings[j]) || findings[j].confidence > findings[i].confidence ||
+          (findings[j].confidence == findings[i].confidence && j < i))
+        drop[i] = true;
     }
   }
   std::size_t k = 0;

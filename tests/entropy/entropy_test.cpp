@@ -25,8 +25,8 @@ TEST(Shannon, RandomTokensScoreHigh) {
 TEST(Placeholder, Markers) {
   for (const char* p : {"YOUR_API_KEY", "your-token-here", "xxxxxxxxxxxxxxxx", "${DB_PASSWORD}",
                         "{{ .Values.token }}", "<token>", "changeme", "AKIAIOSFODNN7EXAMPLE",
-                        "REPLACE_ME_later", "my_fake_password", "sample-key", "zzzzzzzzzz",
-                        "abc12345678xyz", "Redacted", "****hidden****"}) {
+                        "REPLACE_ME_later", "password_here", "my_fake_password", "sample-key",
+                        "zzzzzzzzzz", "abc12345678xyz", "Redacted", "****hidden****"}) {
     EXPECT_TRUE(placeholder_reason(p).has_value()) << p;
   }
 }
@@ -66,6 +66,11 @@ TEST(GenericValue, HashesPathsAndOwnKeywords) {
                         "argon2:$argon2id$v=19$m=10240,t=10,p=8$c2FsdA$aGFzaA"}) {
     EXPECT_EQ(generic_value_reason(v, password), "password hash or digest") << v;
   }
+  EXPECT_EQ(generic_value_reason("pk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6ImNsbTRrOXE3dzAwMXIzcG1xIn0.Xk2m",
+                                 password),
+            "public key form");
+  EXPECT_EQ(generic_value_reason("pk_live_51Hk3q9TzW2xQe7LrNp5vB8mK2dYc4Fg", password),
+            "public key form");
   EXPECT_EQ(generic_value_reason("extension.0.protected_settings", password), "attribute path");
   EXPECT_EQ(generic_value_reason("os_profile.0.custom_data", password), "attribute path");
   EXPECT_EQ(generic_value_reason("repository.0.username", password), "attribute path");
