@@ -50,8 +50,11 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
 // Documented example values that are secret-shaped but published as samples: jwt.io's sample
 // token is signed with its sample key, and this is that signature (it ends every copy of it,
 // whatever claims are pasted in front); the Azure storage emulator's (Azurite's) well-known
-// development account key; the test-mode keys printed in Stripe's API reference.
-constexpr std::array<std::string_view, 6> kDocumentedExamples = {
+// development account key; the test-mode keys printed in Stripe's API reference; the access and
+// refresh tokens of RFC 6749's examples.
+constexpr std::array<std::string_view, 8> kDocumentedExamples = {
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
