@@ -99,10 +99,17 @@ std::optional<std::string_view> placeholder_reason(std::string_view secret) {
     if (lower.find(m) != std::string::npos) return m;
   for (std::string_view m : kWholeWordMarkers)
     if (contains_word(lower, secret, m)) return m;
-  // <token>, <your key here>
-  const std::size_t lt = secret.find('<');
-  if (lt != std::string_view::npos && secret.find('>', lt) != std::string_view::npos)
-    return "<...>";
+  // <token>, <your key here>: words between angle brackets (a random key with '<' and '>' far
+  // apart and other symbols between, like a WordPress salt, is no placeholder).
+  for (std::size_t lt = secret.find('<'); lt != std::string_view::npos;
+       lt = secret.find('<', lt + 1)) {
+    std::size_t i = lt + 1;
+    while (i < secret.size() &&
+           (is_word(static_cast<unsigned char>(secret[i])) || secret[i] == ' ' ||
+            secret[i] == '_' || secret[i] == '-' || secret[i] == '.'))
+      ++i;
+    if (i > lt + 1 && i < secret.size() && secret[i] == '>') return "<...>";
+  }
   for (std::string_view e : kDocumentedExamples)
     if (secret.find(e) != std::string_view::npos) return "documented example value";
   if (is_upper_snake_name(secret)) return "upper-case variable name";

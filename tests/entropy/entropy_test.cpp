@@ -38,6 +38,9 @@ TEST(Placeholder, RandomValuesPass) {
     EXPECT_FALSE(placeholder_reason(t).has_value()) << t;
   }
   EXPECT_FALSE(placeholder_reason("Tr0ub4dor&3xQ!").has_value());
+  // Angle brackets with symbols between them: a WordPress salt, not a <placeholder>.
+  EXPECT_FALSE(placeholder_reason("^}P!O;RUxj-wG&^X+n<Bd7EA2%&q%BI]>k2").has_value());
+  EXPECT_TRUE(placeholder_reason("key-<your key here>").has_value());
   // "fake" inside a random run is not a word.
   EXPECT_FALSE(placeholder_reason("q9Zfakeb7Wm2").has_value());
 }
