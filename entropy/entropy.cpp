@@ -25,9 +25,9 @@ double shannon(std::string_view s) {
 namespace {
 
 // Lower-cased markers that mean "put your secret here". Checked as substrings.
-constexpr std::array<std::string_view, 14> kMarkers = {
-    "example",  "your_",       "your-", "xxxx",     "****",       "${",        "{{",
-    "changeme", "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_"};
+constexpr std::array<std::string_view, 16> kMarkers = {
+    "example",     "your_", "your-",    "xxxx",       "****",      "${",      "{{",    "changeme",
+    "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_", "_here", "-here"};
 constexpr std::array<std::string_view, 2> kWholeWordMarkers = {"sample", "fake"};
 
 bool is_word(unsigned char c) { return std::isalnum(c) != 0; }
@@ -49,9 +49,18 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
 
 // Documented example values that are secret-shaped but published as samples: jwt.io's sample
 // token is signed with its sample key, and this is that signature (it ends every copy of it,
-// whatever claims are pasted in front).
-constexpr std::array<std::string_view, 1> kDocumentedExamples = {
-    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"};
+// whatever claims are pasted in front); the Azure storage emulator's (Azurite's) well-known
+// development account key; the test-mode keys printed in Stripe's API reference; the access and
+// refresh tokens of RFC 6749's examples.
+constexpr std::array<std::string_view, 8> kDocumentedExamples = {
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "pk_test_6pRNASCoBOKtIshFeQd4XMUh"};
 
 // DB_PASSWORD, API_TOKEN: the name of the variable that holds the secret, written where a value
 // goes (a template, a URL in a README). Letters only, so no key with digits can look like one.
@@ -90,10 +99,17 @@ std::optional<std::string_view> placeholder_reason(std::string_view secret) {
     if (lower.find(m) != std::string::npos) return m;
   for (std::string_view m : kWholeWordMarkers)
     if (contains_word(lower, secret, m)) return m;
-  // <token>, <your key here>
-  const std::size_t lt = secret.find('<');
-  if (lt != std::string_view::npos && secret.find('>', lt) != std::string_view::npos)
-    return "<...>";
+  // <token>, <your key here>: words between angle brackets (a random key with '<' and '>' far
+  // apart and other symbols between, like a WordPress salt, is no placeholder).
+  for (std::size_t lt = secret.find('<'); lt != std::string_view::npos;
+       lt = secret.find('<', lt + 1)) {
+    std::size_t i = lt + 1;
+    while (i < secret.size() &&
+           (is_word(static_cast<unsigned char>(secret[i])) || secret[i] == ' ' ||
+            secret[i] == '_' || secret[i] == '-' || secret[i] == '.'))
+      ++i;
+    if (i > lt + 1 && i < secret.size() && secret[i] == '>') return "<...>";
+  }
   for (std::string_view e : kDocumentedExamples)
     if (secret.find(e) != std::string_view::npos) return "documented example value";
   if (is_upper_snake_name(secret)) return "upper-case variable name";
@@ -115,6 +131,11 @@ constexpr std::array<std::string_view, 31> kHashPrefixes = {
     "{smd5}",  "{pbkdf2", "md5:",    "sha1:",      "sha256:", "sha512:",
     "argon2:", "scrypt:", "pbkdf2:", "pbkdf2_sha", "bcrypt$", "bcrypt_sha256$",
     "argon2$"};
+
+// Key forms their providers document as public (shipped to browsers and apps): a generic rule that
+// sees one under a `token` or `key` name has found no secret.
+constexpr std::array<std::string_view, 6> kPublicKeyPrefixes = {
+    "pk.eyJ", "pk_live_", "pk_test_", "sb_publishable_", "phc_", "NRJS-"};
 
 // extension.0.protected_settings, repository.0.username: lower-case identifiers joined by dots,
 // with a snake_case name or a numeric index among them. A password of that shape would be one
@@ -163,6 +184,8 @@ std::optional<std::string_view> generic_value_reason(std::string_view value,
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (is_password_hash(lower)) return "password hash or digest";
+  for (std::string_view p : kPublicKeyPrefixes)
+    if (value.starts_with(p)) return "public key form";
   if (is_attribute_path(value)) return "attribute path";
   for (const std::string& k : keywords) {
     std::size_t letters = 0;

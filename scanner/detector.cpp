@@ -26,7 +26,25 @@ bool contains_keyword(std::string_view text, const std::vector<std::string>& key
   return false;
 }
 
-// True when a line the match touches carries `reachscan:allow` or `gitleaks:allow`.
+// Inline markers that keep a line out of the report: ours, and those of other scanners, so a
+// repository annotated for one of them needs no second set of annotations.
+constexpr std::string_view kAllowMarkers[] = {"reachscan:allow",          "gitleaks:allow",
+                                              "pragma: allowlist secret", "trufflehog:ignore",
+                                              "kingfisher:allow",         "kingfisher:ignore"};
+// A marker on its own line that covers the line after it.
+constexpr std::string_view kAllowNextLine = "pragma: allowlist nextline secret";
+// A secret scanner's baseline stores a digest of each accepted secret under this key: the digest
+// is not the secret.
+constexpr std::string_view kBaselineDigestKey = "\"hashed_secret\":";
+
+bool has_allow_marker(std::string_view line) {
+  for (std::string_view m : kAllowMarkers)
+    if (line.find(m) != std::string_view::npos) return true;
+  return line.find(kBaselineDigestKey) != std::string_view::npos;
+}
+
+// True when a line the match touches carries an allow marker, or the line before the match
+// carries `pragma: allowlist nextline secret`.
 bool allowed_inline(std::string_view data, std::size_t start, std::size_t end) {
   std::size_t lo = start > kAllowSearch ? start - kAllowSearch : 0;
   const std::size_t nl = data.rfind('\n', start == 0 ? 0 : start - 1);
@@ -34,9 +52,14 @@ bool allowed_inline(std::string_view data, std::size_t start, std::size_t end) {
   std::size_t hi = std::min(data.size(), end + kAllowSearch);
   const std::size_t nl2 = data.find('\n', end);
   if (nl2 != std::string_view::npos && nl2 < hi) hi = nl2;
-  const std::string_view line = data.substr(lo, hi - lo);
-  return line.find("reachscan:allow") != std::string_view::npos ||
-         line.find("gitleaks:allow") != std::string_view::npos;
+  if (has_allow_marker(data.substr(lo, hi - lo))) return true;
+  // The line before: from the newline ending it back at most kAllowSearch bytes.
+  if (lo == 0 || data[lo - 1] != '\n') return false;
+  const std::size_t prev_end = lo - 1;
+  std::size_t prev_lo = prev_end > kAllowSearch ? prev_end - kAllowSearch : 0;
+  const std::size_t nl3 = prev_end == 0 ? std::string_view::npos : data.rfind('\n', prev_end - 1);
+  if (nl3 != std::string_view::npos && nl3 + 1 > prev_lo) prev_lo = nl3 + 1;
+  return data.substr(prev_lo, prev_end - prev_lo).find(kAllowNextLine) != std::string_view::npos;
 }
 
 // The line(s) holding the secret, cut to kFragmentContext bytes on either side of it.
@@ -341,14 +364,17 @@ void drop_shadowed_generic(std::vector<Finding>& findings) {
   auto overlaps = [](const Finding& a, const Finding& b) {
     return a.offset < b.offset + b.secret.size() && b.offset < a.offset + a.secret.size();
   };
-  // A generic finding yields to any specific finding on the same bytes, and to an earlier
-  // generic one (two generic rules often describe one assignment).
+  // A generic finding yields to any specific finding on the same bytes, and to another generic
+  // one (two generic rules often describe one assignment) of higher confidence, or of the same
+  // confidence found earlier: a weak-password finding never hides a stronger rule's.
   std::vector<bool> drop(findings.size(), false);
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (!generic(findings[i])) continue;
     for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
       if (i == j || drop[j] || !overlaps(findings[i], findings[j])) continue;
-      if (!generic(findings[j]) || j < i) drop[i] = true;
+      if (!generic(findings[j]) || findings[j].confidence > findings[i].confidence ||
+          (findings[j].confidence == findings[i].confidence && j < i))
+        drop[i] = true;
     }
   }
   std::size_t k = 0;

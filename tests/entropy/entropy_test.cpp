@@ -25,8 +25,8 @@ TEST(Shannon, RandomTokensScoreHigh) {
 TEST(Placeholder, Markers) {
   for (const char* p : {"YOUR_API_KEY", "your-token-here", "xxxxxxxxxxxxxxxx", "${DB_PASSWORD}",
                         "{{ .Values.token }}", "<token>", "changeme", "AKIAIOSFODNN7EXAMPLE",
-                        "REPLACE_ME_later", "my_fake_password", "sample-key", "zzzzzzzzzz",
-                        "abc12345678xyz", "Redacted", "****hidden****"}) {
+                        "REPLACE_ME_later", "password_here", "my_fake_password", "sample-key",
+                        "zzzzzzzzzz", "abc12345678xyz", "Redacted", "****hidden****"}) {
     EXPECT_TRUE(placeholder_reason(p).has_value()) << p;
   }
 }
@@ -38,6 +38,9 @@ TEST(Placeholder, RandomValuesPass) {
     EXPECT_FALSE(placeholder_reason(t).has_value()) << t;
   }
   EXPECT_FALSE(placeholder_reason("Tr0ub4dor&3xQ!").has_value());
+  // Angle brackets with symbols between them: a WordPress salt, not a <placeholder>.
+  EXPECT_FALSE(placeholder_reason("^}P!O;RUxj-wG&^X+n<Bd7EA2%&q%BI]>k2").has_value());
+  EXPECT_TRUE(placeholder_reason("key-<your key here>").has_value());
   // "fake" inside a random run is not a word.
   EXPECT_FALSE(placeholder_reason("q9Zfakeb7Wm2").has_value());
 }
@@ -47,6 +50,11 @@ TEST(Placeholder, VariableNamesAndDocumentedExamples) {
   EXPECT_EQ(placeholder_reason("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
                                "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
             "documented example value");
+  // Published sample values: the storage emulator's account key, Stripe's API reference keys.
+  EXPECT_EQ(placeholder_reason("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+                               "K1SZFPTOtr/KBHBeksoGMGw=="),
+            "documented example value");
+  EXPECT_EQ(placeholder_reason("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "documented example value");
   // Digits, lower case or no underscore: a value, not a name.
   for (const char* v : {"DB_PASSWORD2", "AKIAQYLPMN5HHHFPZAM2", "DBPASSWORD", "Db_Password", "_DB"})
     EXPECT_NE(placeholder_reason(v), "upper-case variable name") << v;
@@ -61,6 +69,11 @@ TEST(GenericValue, HashesPathsAndOwnKeywords) {
                         "argon2:$argon2id$v=19$m=10240,t=10,p=8$c2FsdA$aGFzaA"}) {
     EXPECT_EQ(generic_value_reason(v, password), "password hash or digest") << v;
   }
+  EXPECT_EQ(generic_value_reason("pk.eyJ1IjoiYWNtZS1tYXBzIiwiYSI6ImNsbTRrOXE3dzAwMXIzcG1xIn0.Xk2m",
+                                 password),
+            "public key form");
+  EXPECT_EQ(generic_value_reason("pk_live_51Hk3q9TzW2xQe7LrNp5vB8mK2dYc4Fg", password),
+            "public key form");
   EXPECT_EQ(generic_value_reason("extension.0.protected_settings", password), "attribute path");
   EXPECT_EQ(generic_value_reason("os_profile.0.custom_data", password), "attribute path");
   EXPECT_EQ(generic_value_reason("repository.0.username", password), "attribute path");

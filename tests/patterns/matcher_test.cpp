@@ -170,5 +170,33 @@ TEST(Detector, GatesAndPositions) {
   EXPECT_EQ(fs[0].fingerprint, fs[1].fingerprint);  // same rule, same secret
 }
 
+TEST(Detector, OtherScannersAllowMarkers) {
+  auto built = RuleDatabase::build(rules_from(R"yaml(
+- id: demo.token
+  name: Demo token
+  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
+  min_entropy: 3.0
+- id: generic.secret
+  name: Generic
+  pattern: 'secret"?\s*[=:]\s*"([^"]{8,})"'
+  keywords: [secret]
+  min_entropy: 2.5
+)yaml"),
+                                   no_cache());
+  Detector d(built.database);
+  auto tok = [](int seed) { return testing::fake_token("dmo_", 20, seed); };
+  const std::string text = "a " + tok(1) + "  # pragma: allowlist secret\n" +
+                           "# pragma: allowlist nextline secret\n" + "b " + tok(2) + "\n" + "c " +
+                           tok(3) + " // trufflehog:ignore\n" + "d " + tok(4) +
+                           " # kingfisher:allow\n" + "e " + tok(5) + " # kingfisher:ignore\n" +
+                           "      \"hashed_secret\": \"" + tok(6) + "\",\n" + "f " + tok(7) + "\n" +
+                           "# pragma: allowlist nextline secret\n\n" + "g " + tok(8) + "\n";
+  const auto fs = d.detect_all(text, "f.txt");
+  // Only f (no marker) and g (the nextline marker is two lines up) are reported.
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].secret, tok(7));
+  EXPECT_EQ(fs[1].secret, tok(8));
+}
+
 }  // namespace
 }  // namespace reachscan::patterns
