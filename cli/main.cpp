@@ -14,6 +14,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/image_command.h"
 #include "git/hooks.h"
 #include "git/repository.h"
 #include "patterns/rule.h"
@@ -64,6 +65,7 @@ struct GlobalOptions {
   bool no_verify = false;
   bool no_decode = false;
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
+  cli::ArchiveFlags archive;         // issue 13
 };
 
 // One report destination: the main one (-f/-o) or an extra --report.
@@ -172,10 +174,11 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
 
 // What a scan subcommand asked for.
 struct Target {
-  enum class Kind { kDir, kStdin, kGit } kind = Kind::kDir;
+  enum class Kind { kDir, kStdin, kGit, kImage } kind = Kind::kDir;
   std::vector<std::string> paths;  // kDir
   std::string label = "-";         // kStdin
   GitScanOptions git;              // kGit
+  std::string image;               // kImage: path or image name
 };
 
 int run_scan(const GlobalOptions& g, const Target& target) {
@@ -197,7 +200,7 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     }
     sinks.push_back({*extra, r.substr(colon + 1)});
   }
-  std::string root = from_stdin ? "." : scan_root(paths);
+  std::string root = from_stdin || target.kind == Target::Kind::kImage ? "." : scan_root(paths);
   if (target.kind == Target::Kind::kGit) {
     // Config and ignore files live in the work tree (or the git dir of a bare repository).
     auto repo = git::Repository::open(target.git.repo);
@@ -227,6 +230,10 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   so.decode = !g.no_decode && loaded->config.decode.value_or(true);
   so.reach = loaded->reach;
   so.root = root;
+  if (Status s = cli::apply_archive_flags(g.archive, so.archive); !s.ok()) {
+    error_line(s.message());
+    return kExitError;
+  }
   std::optional<ReachVerdict> min_reach;
   if (!g.min_reach.empty()) {
     min_reach = reach::parse_verdict(g.min_reach);
@@ -282,6 +289,14 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     GitScanOptions go = target.git;
     go.scan = so;
     auto scanned = scan_git(loaded->db, go);
+    if (!scanned) {
+      close_all();
+      error_line(scanned.status().message());
+      return kExitError;
+    }
+    result = std::move(*scanned);
+  } else if (target.kind == Target::Kind::kImage) {
+    auto scanned = cli::scan_image_target(loaded->db, so, target.image);
     if (!scanned) {
       close_all();
       error_line(scanned.status().message());
@@ -454,7 +469,11 @@ int run(int argc, char** argv) {
   app.add_flag("--no-decode", g.no_decode,
                "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
 
-  Target dir_target, stdin_target, git_target;
+  cli::add_archive_flags(app, g.archive);
+
+  Target dir_target, stdin_target, git_target, image_target;
+  image_target.kind = Target::Kind::kImage;
+  auto* imagecmd = cli::add_image_subcommand(app, image_target.image);
   dir_target.kind = Target::Kind::kDir;
   stdin_target.kind = Target::Kind::kStdin;
   git_target.kind = Target::Kind::kGit;
@@ -513,6 +532,7 @@ int run(int argc, char** argv) {
 
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);
+  if (imagecmd->parsed()) return run_scan(g, image_target);
   if (gitcmd->parsed()) {
     GitScanOptions& go = git_target.git;
     go.all_objects = all_objects;

@@ -72,8 +72,43 @@ bool looks_binary(std::string_view head) {
   return std::memchr(head.data(), '\0', std::min(head.size(), kBinaryProbe)) != nullptr;
 }
 
-void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
-             std::size_t chunk_size, FileOutcome& out) {
+ReadFn fd_reader(int fd) {
+  return [fd](char* buf, std::size_t n, ReadFailure& failure) -> long {
+    for (;;) {
+      const ssize_t got = ::read(fd, buf, n);
+      if (got >= 0) return static_cast<long>(got);
+      if (errno == EINTR) continue;
+      failure = {SkipReason::kUnreadable, std::strerror(errno)};
+      return -1;
+    }
+  };
+}
+
+ReadFn memory_reader(std::string_view data) {
+  return [data, pos = std::size_t{0}](char* buf, std::size_t n, ReadFailure&) mutable -> long {
+    const std::size_t take = std::min(n, data.size() - pos);
+    std::memcpy(buf, data.data() + pos, take);
+    pos += take;
+    return static_cast<long>(take);
+  };
+}
+
+ReadFn replay_reader(std::string head, ReadFn rest) {
+  return [head = std::move(head), rest = std::move(rest), pos = std::size_t{0}](
+             char* buf, std::size_t n, ReadFailure& failure) mutable -> long {
+    if (pos < head.size()) {
+      const std::size_t take = std::min(n, head.size() - pos);
+      std::memcpy(buf, head.data() + pos, take);
+      pos += take;
+      return static_cast<long>(take);
+    }
+    return rest(buf, n, failure);
+  };
+}
+
+void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t size_hint,
+                 const Detector& detector, std::size_t chunk_size, FileOutcome& out,
+                 bool binary_check) {
   thread_local Buffer buf;
   const std::size_t window = window_of(detector);
   const std::size_t overlap = 2 * window;
@@ -87,14 +122,16 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
   Cursor cur;
   bool eof = false, first = true;
   DetectStats stats;
+  const std::uint64_t bytes_before = out.bytes;
   for (;;) {
     while (len < limit && !eof) {
-      const ssize_t n = ::read(fd, buf.data.get() + len, limit - len);
+      ReadFailure failure;
+      const long n = read(buf.data.get() + len, limit - len, failure);
       if (n < 0) {
-        if (errno == EINTR) continue;
-        out.skip = Skip{display, SkipReason::kUnreadable,
-                        std::string("read failed after ") + std::to_string(out.bytes) +
-                            " bytes: " + std::strerror(errno)};
+        if (!failure.reported)
+          out.skip = Skip{display, failure.reason,
+                          "read stopped after " + std::to_string(out.bytes - bytes_before) +
+                              " bytes: " + failure.detail};
         eof = true;
         break;
       }
@@ -116,9 +153,9 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
     const std::string_view data(buf.data.get(), len);
     if (first) {
       first = false;
-      if (looks_binary(data)) {
+      if (binary_check && looks_binary(data)) {
         out.skip = Skip{display, SkipReason::kBinary, "NUL byte in the first 8000 bytes"};
-        out.bytes = 0;
+        out.bytes = bytes_before;
         return;
       }
     }
@@ -134,6 +171,11 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
   drop_shadowed_generic(out.findings);
   detector.pair_parts(out.findings);
   note_decode_budget(stats, display, out);
+}
+
+void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
+             std::size_t chunk_size, FileOutcome& out) {
+  scan_reader(fd_reader(fd), display, size_hint, detector, chunk_size, out);
 }
 
 void scan_memory(std::string_view data, const std::string& display, const Detector& detector,

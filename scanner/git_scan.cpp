@@ -94,6 +94,10 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   dopts.verify = options.scan.verify;  // reach waits for provenance, below
   dopts.decode = options.scan.decode;
   const Detector detector(db, dopts);
+  // Issue 13: archive limits; blob size is checked above against max_file_size.
+  ArchiveOptions archive = options.scan.archive;
+  archive.chunk_size = options.scan.chunk_size;
+
   // libgit2 handles are not shared between threads: each worker opens its own.
   tbb::enumerable_thread_specific<std::unique_ptr<git::Repository>> handles;
   const std::string git_dir = repo.git_dir();
@@ -209,12 +213,14 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            o.file.skip = Skip{t->path, SkipReason::kLfsPointer,
                                                               "blob " + t->blob.hex()};
                                          } else {
-                                           scan_memory(content->data, t->path, detector,
-                                                       options.scan.chunk_size, o.file);
+                                           // Issue 13: archives (a committed .jar) are opened.
+                                           scan_buffer(content->data, t->path, detector, archive,
+                                                       o.file);
                                            if (o.file.skip)
                                              o.file.skip->detail += ", blob " + t->blob.hex();
                                          }
-                                         if (t->only_added)
+                                         // An archive has no lines to diff: all of it is new.
+                                         if (t->only_added && !o.file.members_scanned)
                                            std::erase_if(o.file.findings, [&](const Finding& f) {
                                              return !on_added_line(f, t->added);
                                            });
@@ -238,6 +244,10 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                          }
                                          ++summary.files_scanned;
                                          summary.bytes_scanned += o.file.bytes;
+                                         // Issue 13: archive members.
+                                         summary.files_scanned += o.file.members_scanned;
+                                         for (Skip& k : o.file.member_skips)
+                                           summary.skipped.push_back(std::move(k));
                                          for (Finding& f : o.file.findings)
                                            found.emplace_back(*o.task, std::move(f));
                                        }));

@@ -23,7 +23,7 @@
 namespace reachscan {
 namespace {
 
-FileOutcome scan_file(const WalkEntry& e, const Detector& detector, std::size_t chunk_size) {
+FileOutcome scan_file(const WalkEntry& e, const Detector& detector, const ArchiveOptions& archive) {
   FileOutcome out;
   const int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
@@ -41,7 +41,8 @@ FileOutcome scan_file(const WalkEntry& e, const Detector& detector, std::size_t 
   // O_NONBLOCK (there so a FIFO swapped in after the walk cannot hang open) has no effect on
   // regular files, so it stays. Read-ahead advice pays only for files spanning several reads.
   if (e.size > (1u << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  scan_fd(fd, e.display, e.size, detector, chunk_size, out);
+  // Issue 13: text, archives and compiled artifacts through one dispatch (sources/archive.h).
+  scan_content(fd_reader(fd), e.display, e.size, detector, archive, out);
   ::close(fd);
   return out;
 }
@@ -55,6 +56,9 @@ void add_outcome(FileOutcome&& o, ScanResult& r) {
     r.summary.bytes_scanned += o.bytes;
     if (o.skip) r.summary.skipped.push_back(std::move(*o.skip));
   }
+  // Issue 13: archive members.
+  r.summary.files_scanned += o.members_scanned;
+  for (Skip& k : o.member_skips) r.summary.skipped.push_back(std::move(k));
   for (Finding& f : o.findings) r.findings.push_back(std::move(f));
   for (std::string& e : o.errors) r.summary.errors.push_back(std::move(e));
   for (std::string& n : o.notes) r.summary.notes.push_back(std::move(n));
@@ -68,6 +72,13 @@ struct Scanner::Impl {
   ScanOptions options;
   Impl(std::shared_ptr<const patterns::RuleDatabase> d, ScanOptions o)
       : db(d), detector(std::move(d), detector_options(o)), options(std::move(o)) {}
+
+  ArchiveOptions archive_options() const {
+    ArchiveOptions a = options.archive;
+    a.chunk_size = options.chunk_size;
+    a.max_text_size = options.max_file_size;
+    return a;
+  }
 
   static DetectorOptions detector_options(const ScanOptions& o) {
     DetectorOptions d;
@@ -110,11 +121,12 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
   const auto t0 = std::chrono::steady_clock::now();
   ScanResult result;
   WalkOptions wo;
-  wo.max_file_size = impl_->options.max_file_size;
+  // Issue 13: the size limit is applied after a look at the content (archives have their own).
+  wo.max_file_size = 0;
   wo.exclude_globs = impl_->options.exclude_globs;
   Walker walker(roots, wo);
   const Detector& detector = impl_->detector;
-  const std::size_t chunk = impl_->options.chunk_size;
+  const ArchiveOptions archive = impl_->archive_options();
 
   tbb::task_arena arena(static_cast<int>(threads_));
   arena.execute([&] {
@@ -131,7 +143,7 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
                                tbb::make_filter<std::optional<WalkEntry>, FileOutcome>(
                                    tbb::filter_mode::parallel,
                                    [&](const std::optional<WalkEntry>& e) {
-                                     return e ? scan_file(*e, detector, chunk) : FileOutcome{};
+                                     return e ? scan_file(*e, detector, archive) : FileOutcome{};
                                    }) &
                                tbb::make_filter<FileOutcome, void>(
                                    tbb::filter_mode::serial_out_of_order,
@@ -155,7 +167,7 @@ ScanResult Scanner::scan_stream(int fd, const std::string& label) const {
   const auto t0 = std::chrono::steady_clock::now();
   ScanResult result;
   FileOutcome o;
-  scan_fd(fd, label, 0, impl_->detector, impl_->options.chunk_size, o);
+  scan_content(fd_reader(fd), label, 0, impl_->detector, impl_->archive_options(), o);
   add_outcome(std::move(o), result);
   if (impl_->options.reach) flag_reuse_randomly(result.findings);
   sort_findings(result.findings);

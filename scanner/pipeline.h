@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule_database.h"
 #include "core/types.h"
+#include "patterns/rule_database.h"
+#include "sources/archive.h"
 
 namespace reachscan {
 
@@ -30,6 +31,9 @@ struct ScanOptions {
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;  // scan root for the classifier (see reach::FileContext)
+  // Archives and compiled artifacts (issue 13): limits, depth, binary strings. chunk_size and
+  // max_text_size are filled in from the fields above.
+  ArchiveOptions archive;
 };
 
 struct ScanResult {

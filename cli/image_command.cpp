@@ -1,0 +1,184 @@
+#include "cli/image_command.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "scanner/config.h"
+#include "scanner/detector.h"
+#include "sources/image.h"
+
+namespace reachscan::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first executable named `tool` on PATH, or empty.
+std::string find_on_path(const std::string& tool) {
+  const char* path = std::getenv("PATH");
+  if (!path) return {};
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    const std::string candidate = dir + "/" + tool;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+// A private temporary folder, removed with everything in it.
+struct TempFolder {
+  std::string path;
+  TempFolder() {
+    std::string tmpl = (fs::temp_directory_path() / "reachscan-image-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) path = tmpl;  // mode 0700
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+};
+
+// Runs `argv` with stdout and stderr to `log`; returns the exit status, or -1 if it did not run.
+int run_tool(const std::vector<std::string>& argv, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+    }
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, STDIN_FILENO);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string first_lines(const std::string& file, std::size_t max = 400) {
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  if (text.size() > max) text = text.substr(0, max) + "...";
+  return text;
+}
+
+}  // namespace
+
+void add_archive_flags(CLI::App& app, ArchiveFlags& flags) {
+  app.add_option("--max-archive-depth", flags.max_depth,
+                 "Open archives nested up to N deep (zip, jar, tar.gz, 7z, deb, rpm...); 0 does "
+                 "not open archives (default 4)")
+      ->check(CLI::Range(0, 64));
+  app.add_option("--max-archive-size", flags.max_size,
+                 "Stop reading an archive after SIZE uncompressed bytes, nested archives "
+                 "included, e.g. 2GiB; 0: no limit (default 8GiB)");
+  app.add_flag("--no-binary-strings", flags.no_binary_strings,
+               "Do not scan the printable strings of compiled binaries (ELF, Mach-O, PE, .class, "
+               ".pyc)");
+}
+
+Status apply_archive_flags(const ArchiveFlags& flags, ArchiveOptions& options) {
+  options.max_depth = flags.max_depth;
+  options.binary_strings = !flags.no_binary_strings;
+  if (!flags.max_size.empty()) {
+    auto size = parse_size(flags.max_size);
+    if (!size) return Status::error("--max-archive-size: " + size.status().message());
+    options.max_size = *size;
+  }
+  return Status();
+}
+
+CLI::App* add_image_subcommand(CLI::App& app, std::string& ref) {
+  auto* cmd = app.add_subcommand(
+      "image",
+      "Scan a container image: a `docker save` tarball, an OCI image layout (folder or tar), or "
+      "NAME[:TAG] exported with docker or podman save. Every layer (files deleted by later "
+      "layers included), the config (Env, Cmd, Entrypoint, Labels) and the history are scanned.");
+  cmd->add_option("image", ref, "Image tarball, OCI layout folder, or image name")->required();
+  return cmd;
+}
+
+Expected<ScanResult> scan_image_target(std::shared_ptr<const patterns::RuleDatabase> db,
+                                       const ScanOptions& options, const std::string& ref) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ImageScanOptions io;
+  io.archive = options.archive;
+  io.archive.chunk_size = options.chunk_size;
+  io.archive.max_text_size = options.max_file_size;
+
+  std::error_code ec;
+  std::string path = ref;
+  TempFolder temp;
+  if (!fs::exists(ref, ec)) {
+    // Not a path: an image name for the local container engine.
+    std::string tool;
+    for (const char* candidate : {"docker", "podman"})
+      if (tool = find_on_path(candidate); !tool.empty()) break;
+    if (tool.empty())
+      return Status::error(ref +
+                           ": no such file or folder, and neither docker nor podman is installed "
+                           "to export an image of that name");
+    if (temp.path.empty()) return Status::error("cannot create a temporary folder");
+    path = temp.path + "/image.tar";
+    const std::string log = temp.path + "/save.log";
+    const int rc = run_tool({tool, "save", "-o", path, ref}, log);
+    if (rc != 0)
+      return Status::error(fs::path(tool).filename().string() + " save " + ref + " failed" +
+                           (rc < 0 ? "" : " (exit " + std::to_string(rc) + ")") + ": " +
+                           first_lines(log));
+    io.name = ref;
+  }
+
+  DetectorOptions dopts;
+  dopts.verify = options.verify;
+  dopts.decode = options.decode;
+  dopts.reach = options.reach.get();
+  const Detector detector(db, dopts);
+  FileOutcome out;
+  if (Status s = scan_image(path, detector, io, out); !s.ok()) {
+    // A path the user named keeps its name in the message; a saved image, the image name.
+    return Status::error(path == ref ? s.message() : ref + ": " + s.message());
+  }
+
+  ScanResult result;
+  ScanSummary& summary = result.summary;
+  summary.files_scanned = out.members_scanned;
+  summary.bytes_scanned = out.bytes;
+  summary.skipped = std::move(out.member_skips);
+  summary.errors = std::move(out.errors);
+  summary.notes = std::move(out.notes);
+  result.findings = std::move(out.findings);
+  if (options.reach) flag_reuse_randomly(result.findings);
+  sort_findings(result.findings);
+  std::sort(summary.skipped.begin(), summary.skipped.end(),
+            [](const Skip& a, const Skip& b) { return a.path < b.path; });
+  for (const Finding& f : result.findings) ++summary.findings_by_rule[f.rule_id];
+  summary.findings = result.findings.size();
+  summary.rules = db->rules().size();
+  summary.threads = 1;
+  summary.elapsed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace reachscan::cli
