@@ -20,11 +20,11 @@
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
 #include "reach/classify.h"
+#include "report/reporter.h"
 #include "scanner/config.h"
 #include "scanner/fingerprint.h"
 #include "scanner/git_scan.h"
 #include "scanner/pipeline.h"
-#include "report/reporter.h"
 #include "scanner/rules_check.h"
 #include "scanner/suppress.h"
 

@@ -41,7 +41,15 @@ struct Root {
   FileOutcome& out;  // where findings, skips and notes of every level go
   MemberObserver* observer = nullptr;
   std::uint64_t total = 0;  // uncompressed bytes read, all levels
-  bool aborted = false;     // a size or ratio limit stopped this archive
+  // Per nesting depth, over every archive opened at that depth: bytes produced, and compressed
+  // bytes consumed by archives already closed. A 42.zip-style bomb opens thousands of small
+  // archives at one depth, each harmless alone.
+  std::vector<std::uint64_t> produced;
+  std::vector<std::uint64_t> consumed;
+  // The outermost archive: `total` against what it consumed is the overall expansion, which a
+  // bomb of many levels, each of modest ratio, multiplies up.
+  struct archive* outer = nullptr;
+  bool aborted = false;  // a size or ratio limit stopped this archive
   std::uint64_t too_deep = 0;
   std::string first_too_deep;
   std::uint64_t unsafe_names = 0;
@@ -167,7 +175,23 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
   }
 
   std::uint64_t members = 0;
-  std::uint64_t produced = 0;  // uncompressed bytes read at this level
+  const auto d = static_cast<std::size_t>(depth);
+  if (root.produced.size() <= d) {
+    root.produced.resize(d + 1, 0);
+    root.consumed.resize(d + 1, 0);
+  }
+  // This archive's compressed bytes join its depth's total when it closes.
+  // (By index: deeper levels may grow the vectors meanwhile.)
+  struct Consumed {
+    struct archive* a;
+    Root& root;
+    std::size_t d;
+    ~Consumed() {
+      root.consumed[d] +=
+          static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(a, -1), 0));
+    }
+  } consumed_at_close{a.get(), root, d};
+  if (!root.outer) root.outer = a.get();
   std::string last = "(none)";
   bool first = true;
   for (;;) {
@@ -181,7 +205,11 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
           root.out.member_skips.push_back({display, src.failure->reason, src.failure->detail});
         return;
       }
-      const bool encrypted = archive_read_has_encrypted_entries(a.get()) > 0;
+      // A header that claims encryption but fails for another reason is corrupt, not encrypted.
+      const std::string err = archive_error_string(a.get()) ? archive_error_string(a.get()) : "";
+      const bool encrypted =
+          archive_read_has_encrypted_entries(a.get()) > 0 &&
+          (err.find("ncrypt") != std::string::npos || err.find("assphrase") != std::string::npos);
       root.out.member_skips.push_back(
           {display, encrypted ? SkipReason::kEncrypted : SkipReason::kCorrupt,
            (first ? std::string("not a readable archive: ")
@@ -253,20 +281,27 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
         return -1;
       }
       const auto n_got = static_cast<std::uint64_t>(got);
-      produced += n_got;
+      const std::uint64_t produced = root.produced[d] += n_got;
       root.total += n_got;
       std::string why;
       if (opt.max_size && root.total > opt.max_size) {
         why = "more than " + human_bytes(opt.max_size) +
               " uncompressed (--max-archive-size); the rest of the archive was not scanned";
-      } else if (opt.max_ratio > 0 && produced > opt.ratio_floor) {
-        const auto consumed =
-            static_cast<double>(std::max<la_int64_t>(archive_filter_bytes(a.get(), -1), 1));
-        if (static_cast<double>(produced) > opt.max_ratio * consumed)
-          why = "compression ratio over " + std::to_string(static_cast<long>(opt.max_ratio)) +
-                ":1 (" + std::to_string(produced) + " bytes from " +
-                std::to_string(static_cast<std::uint64_t>(consumed)) +
+      } else if (opt.max_ratio > 0) {
+        auto bytes_in = [](struct archive* h) {
+          return static_cast<std::uint64_t>(std::max<la_int64_t>(archive_filter_bytes(h, -1), 1));
+        };
+        auto over = [&](std::uint64_t out_bytes, std::uint64_t in_bytes, const char* what) {
+          if (out_bytes <= opt.ratio_floor ||
+              static_cast<double>(out_bytes) <= opt.max_ratio * static_cast<double>(in_bytes))
+            return false;
+          why = std::string(what) + " over " + std::to_string(static_cast<long>(opt.max_ratio)) +
+                ":1 (" + std::to_string(out_bytes) + " bytes from " + std::to_string(in_bytes) +
                 "): a decompression bomb? the rest of the archive was not scanned";
+          return true;
+        };
+        if (!over(produced, root.consumed[d] + bytes_in(a.get()), "compression ratio"))
+          over(root.total, bytes_in(root.outer), "compression ratio of the nested archives");
       }
       if (!why.empty()) {
         root.aborted = true;
