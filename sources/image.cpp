@@ -191,7 +191,7 @@ std::string blob_file(const std::string& digest) {
 struct Layer {
   std::string file;        // in the input
   std::string digest;      // sha256:...
-  std::string created_by;  // the history entry that made it, if known
+  std::string created_by;  // the history entry that made it, if known (describe_instruction)
 };
 
 struct Image {
@@ -230,6 +230,30 @@ std::vector<long> layers_made(const json& cfg) {
   return made;
 }
 
+// How a history entry is named in evidence. NOTE: created_by lines can hold secrets (a RUN with
+// a token, an ARG value), and evidence is not masked: only COPY/ADD-style lines are quoted; for
+// the rest, the instruction keyword and the history line to look at.
+std::string describe_instruction(const std::string& created_by, std::size_t entry) {
+  std::string line = created_by;
+  bool shell = false;
+  if (line.rfind("/bin/sh -c ", 0) == 0) {
+    line.erase(0, 11);
+    shell = true;
+  }
+  if (line.rfind("#(nop) ", 0) == 0) {
+    line.erase(0, 7);
+    shell = false;
+  }
+  while (!line.empty() && line.front() == ' ') line.erase(0, 1);
+  std::string keyword = line.substr(0, line.find(' '));
+  if (shell) keyword = "RUN";
+  const std::string where = "history entry " + std::to_string(entry);
+  if (keyword == "COPY" || keyword == "ADD" || keyword == "WORKDIR")
+    return where + ": " + one_line(line, 120);
+  if (keyword.empty() || keyword.size() > 12) keyword = "instruction";
+  return where + ": " + keyword + " (see the image's history line " + std::to_string(entry) + ")";
+}
+
 // Fills in each layer's digest fallback and creating instruction from the config.
 void attach_history(Image& img) {
   const json& cfg = img.config;
@@ -238,10 +262,14 @@ void attach_history(Image& img) {
     if (auto d = r->find("diff_ids"); d != r->end() && d->is_array())
       for (const json& id : *d)
         if (id.is_string()) diff_ids.push_back(id.get<std::string>());
-  std::vector<std::string> made;  // created_by of each history entry that made a layer
+  std::vector<std::string> made;  // each history entry that made a layer, described
+  std::size_t entry_no = 0;
   if (auto h = cfg.find("history"); h != cfg.end() && h->is_array())
-    for (const json& entry : *h)
-      if (entry.is_object() && !empty_layer(entry)) made.push_back(str(entry, "created_by"));
+    for (const json& entry : *h) {
+      ++entry_no;
+      if (entry.is_object() && !empty_layer(entry))
+        made.push_back(describe_instruction(str(entry, "created_by"), entry_no));
+    }
   for (std::size_t i = 0; i < img.layers.size(); ++i) {
     Layer& l = img.layers[i];
     if (l.digest.empty()) l.digest = i < diff_ids.size() ? diff_ids[i] : l.file;
@@ -400,7 +428,7 @@ std::string removed_later(const std::vector<const LayerIndex*>& stack,
     if (how.empty() && l->entries.count(path)) how = "replaced";
     if (how.empty()) continue;
     std::string why = how + " in layer " + std::to_string(j + 1) + " (" + layers[j].digest + ")";
-    if (!layers[j].created_by.empty()) why += ", created by: " + one_line(layers[j].created_by);
+    if (!layers[j].created_by.empty()) why += ", created by " + layers[j].created_by;
     return why;
   }
   return {};
@@ -515,8 +543,7 @@ Status scan_image(const std::string& path, const Detector& detector,
     for (Finding& f : findings) {
       add_evidence(f, "image " + img.name + ", layer " + std::to_string(k + 1) + " of " +
                           std::to_string(img.layers.size()) + " (" + layer.digest + ")");
-      if (!layer.created_by.empty())
-        add_evidence(f, "layer created by: " + one_line(layer.created_by));
+      if (!layer.created_by.empty()) add_evidence(f, "layer created by " + layer.created_by);
       for (std::size_t u = 1; u < where.size(); ++u)
         add_evidence(f, "the same layer is in image " + (*images)[where[u].image].name);
       // The member's path in the layer: up to the next '!' (names escape their own '!').
