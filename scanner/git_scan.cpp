@@ -219,8 +219,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                            if (o.file.skip)
                                              o.file.skip->detail += ", blob " + t->blob.hex();
                                          }
-                                         // An archive has no lines to diff: all of it is new.
-                                         if (t->only_added && !o.file.members_scanned)
+                                         if (t->only_added)
                                            std::erase_if(o.file.findings, [&](const Finding& f) {
                                              return !on_added_line(f, t->added);
                                            });

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "scanner/git_scan.h"
 #include "scanner/pipeline.h"
 #include "tests/sources/archive_writer.h"
 #include "tests/support/temp_dir.h"
@@ -406,6 +407,97 @@ TEST(Archive, PipelineOpensArchivesInTreesAndCountsMembers) {
   EXPECT_EQ(r.findings[0].path, dir.str() + "/dist/app.zip!a.env");
   EXPECT_EQ(r.summary.files_scanned, 1u + 1u + 2u + 1u);  // 3 files, 2 members of app.zip
   EXPECT_FALSE(r.summary.has_errors());
+}
+
+// A .jar committed to a repository and deleted later is opened in the history scan, and in the
+// scan of what a commit adds (an archive has no lines: all of it is new).
+TEST(Archive, CommittedJarInGitHistoryIsOpened) {
+  TempDir tmp;
+  const fs::path repo = tmp.path() / "repo";
+  fs::create_directories(repo / "lib");
+  auto git = [&](const std::string& cmd) {
+    const std::string full = "cd '" + repo.string() + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" +
+                             tmp.str() + "' git -c user.name=Dev -c user.email=dev@corp.test " +
+                             cmd + " >/dev/null 2>&1";
+    return std::system(full.c_str());
+  };
+  ASSERT_EQ(git("init -q -b main ."), 0);
+  std::ofstream(repo / "lib/app.jar", std::ios::binary)
+      << write_archive("zip", "",
+                       {{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"},
+                        {"application.properties", "a=1\ntoken=" + kTok + "\n"}});
+  ASSERT_EQ(git("add -A"), 0);
+  ASSERT_EQ(git("commit -q -m jar"), 0);
+  fs::remove(repo / "lib/app.jar");
+  std::ofstream(repo / "README") << "no more jar\n";
+  ASSERT_EQ(git("add -A"), 0);
+  ASSERT_EQ(git("commit -q -m 'drop jar'"), 0);
+
+  GitScanOptions o;
+  o.repo = repo.string();
+  o.scan.threads = 1;
+  auto r = scan_git(demo_db(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->findings.size(), 1u);
+  EXPECT_EQ(r->findings[0].path, "lib/app.jar!application.properties");
+  EXPECT_EQ(r->findings[0].line, 2u);
+  ASSERT_TRUE(r->findings[0].commit);
+  EXPECT_FALSE(r->findings[0].commit->in_head);
+
+  // A range scan keeps only what a commit adds; for an archive that is all of it.
+  const std::string tok2 = fake_token("dmo_", 20, 12);
+  std::ofstream(repo / "lib/v2.jar", std::ios::binary)
+      << write_archive("zip", "", {{"app.env", "TOKEN=" + tok2 + "\n"}});
+  ASSERT_EQ(git("add -A"), 0);
+  ASSERT_EQ(git("commit -q -m v2"), 0);
+  o.mode = GitScanOptions::Mode::kRange;
+  o.range = "HEAD~1..HEAD";
+  r = scan_git(demo_db(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->findings.size(), 1u);
+  EXPECT_EQ(r->findings[0].path, "lib/v2.jar!app.env");
+  EXPECT_EQ(r->findings[0].secret, tok2);
+}
+
+// The flags, end to end.
+TEST(ArchiveCli, FlagsReachTheScan) {
+  TempDir tmp;
+  const std::string ghp = testing::fake_github_token(9);
+  const std::string jar = tmp.str() + "/app.jar";
+  std::ofstream(jar, std::ios::binary) << write_archive(
+      "zip", "", {{"conf/app.properties", std::string(4000, '#') + "\ntoken=" + ghp + "\n"}});
+  auto run = [&](const std::string& args) {
+    const std::string cmd = "XDG_CACHE_HOME='" + tmp.str() + "/cache' '" REACHSCAN_BINARY "' " +
+                            args + " >'" + tmp.str() + "/out' 2>&1";
+    const int status = std::system(cmd.c_str());
+    std::ifstream in(tmp.str() + "/out");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str());
+  };
+  auto [code, out] = run("-f short dir '" + jar + "'");
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("app.jar!conf/app.properties:2"), std::string::npos) << out;
+  std::tie(code, out) = run("-v --max-archive-depth 0 dir '" + jar + "'");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("archive not opened (--max-archive-depth 0)"), std::string::npos) << out;
+  std::tie(code, out) = run("-v --max-archive-size 1KB dir '" + jar + "'");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("archive_limit"), std::string::npos) << out;
+  std::tie(code, out) = run("--max-archive-size lots dir '" + jar + "'");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--max-archive-size"), std::string::npos) << out;
+
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01",
+      7);
+  elf += std::string(64, '\0') + "token=" + ghp + std::string(16, '\0');
+  std::ofstream(tmp.str() + "/app.bin", std::ios::binary) << elf;
+  std::tie(code, out) = run("-f short dir '" + tmp.str() + "/app.bin'");
+  EXPECT_EQ(code, 1) << out;
+  std::tie(code, out) = run("--no-binary-strings dir '" + tmp.str() + "/app.bin'");
+  EXPECT_EQ(code, 0) << out;
 }
 
 }  // namespace
