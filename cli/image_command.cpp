@@ -129,6 +129,13 @@ Expected<ScanResult> scan_image_target(std::shared_ptr<const patterns::RuleDatab
   std::error_code ec;
   std::string path = ref;
   TempFolder temp;
+  auto ends_with = [&](const char* suffix) {
+    const std::string_view r(ref), s(suffix);
+    return r.size() >= s.size() && r.substr(r.size() - s.size()) == s;
+  };
+  const bool path_like = ref.empty() || ref.front() == '/' || ref.front() == '.' ||
+                         ends_with(".tar") || ends_with(".tar.gz") || ends_with(".tgz");
+  if (!fs::exists(ref, ec) && path_like) return Status::error(ref + ": no such file or folder");
   if (!fs::exists(ref, ec)) {
     // Not a path: an image name for the local container engine.
     std::string tool;

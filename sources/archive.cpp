@@ -20,6 +20,12 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
 }
 
+// libarchive's last error, or a generic text when it has none.
+std::string error_text(struct archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
+
 bool has_nul(std::string_view head) { return looks_binary(head); }
 
 bool is_7z(std::string_view head) {
@@ -154,8 +160,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
         buffered.append(chunk.data(), static_cast<std::size_t>(n));
       }
       if (archive_read_open_memory(a.get(), buffered.data(), buffered.size()) != ARCHIVE_OK) {
-        root.out.member_skips.push_back(
-            {display, SkipReason::kCorrupt, archive_error_string(a.get())});
+        root.out.member_skips.push_back({display, SkipReason::kCorrupt, error_text(a.get())});
         return;
       }
     }
@@ -169,7 +174,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
       if (src.failure && src.failure->reported) return;
       const SkipReason why = src.failure ? src.failure->reason : SkipReason::kCorrupt;
       root.out.member_skips.push_back(
-          {display, why, std::string("not a readable archive: ") + archive_error_string(a.get())});
+          {display, why, std::string("not a readable archive: ") + error_text(a.get())});
       return;
     }
   }
@@ -206,7 +211,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
         return;
       }
       // A header that claims encryption but fails for another reason is corrupt, not encrypted.
-      const std::string err = archive_error_string(a.get()) ? archive_error_string(a.get()) : "";
+      const std::string err = error_text(a.get());
       const bool encrypted =
           archive_read_has_encrypted_entries(a.get()) > 0 &&
           (err.find("ncrypt") != std::string::npos || err.find("assphrase") != std::string::npos);
@@ -215,7 +220,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
            (first ? std::string("not a readable archive: ")
                   : "reading stopped after member " + last + " (" + std::to_string(members) +
                         " member(s) read): ") +
-               archive_error_string(a.get())});
+               error_text(a.get())});
       return;
     }
     const bool raw = archive_format(a.get()) == ARCHIVE_FORMAT_RAW;
@@ -276,7 +281,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
         const bool encrypted = archive_entry_is_data_encrypted(entry);
         root.out.member_skips.push_back(
             {member, encrypted ? SkipReason::kEncrypted : SkipReason::kCorrupt,
-             std::string("reading stopped inside this member: ") + archive_error_string(a.get())});
+             std::string("reading stopped inside this member: ") + error_text(a.get())});
         f = {SkipReason::kCorrupt, "", true};
         return -1;
       }

@@ -24,6 +24,11 @@ using json = nlohmann::json;
 
 constexpr std::uint64_t kMaxDocument = 16u << 20;  // manifests and configs are small
 
+std::string error_text(struct archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
+
 std::string normalize(std::string name) {
   while (name.rfind("./", 0) == 0) name.erase(0, 2);
   while (!name.empty() && name.back() == '/') name.pop_back();
@@ -102,9 +107,10 @@ class TarInput : public ImageInput {
       const la_int64_t size = archive_entry_size(e);
       if (size <= 0 || static_cast<std::uint64_t>(size) > kMaxDocument) continue;
       // JSON documents start with '{' or '['; layers never do.
+      char first = 0;
+      if (archive_read_data(a->get(), &first, 1) != 1 || (first != '{' && first != '[')) continue;
       std::string data(static_cast<std::size_t>(size), '\0');
-      const la_ssize_t got = archive_read_data(a->get(), data.data(), 1);
-      if (got != 1 || (data[0] != '{' && data[0] != '[')) continue;
+      data[0] = first;
       std::size_t have = 1;
       while (have < data.size()) {
         const la_ssize_t n = archive_read_data(a->get(), data.data() + have, data.size() - have);
@@ -115,7 +121,7 @@ class TarInput : public ImageInput {
       in->documents_[name] = std::move(data);
     }
     if (r != ARCHIVE_EOF)
-      return Status::error(path + ": not a readable tar: " + archive_error_string(a->get()));
+      return Status::error(path + ": not a readable tar: " + error_text(a->get()));
     return in;
   }
 
@@ -142,7 +148,7 @@ class TarInput : public ImageInput {
       const ReadFn read = [handle](char* buf, std::size_t n, ReadFailure& f) -> long {
         const la_ssize_t got = archive_read_data(handle, buf, n);
         if (got < 0) {
-          f = {SkipReason::kCorrupt, archive_error_string(handle)};
+          f = {SkipReason::kCorrupt, error_text(handle)};
           return -1;
         }
         return static_cast<long>(got);
@@ -161,7 +167,7 @@ class TarInput : public ImageInput {
     archive_read_support_format_tar(a.get());
     archive_read_support_format_gnutar(a.get());
     if (archive_read_open_filename(a.get(), path_.c_str(), 1u << 20) != ARCHIVE_OK)
-      return Status::error(path_ + ": " + archive_error_string(a.get()));
+      return Status::error(path_ + ": " + error_text(a.get()));
     return a;
   }
 

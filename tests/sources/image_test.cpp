@@ -245,6 +245,10 @@ TEST_F(ImageCli, ImageNameWithoutAWorkingEngineIsAnError) {
   EXPECT_NE(r.err.find("docker save shop/api:1.4 failed (exit 1): Cannot connect"),
             std::string::npos)
       << r.err;
+  // A missing path is not sent to an engine.
+  r = run("image ./missing/image.tar", fake_engine("docker", ""));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("./missing/image.tar: no such file or folder"), std::string::npos) << r.err;
   // A path that is not an image.
   dir_.write("notimage/a.txt", "x\n");
   r = run("image '" + dir_.str() + "/notimage'", "/usr/bin:/bin");
