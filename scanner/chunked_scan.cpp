@@ -13,12 +13,21 @@ namespace {
 struct Buffer {
   std::unique_ptr<char[]> data;
   std::size_t capacity = 0;
-  void ensure(std::size_t n) {
+  // Grows to at least `n` bytes, keeping the first `keep`.
+  void ensure(std::size_t n, std::size_t keep = 0) {
     if (capacity >= n) return;
-    data.reset(new char[n]);  // not zero-filled: pages are touched only when read into
+    std::unique_ptr<char[]> bigger(new char[n]);  // not zero-filled: pages are touched on read
+    if (keep) std::memcpy(bigger.get(), data.get(), keep);
+    data = std::move(bigger);
     capacity = n;
   }
 };
+
+// The calling thread's chunk buffer (see chunk_buffer()).
+Buffer& thread_buffer() {
+  thread_local Buffer buf;
+  return buf;
+}
 
 // Position bookkeeping carried from one chunk to the next.
 struct Cursor {
@@ -93,8 +102,8 @@ ReadFn memory_reader(std::string_view data) {
   };
 }
 
-ReadFn replay_reader(std::string head, ReadFn rest) {
-  return [head = std::move(head), rest = std::move(rest), pos = std::size_t{0}](
+ReadFn replay_reader(std::string_view head, ReadFn rest) {
+  return [head, rest = std::move(rest), pos = std::size_t{0}](
              char* buf, std::size_t n, ReadFailure& failure) mutable -> long {
     if (pos < head.size()) {
       const std::size_t take = std::min(n, head.size() - pos);
@@ -106,19 +115,26 @@ ReadFn replay_reader(std::string head, ReadFn rest) {
   };
 }
 
+char* chunk_buffer(std::size_t n) {
+  Buffer& buf = thread_buffer();
+  buf.ensure(n);
+  return buf.data.get();
+}
+
 void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t size_hint,
                  const Detector& detector, std::size_t chunk_size, FileOutcome& out,
-                 bool binary_check) {
-  thread_local Buffer buf;
+                 bool binary_check, std::size_t preloaded) {
+  Buffer& buf = thread_buffer();
   const std::size_t window = window_of(detector);
   const std::size_t overlap = 2 * window;
   chunk_size = std::max(chunk_size, 4 * overlap);
   const std::size_t want = static_cast<std::size_t>(
       std::min<std::uint64_t>(chunk_size, size_hint ? size_hint + 1 : chunk_size));
-  buf.ensure(std::max<std::size_t>(want, 4096));
+  buf.ensure(std::max<std::size_t>({want, preloaded, 4096}), preloaded);
   std::size_t limit = std::min(buf.capacity, chunk_size);
 
-  std::size_t len = 0;
+  std::size_t len = preloaded;
+  out.bytes += preloaded;
   Cursor cur;
   bool eof = false, first = true;
   DetectStats stats;
@@ -143,10 +159,7 @@ void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t s
       out.bytes += static_cast<std::uint64_t>(n);
       if (len == limit && limit < chunk_size) {
         // The announced size was wrong (growing file, stdin): switch to full-size chunks.
-        Buffer bigger;
-        bigger.ensure(chunk_size);
-        std::memcpy(bigger.data.get(), buf.data.get(), len);
-        buf = std::move(bigger);
+        buf.ensure(chunk_size, len);
         limit = chunk_size;
       }
     }

@@ -47,8 +47,8 @@ ReadFn fd_reader(int fd);
 // A ReadFn over `data`, which must outlive it.
 ReadFn memory_reader(std::string_view data);
 // A ReadFn that hands out `head` first, then what `rest` reads: how a caller that peeked at the
-// start of a stream gives the whole stream on.
-ReadFn replay_reader(std::string head, ReadFn rest);
+// start of a stream gives the whole stream on. `head` is not copied: it must outlive the reader.
+ReadFn replay_reader(std::string_view head, ReadFn rest);
 
 // True when the first kBinaryProbe bytes hold a NUL.
 bool looks_binary(std::string_view head);
@@ -57,9 +57,16 @@ bool looks_binary(std::string_view head);
 // A read error keeps what was found so far and records a skip with the reader's reason. With
 // `binary_check`, input with a NUL in its first kBinaryProbe bytes is skipped as binary; without
 // it, the caller vouches that the bytes are text (e.g. the printable runs of a binary).
+//
+// `preloaded`: the caller has already read that many bytes of the input into chunk_buffer() (to
+// look at them first); scanning starts with them, without a copy.
 void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t size_hint,
                  const Detector& detector, std::size_t chunk_size, FileOutcome& out,
-                 bool binary_check = true);
+                 bool binary_check = true, std::size_t preloaded = 0);
+
+// The calling thread's chunk buffer, grown to at least `n` bytes, which scan_reader reads into.
+// NOTE: the next scan_reader on this thread overwrites it.
+char* chunk_buffer(std::size_t n);
 
 // scan_reader over `fd`.
 void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -24,6 +25,11 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 std::string error_text(struct archive* a) {
   const char* e = archive_error_string(a);
   return e ? e : "unknown error";
+}
+
+// A ReadFn calling `read`, which must outlive it: no copy of what `read` captures.
+ReadFn forward_to(const ReadFn& read) {
+  return [&read](char* buf, std::size_t n, ReadFailure& f) { return read(buf, n, f); };
 }
 
 bool has_nul(std::string_view head) { return looks_binary(head); }
@@ -168,7 +174,7 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
   if (!is_7z(buffered)) {
     // The probe bytes go first, then the rest of the stream.
     src.buf.reset(new char[kSourceBuffer]);
-    replayed = replay_reader(buffered, read);
+    replayed = replay_reader(buffered, forward_to(read));
     src.read = &replayed;
     if (archive_read_open(a.get(), &src, nullptr, source_read, nullptr) != ARCHIVE_OK) {
       if (src.failure && src.failure->reported) return;
@@ -396,13 +402,21 @@ class PrintableRuns {
 void dispatch(const ReadFn& read, const std::string& display, std::uint64_t size, int depth,
               Root* root, const Detector& detector, const ArchiveOptions& options,
               FileOutcome& out) {
-  // The head decides; it is then handed on in front of the rest of the stream.
-  std::string head(kBinaryProbe, '\0');
+  // The head decides. It is read straight into the thread's chunk buffer: text (nearly every
+  // input) is then scanned from there without a copy; anything else copies it out first, since
+  // members scanned meanwhile reuse that buffer. Up to 1 MiB is read at once: a whole small file
+  // in one read, and a bounded copy for archives.
+  constexpr std::size_t kHeadRead = 1u << 20;
+  const std::size_t want = std::max<std::size_t>(
+      kBinaryProbe,
+      static_cast<std::size_t>(std::min<std::uint64_t>(
+          {options.chunk_size, kHeadRead, size ? size + 1 : std::uint64_t{kHeadRead}})));
+  char* buf = chunk_buffer(want);
   std::size_t got = 0;
   bool eof = false;
-  while (got < head.size()) {
+  while (got < kBinaryProbe) {
     ReadFailure f;
-    const long n = read(head.data() + got, head.size() - got, f);
+    const long n = read(buf + got, want - got, f);
     if (n < 0) {
       if (!f.reported)
         out.skip = Skip{display, f.reason,
@@ -415,20 +429,24 @@ void dispatch(const ReadFn& read, const std::string& display, std::uint64_t size
     }
     got += static_cast<std::size_t>(n);
   }
-  head.resize(got);
-  const ContentKind kind = classify_content(head);
+  const ContentKind kind = classify_content(std::string_view(buf, std::min(got, kBinaryProbe)));
   static const ReadFn kEnd = [](char*, std::size_t, ReadFailure&) -> long { return 0; };
-  const ReadFn whole = replay_reader(head, eof ? kEnd : read);
-
+  const ReadFn& rest = eof ? kEnd : read;
+  if (kind == ContentKind::kText && (!options.max_text_size || size <= options.max_text_size)) {
+    scan_reader(rest, display, size, detector, options.chunk_size, out, false, got);
+    return;
+  }
   // Archives are bounded by max_size; everything else by the file size limit.
   if ((kind != ContentKind::kArchive || options.max_depth <= 0) && options.max_text_size &&
       size > options.max_text_size) {
     out.skip = Skip{display, SkipReason::kTooLarge, std::to_string(size) + " bytes"};
     return;
   }
+  const std::string head(buf, got);
+  // The head stays here, in this frame, for as long as `whole` reads it.
+  const ReadFn whole = replay_reader(head, forward_to(rest));
   switch (kind) {
-    case ContentKind::kText:
-      scan_reader(whole, display, size, detector, options.chunk_size, out, false);
+    case ContentKind::kText:  // too large: skipped above
       return;
     case ContentKind::kArchive:
       if (options.max_depth <= 0) {
