@@ -92,6 +92,9 @@ void add_archive_flags(CLI::App& app, ArchiveFlags& flags) {
   app.add_option("--max-archive-size", flags.max_size,
                  "Stop reading an archive after SIZE uncompressed bytes, nested archives "
                  "included, e.g. 2GiB; 0: no limit (default 8GiB)");
+  app.add_option("--max-archive-members", flags.max_members,
+                 "Stop reading an archive after N members (default 250000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   app.add_flag("--no-binary-strings", flags.no_binary_strings,
                "Do not scan the printable strings of compiled binaries (ELF, Mach-O, PE, .class, "
                ".pyc)");
@@ -100,6 +103,7 @@ void add_archive_flags(CLI::App& app, ArchiveFlags& flags) {
 Status apply_archive_flags(const ArchiveFlags& flags, ArchiveOptions& options) {
   options.max_depth = flags.max_depth;
   options.binary_strings = !flags.no_binary_strings;
+  options.max_members = flags.max_members;
   if (!flags.max_size.empty()) {
     auto size = parse_size(flags.max_size);
     if (!size) return Status::error("--max-archive-size: " + size.status().message());

@@ -16,10 +16,11 @@
 
 namespace reachscan::cli {
 
-// --max-archive-depth, --max-archive-size, --no-binary-strings.
+// --max-archive-depth, --max-archive-size, --max-archive-members, --no-binary-strings.
 struct ArchiveFlags {
   int max_depth = ArchiveOptions{}.max_depth;
   std::string max_size;  // empty: the default
+  std::uint64_t max_members = ArchiveOptions{}.max_members;
   bool no_binary_strings = false;
 };
 void add_archive_flags(CLI::App& app, ArchiveFlags& flags);

@@ -249,7 +249,10 @@ void open_level(const ReadFn& read, const std::string& display, int depth, Root&
       return;
     }
     bool unsafe = false;
-    const std::string safe = safe_member_name(name.empty() ? "(unnamed)" : name, &unsafe);
+    // "./etc/x" (tar, cpio, .deb and .rpm payloads) reads "etc/x".
+    std::string_view shown = name;
+    while (shown.size() > 2 && shown.substr(0, 2) == "./") shown.remove_prefix(2);
+    const std::string safe = safe_member_name(shown.empty() ? "(unnamed)" : shown, &unsafe);
     if (unsafe && !raw && root.unsafe_names++ == 0) root.first_unsafe = safe;
     // A single compressed file (raw format) is its content: no member name is added.
     const std::string member = raw ? display : display + "!" + safe;

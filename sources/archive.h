@@ -45,8 +45,9 @@ struct ArchiveOptions {
   // ratio_floor bytes (small archives of repetitive text legitimately compress very well).
   double max_ratio = 250;
   std::uint64_t ratio_floor = 32ull << 20;
-  // Members (regular files) read from one archive, at each nesting level.
-  std::uint64_t max_members = 50000;
+  // Members (regular files) read from one archive, at each nesting level. Large enough for a
+  // source tarball of a big project (Linux has ~90k files); bounds per-member overhead.
+  std::uint64_t max_members = 250000;
   // Text inputs larger than this (by their announced size) are skipped as `too_large`; 0: no
   // limit. The pipeline sets it from --max-file-size, so the limit applies to text and archive
   // members alike while archives themselves are bounded by max_size.

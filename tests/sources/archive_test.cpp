@@ -128,7 +128,7 @@ TEST(Archive, DebAndRpmPackages) {
       "ar", "", {{"debian-binary", "2.0\n"}, {"control.tar.xz", control}, {"data.tar.xz", data}});
   FileOutcome o = scan(deb, "app_1.0_amd64.deb");
   ASSERT_EQ(o.findings.size(), 1u);
-  EXPECT_EQ(o.findings[0].path, "app_1.0_amd64.deb!data.tar.xz!./etc/app/app.conf");
+  EXPECT_EQ(o.findings[0].path, "app_1.0_amd64.deb!data.tar.xz!etc/app/app.conf");
 
   // .rpm: a 96-byte lead, a signature header and a header (both empty here), then a cpio payload.
   std::string rpm("\xed\xab\xee\xdb\x03\x00\x00\x00", 8);
@@ -139,7 +139,7 @@ TEST(Archive, DebAndRpmPackages) {
   rpm += write_archive("cpio", "gzip", {{"./usr/share/app/app.conf", "k=" + kTok + "\n"}});
   o = scan(rpm, "app-1.0.x86_64.rpm");
   ASSERT_EQ(o.findings.size(), 1u) << (o.member_skips.empty() ? "" : o.member_skips[0].detail);
-  EXPECT_EQ(o.findings[0].path, "app-1.0.x86_64.rpm!./usr/share/app/app.conf");
+  EXPECT_EQ(o.findings[0].path, "app-1.0.x86_64.rpm!usr/share/app/app.conf");
 }
 
 TEST(Archive, LargeMemberIsStreamedInChunksWithExactLines) {
@@ -342,7 +342,15 @@ TEST(ArchiveLimits, HundredThousandMembersStopAtTheMemberLimit) {
     archive_write_close(w);
     archive_write_free(w);
   }
-  const FileOutcome o = scan_path(path, "many.tar");
+  // The default limit (250,000) lets them all through, in bounded memory.
+  FileOutcome o = scan_path(path, "many.tar");
+  EXPECT_EQ(o.findings.size(), 1u);
+  EXPECT_TRUE(o.member_skips.empty());
+  EXPECT_EQ(o.members_scanned, 100000u);
+  // A lower limit (--max-archive-members) stops at it, with the reason.
+  ArchiveOptions opt;
+  opt.max_members = 50000;
+  o = scan_path(path, "many.tar", opt);
   ASSERT_EQ(o.findings.size(), 1u);  // before the limit
   const Skip* s = skip_with(o, SkipReason::kArchiveLimit);
   ASSERT_NE(s, nullptr);
