@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/image_command.h"
 #include "git/blob_sources.h"
 #include "git/hooks.h"
 
@@ -38,18 +39,20 @@ struct GlobalOptions {
   bool no_verify = false;
   bool no_decode = false;
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
+  ArchiveFlags archive;              // --max-archive-depth, --max-archive-size, ...
   std::string version;
 };
 
 // What a scan subcommand asked for.
 struct ScanTarget {
-  enum class Kind { kDir, kStdin, kGit } kind = Kind::kDir;
+  enum class Kind { kDir, kStdin, kGit, kImage } kind = Kind::kDir;
   std::vector<std::string> paths;  // kDir; empty: the current folder
   std::string label = "-";         // kStdin
   git::GitSourceOptions git;       // kGit
+  std::string image;               // kImage: an image tarball, OCI layout or image name
 };
 
-// `dir`, `stdin`, `git`: scans and reports; returns the exit status (scanner/policy.h).
+// `dir`, `stdin`, `git`, `image`: scans and reports; returns the exit status (scanner/policy.h).
 int run_scan(const GlobalOptions& g, const ScanTarget& target);
 // `rules list` and `rules check [PATH...]`.
 int run_rules_list(const GlobalOptions& g);

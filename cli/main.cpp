@@ -78,7 +78,11 @@ int run(int argc, char** argv) {
   app.add_flag("--no-decode", g.no_decode,
                "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
 
-  ScanTarget dir_target, stdin_target, git_target;
+  add_archive_flags(app, g.archive);
+
+  ScanTarget dir_target, stdin_target, git_target, image_target;
+  image_target.kind = ScanTarget::Kind::kImage;
+  auto* imagecmd = add_image_subcommand(app, image_target.image);
   dir_target.kind = ScanTarget::Kind::kDir;
   stdin_target.kind = ScanTarget::Kind::kStdin;
   git_target.kind = ScanTarget::Kind::kGit;
@@ -137,6 +141,8 @@ int run(int argc, char** argv) {
 
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);
+  if (imagecmd->parsed()) return run_scan(g, image_target);
+  if (imagecmd->parsed()) return run_scan(g, image_target);
   if (gitcmd->parsed()) {
     git::GitSourceOptions& go = git_target.git;
     go.all_objects = all_objects;

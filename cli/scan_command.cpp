@@ -232,7 +232,8 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     sinks.push_back({*extra, r.substr(colon + 1), nullptr, false, nullptr, false});
   }
 
-  std::string root = from_stdin ? "." : scan_root(paths);
+  const bool image = target.kind == ScanTarget::Kind::kImage;
+  std::string root = from_stdin || image ? "." : scan_root(paths);
   if (target.kind == ScanTarget::Kind::kGit) {
     auto r = git::config_root(target.git.repo);
     if (!r) {
@@ -262,11 +263,15 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   so.decode = !g.no_decode && setup->config.decode.value_or(true);
   so.reach = setup->reach;
   so.root = root;
+  if (Status s = apply_archive_flags(g.archive, so.archive); !s.ok()) {
+    error_line(s.message());
+    return kExitError;
+  }
   // The deployment model of what is scanned (the folder, or HEAD's tree), built when the first
   // finding is classified.
   if (target.kind == ScanTarget::Kind::kGit)
     so.deployment = head_deployment(target.git.repo);
-  else if (!from_stdin)
+  else if (!from_stdin && !image)
     so.deployment = folder_deployment(root);
   auto policy = load_policy(g, *setup, root);
   if (!policy) return kExitError;
@@ -280,11 +285,19 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
       return kExitError;
     }
     source = std::move(*opened);
+  } else if (image) {
+    auto opened = open_image_source(target.image);
+    if (!opened) {
+      error_line(opened.status().message());
+      return kExitError;
+    }
+    source = std::move(*opened);
   } else if (from_stdin) {
     source = std::make_unique<sources::StdinSource>(STDIN_FILENO, target.label);
   } else {
     WalkOptions wo;
-    wo.max_file_size = so.max_file_size;
+    // The size limit applies after a look at the content: archives have their own limits.
+    wo.max_file_size = 0;
     wo.exclude_globs = so.exclude_globs;
     source = std::make_unique<sources::FileSource>(paths, wo);
   }
@@ -328,7 +341,9 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   std::optional<report::ProgressLine> progress;
   if (!g.quiet && !g.no_progress && ::isatty(STDERR_FILENO))
     progress.emplace(stderr, counters, *source,
-                     target.kind == ScanTarget::Kind::kGit ? "blobs" : "files");
+                     target.kind == ScanTarget::Kind::kGit ? "blobs"
+                     : image                               ? "images"
+                                                           : "files");
   ScanResult result = scanner.scan(*source, *policy, &stream, &counters);
   if (progress) progress->stop();
   for (const std::string& e : setup->errors) result.summary.errors.push_back(e);

@@ -71,13 +71,21 @@ const char* to_string(SkipReason r) {
       return "lfs_pointer";
     case SkipReason::kSubmodule:
       return "submodule";
+    case SkipReason::kEncrypted:
+      return "encrypted";
+    case SkipReason::kArchiveLimit:
+      return "archive_limit";
+    case SkipReason::kCorrupt:
+      return "corrupt";
   }
   return "unknown";
 }
 
 bool is_error(SkipReason r) {
+  // NOTE: a corrupt archive is an error (content the user asked for went unscanned, as with an
+  // unreadable file); limits and encryption are not: they are the documented behaviour.
   return r == SkipReason::kUnreadable || r == SkipReason::kNotFound ||
-         r == SkipReason::kSymlinkLoop;
+         r == SkipReason::kSymlinkLoop || r == SkipReason::kCorrupt;
 }
 
 std::map<std::string, std::uint64_t> ScanSummary::skipped_by_reason() const {

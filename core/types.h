@@ -31,6 +31,9 @@ enum class SkipReason {
   kExcluded,       // .git metadata or an allow-listed path from the config
   kLfsPointer,     // a Git LFS pointer: the content lives outside the repository
   kSubmodule,      // a submodule entry: its history is another repository's
+  kEncrypted,      // an encrypted archive member (or archive): there is no key to read it
+  kArchiveLimit,   // an archive limit was hit: size, compression ratio, member count or nesting
+  kCorrupt,        // a corrupt or truncated archive: reading stopped at the member named
 };
 const char* to_string(SkipReason r);
 // True for reasons that mean content the user asked for could not be scanned: they make the scan

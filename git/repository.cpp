@@ -91,7 +91,14 @@ void collect_delta(git_diff* diff, std::size_t i, const std::optional<ObjectId>&
   PatchPtr patch(raw);
   const git_diff_delta* pd = git_patch_get_delta(patch.get());
   if (pd->flags & GIT_DIFF_FLAG_BINARY) {
-    skips.push_back({path, SkipReason::kBinary, "binary in diff"});
+    // Issue 13: a binary blob has no lines to diff; the scanner opens it whole when it is an
+    // archive or a compiled artifact, and skips it as binary otherwise.
+    BlobTask t;
+    t.blob = to_id(&d->new_file.id);
+    t.path = path;
+    t.commit = commit;
+    t.size_hint = d->new_file.size;
+    if (seen.insert(t.blob).second) out.push_back(std::move(t));
     return;
   }
   BlobTask t;

@@ -13,12 +13,21 @@ namespace {
 struct Buffer {
   std::unique_ptr<char[]> data;
   std::size_t capacity = 0;
-  void ensure(std::size_t n) {
+  // Grows to at least `n` bytes, keeping the first `keep`.
+  void ensure(std::size_t n, std::size_t keep = 0) {
     if (capacity >= n) return;
-    data.reset(new char[n]);  // not zero-filled: pages are touched only when read into
+    std::unique_ptr<char[]> bigger(new char[n]);  // not zero-filled: pages are touched on read
+    if (keep) std::memcpy(bigger.get(), data.get(), keep);
+    data = std::move(bigger);
     capacity = n;
   }
 };
+
+// The calling thread's chunk buffer (see chunk_buffer()).
+Buffer& thread_buffer() {
+  thread_local Buffer buf;
+  return buf;
+}
 
 // Position bookkeeping carried from one chunk to the next.
 struct Cursor {
@@ -72,29 +81,73 @@ bool looks_binary(std::string_view head) {
   return std::memchr(head.data(), '\0', std::min(head.size(), kBinaryProbe)) != nullptr;
 }
 
-void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
-             std::size_t chunk_size, FileOutcome& out) {
-  thread_local Buffer buf;
+ReadFn fd_reader(int fd) {
+  return [fd](char* buf, std::size_t n, ReadFailure& failure) -> long {
+    for (;;) {
+      const ssize_t got = ::read(fd, buf, n);
+      if (got >= 0) return static_cast<long>(got);
+      if (errno == EINTR) continue;
+      failure = {SkipReason::kUnreadable, std::strerror(errno)};
+      return -1;
+    }
+  };
+}
+
+ReadFn memory_reader(std::string_view data) {
+  return [data, pos = std::size_t{0}](char* buf, std::size_t n, ReadFailure&) mutable -> long {
+    const std::size_t take = std::min(n, data.size() - pos);
+    std::memcpy(buf, data.data() + pos, take);
+    pos += take;
+    return static_cast<long>(take);
+  };
+}
+
+ReadFn replay_reader(std::string_view head, ReadFn rest) {
+  return [head, rest = std::move(rest), pos = std::size_t{0}](
+             char* buf, std::size_t n, ReadFailure& failure) mutable -> long {
+    if (pos < head.size()) {
+      const std::size_t take = std::min(n, head.size() - pos);
+      std::memcpy(buf, head.data() + pos, take);
+      pos += take;
+      return static_cast<long>(take);
+    }
+    return rest(buf, n, failure);
+  };
+}
+
+char* chunk_buffer(std::size_t n) {
+  Buffer& buf = thread_buffer();
+  buf.ensure(n);
+  return buf.data.get();
+}
+
+void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t size_hint,
+                 const Detector& detector, std::size_t chunk_size, FileOutcome& out,
+                 bool binary_check, std::size_t preloaded) {
+  Buffer& buf = thread_buffer();
   const std::size_t window = window_of(detector);
   const std::size_t overlap = 2 * window;
   chunk_size = std::max(chunk_size, 4 * overlap);
   const std::size_t want = static_cast<std::size_t>(
       std::min<std::uint64_t>(chunk_size, size_hint ? size_hint + 1 : chunk_size));
-  buf.ensure(std::max<std::size_t>(want, 4096));
+  buf.ensure(std::max<std::size_t>({want, preloaded, 4096}), preloaded);
   std::size_t limit = std::min(buf.capacity, chunk_size);
 
-  std::size_t len = 0;
+  std::size_t len = preloaded;
+  out.bytes += preloaded;
   Cursor cur;
   bool eof = false, first = true;
   DetectStats stats;
+  const std::uint64_t bytes_before = out.bytes;
   for (;;) {
     while (len < limit && !eof) {
-      const ssize_t n = ::read(fd, buf.data.get() + len, limit - len);
+      ReadFailure failure;
+      const long n = read(buf.data.get() + len, limit - len, failure);
       if (n < 0) {
-        if (errno == EINTR) continue;
-        out.skip = Skip{display, SkipReason::kUnreadable,
-                        std::string("read failed after ") + std::to_string(out.bytes) +
-                            " bytes: " + std::strerror(errno)};
+        if (!failure.reported)
+          out.skip = Skip{display, failure.reason,
+                          "read stopped after " + std::to_string(out.bytes - bytes_before) +
+                              " bytes: " + failure.detail};
         eof = true;
         break;
       }
@@ -106,19 +159,16 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
       out.bytes += static_cast<std::uint64_t>(n);
       if (len == limit && limit < chunk_size) {
         // The announced size was wrong (growing file, stdin): switch to full-size chunks.
-        Buffer bigger;
-        bigger.ensure(chunk_size);
-        std::memcpy(bigger.data.get(), buf.data.get(), len);
-        buf = std::move(bigger);
+        buf.ensure(chunk_size, len);
         limit = chunk_size;
       }
     }
     const std::string_view data(buf.data.get(), len);
     if (first) {
       first = false;
-      if (looks_binary(data)) {
+      if (binary_check && looks_binary(data)) {
         out.skip = Skip{display, SkipReason::kBinary, "NUL byte in the first 8000 bytes"};
-        out.bytes = 0;
+        out.bytes = bytes_before;
         return;
       }
     }
@@ -134,6 +184,11 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
   drop_shadowed_generic(out.findings);
   detector.pair_parts(out.findings);
   note_decode_budget(stats, display, out);
+}
+
+void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const Detector& detector,
+             std::size_t chunk_size, FileOutcome& out) {
+  scan_reader(fd_reader(fd), display, size_hint, detector, chunk_size, out);
 }
 
 void scan_memory(std::string_view data, const std::string& display, const Detector& detector,

@@ -89,16 +89,30 @@ struct Scanner::Impl {
     return d;
   }
 
-  Outcome process(Item&& item, const BlobSource& source) const {
+  ArchiveOptions archive_options() const {
+    ArchiveOptions a = options.archive;
+    a.chunk_size = options.chunk_size;
+    a.max_text_size = options.max_file_size;
+    return a;
+  }
+
+  // Text, archives (opened, members streamed) and compiled artifacts, through one dispatch
+  // (sources/archive.h).
+  Outcome process(Item&& item, const BlobSource& source, const ArchiveOptions& archive) const {
     Outcome o;
+    if (const auto* self = dynamic_cast<const ScanningSource*>(&source)) {
+      self->scan(item, detector, archive, o.file);
+      o.item = std::move(item);
+      return o;
+    }
     Loaded l = source.load(item, options.max_file_size);
     if (l.skip) {
       o.file.skip = std::move(l.skip);
     } else if (l.fd >= 0) {
-      scan_fd(l.fd, item.path, item.size, detector, options.chunk_size, o.file);
+      scan_content(fd_reader(l.fd), item.path, item.size, detector, archive, o.file);
       ::close(l.fd);
     } else if (l.data) {
-      scan_memory(*l.data, item.path, detector, options.chunk_size, o.file);
+      scan_buffer(*l.data, item.path, detector, archive, o.file);
       if (o.file.skip) o.file.skip->detail += l.skip_suffix;
     }
     if (item.only_added)
@@ -123,6 +137,7 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   ScanSummary& summary = result.summary;
   FindingStore store(impl_->options.kept_per_finding);
   const std::vector<std::string>& globs = impl_->options.exclude_globs;
+  const ArchiveOptions archive = impl_->archive_options();
 
   // Pulls the next item that is not excluded; stops the pipeline at the end.
   auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
@@ -144,6 +159,9 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
     for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
     for (std::string& n : o.file.notes) summary.notes.push_back(std::move(n));
     if (!o.item) return;
+    // Archive members (and image layers' files) count as files, their skips as skips.
+    summary.files_scanned += o.file.members_scanned;
+    for (Skip& k : o.file.member_skips) summary.skipped.push_back(std::move(k));
     if (o.file.skip) {
       summary.skipped.push_back(std::move(*o.file.skip));
       // Unreadable mid-way still counts what was read and keeps its findings.
@@ -177,7 +195,7 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
             tbb::make_filter<std::optional<Item>, Outcome>(
                 tbb::filter_mode::parallel,
                 [&](std::optional<Item> item) {
-                  return item ? impl_->process(std::move(*item), source) : Outcome{};
+                  return item ? impl_->process(std::move(*item), source, archive) : Outcome{};
                 }) &
             tbb::make_filter<Outcome, void>(tbb::filter_mode::serial_out_of_order, collect));
   });

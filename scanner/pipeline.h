@@ -21,8 +21,12 @@
 #include "core/types.h"
 #include "patterns/rule_database.h"
 #include "scanner/policy.h"
+#include "sources/archive.h"
 
 namespace reachscan {
+
+class Detector;
+struct FileOutcome;
 
 namespace reach {
 struct ReachConfig;
@@ -40,6 +44,9 @@ struct ScanOptions {
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;                     // scan root for the classifier (see reach::FileContext)
   std::size_t kept_per_finding = 1000;  // occurrences held per finding (FindingStore)
+  // Archives and compiled artifacts: limits, depth, binary strings. chunk_size and max_text_size
+  // are filled in from the fields above.
+  ArchiveOptions archive;
   // The deployment model of the scanned tree (reach/deployment.h), paths relative to `root` (git
   // scans: to the repository root): built by this function on first use, when a finding is
   // classified, so a clean scan (a pre-commit hook with nothing staged) builds nothing. Empty:
@@ -59,6 +66,15 @@ class ScanObserver {
  public:
   virtual ~ScanObserver() = default;
   virtual void on_occurrences(const std::vector<Finding>& of_one_item) = 0;
+};
+
+// A source whose items it scans itself, on a worker thread (a container image: its layers,
+// config and history are read in one pass over the image file). load() is not called for them.
+class ScanningSource : public BlobSource {
+ public:
+  Loaded load(const Item&, std::uint64_t) const override { return {}; }
+  virtual void scan(const Item& item, const Detector& detector, const ArchiveOptions& archive,
+                    FileOutcome& out) const = 0;
 };
 
 class Scanner {

@@ -57,8 +57,7 @@ inline FlatResult scan_paths(std::shared_ptr<const patterns::RuleDatabase> db, S
   // As `reachscan dir` does: the deployment model of the scanned folder.
   if (o.reach && !o.deployment && (!o.root.empty() || roots.size() == 1))
     o.deployment = folder_deployment(o.root.empty() ? roots.front() : o.root);
-  WalkOptions wo;
-  wo.max_file_size = o.max_file_size;
+  WalkOptions wo;  // as `reachscan dir`: sizes are checked after a look at the content
   wo.exclude_globs = o.exclude_globs;
   sources::FileSource source(roots, wo);
   return flatten(Scanner(std::move(db), std::move(o)).scan(source, policy));

@@ -1,0 +1,264 @@
+// Container images (issue 13): docker save and OCI layouts assembled by make_image.py.
+#include "sources/image.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace reachscan {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fake_token;
+using testing::TempDir;
+
+std::shared_ptr<const patterns::RuleDatabase> demo_db() {
+  patterns::DatabaseOptions o;
+  o.use_cache = false;
+  auto set = patterns::parse_rules(R"yaml(
+- id: demo.token
+  name: Demo token
+  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
+  min_entropy: 3.0
+)yaml",
+                                   "demo.yaml");
+  return patterns::RuleDatabase::build(set.rules, o).database;
+}
+
+std::string capture(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+struct Built {
+  std::string path;
+  std::vector<std::string> digests;  // layer 1, layer 2
+};
+
+class Image : public ::testing::Test {
+ protected:
+  Built build(const std::string& kind) {
+    const std::string out = dir_.str() + "/" +
+                            (kind == "docker" ? "docker.tar"
+                             : kind == "oci"  ? "oci"
+                                              : "oci.tar");
+    const std::string text =
+        capture("python3 '" REACHSCAN_SOURCE_DIR "/tests/sources/make_image.py' '" + out + "' " +
+                kind + " " + file_ + " " + deleted_ + " " + env_ + " " + run_);
+    Built b{out, {}};
+    std::stringstream lines(text);
+    for (std::string l; std::getline(lines, l);) b.digests.push_back(l);
+    EXPECT_EQ(b.digests.size(), 2u) << text;
+    return b;
+  }
+
+  FileOutcome scan(const std::string& path) {
+    static const Detector detector(demo_db());
+    FileOutcome out;
+    const Status s = scan_image(path, detector, {}, out);
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  }
+
+  static const Finding* with_secret(const FileOutcome& o, const std::string& secret) {
+    for (const Finding& f : o.findings)
+      if (f.secret == secret) return &f;
+    return nullptr;
+  }
+
+  static std::string evidence(const Finding& f) {
+    std::string all;
+    if (f.reach)
+      for (const Evidence& e : f.reach->evidence) all += e.signal + ": " + e.detail + "\n";
+    return all;
+  }
+
+  static bool flagged(const Finding& f) {
+    return f.reach &&
+           std::count(f.reach->flags.begin(), f.reach->flags.end(), "not_in_final_filesystem") > 0;
+  }
+
+  // The four bars of the issue, for any layout.
+  void check_all_four(const FileOutcome& o, const std::string& image, const Built& b) {
+    const Finding* file = with_secret(o, file_);
+    ASSERT_NE(file, nullptr);
+    EXPECT_EQ(file->path, image + "!" + b.digests[0].substr(0, 19) + "!app/config.yml");
+    EXPECT_EQ(file->line, 3u);
+    EXPECT_NE(evidence(*file).find("layer 1 of 2 (" + b.digests[0] + ")"), std::string::npos)
+        << evidence(*file);
+    EXPECT_NE(evidence(*file).find("created by history entry 1: COPY app /app"), std::string::npos)
+        << evidence(*file);
+    EXPECT_FALSE(flagged(*file));
+
+    const Finding* deleted = with_secret(o, deleted_);
+    ASSERT_NE(deleted, nullptr);
+    EXPECT_EQ(deleted->path, image + "!" + b.digests[0].substr(0, 19) + "!secret.txt");
+    EXPECT_TRUE(flagged(*deleted));
+    EXPECT_NE(evidence(*deleted).find("deleted by a whiteout in layer 2 (" + b.digests[1] + ")"),
+              std::string::npos)
+        << evidence(*deleted);
+
+    const Finding* env = with_secret(o, env_);
+    ASSERT_NE(env, nullptr);
+    EXPECT_EQ(env->path, image + "!config");
+    EXPECT_EQ(env->match, "ENV API_TOKEN=" + env_);
+
+    const Finding* run = with_secret(o, run_);
+    ASSERT_NE(run, nullptr);
+    EXPECT_EQ(run->path, image + "!history");
+    EXPECT_EQ(run->line, 3u);
+    EXPECT_NE(evidence(*run).find("made layer 2 (" + b.digests[1] + ")"), std::string::npos)
+        << evidence(*run);
+    // Evidence never quotes a RUN line: it may hold secrets and evidence is not masked.
+    for (const Finding& f : o.findings) EXPECT_EQ(evidence(f).find(run_), std::string::npos);
+  }
+
+  TempDir dir_;
+  const std::string file_ = fake_token("dmo_", 20, 21), deleted_ = fake_token("dmo_", 20, 22),
+                    env_ = fake_token("dmo_", 20, 23), run_ = fake_token("dmo_", 20, 24);
+};
+
+TEST_F(Image, DockerSaveTarballAllFourFoundSharedLayerScannedOnce) {
+  const Built b = build("docker");
+  const FileOutcome o = scan(b.path);
+  check_all_four(o, "shop/api:1.4", b);
+  // Two images share both layers: their findings are reported once, under the first image.
+  EXPECT_EQ(std::count_if(o.findings.begin(), o.findings.end(),
+                          [&](const Finding& f) { return f.secret == file_; }),
+            1);
+  EXPECT_NE(evidence(*with_secret(o, file_)).find("the same layer is in image shop/worker:1.4"),
+            std::string::npos);
+  EXPECT_TRUE(o.member_skips.empty());
+}
+
+TEST_F(Image, OciLayoutFolderAndTar) {
+  for (const char* kind : {"oci", "oci-tar"}) {
+    SCOPED_TRACE(kind);
+    const Built b = build(kind);
+    const FileOutcome o = scan(b.path);
+    check_all_four(o, "registry.example.com/shop/api:prod", b);
+    EXPECT_EQ(o.findings.size(), 4u);
+  }
+}
+
+TEST_F(Image, NotAnImageIsAnError) {
+  static const Detector detector(demo_db());
+  FileOutcome out;
+  dir_.write("plain/readme.txt", "hello\n");
+  Status s = scan_image(dir_.str() + "/plain", detector, {}, out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not a container image"), std::string::npos) << s.message();
+  s = scan_image(dir_.str() + "/missing.tar", detector, {}, out);
+  EXPECT_FALSE(s.ok());
+}
+
+// The CLI end to end: an image tarball by path, and an image name through a container engine.
+class ImageCli : public ::testing::Test {
+ protected:
+  struct Outcome {
+    int code = -1;
+    std::string out, err;
+  };
+  Outcome run(const std::string& args, const std::string& path_env) {
+    const std::string out = dir_.str() + "/out.txt", err = dir_.str() + "/err.txt";
+    const std::string cmd = "PATH='" + path_env + "' XDG_CACHE_HOME='" + dir_.str() +
+                            "/cache' '" REACHSCAN_BINARY "' " + args + " >'" + out + "' 2>'" + err +
+                            "'";
+    const int status = std::system(cmd.c_str());
+    auto slurp = [](const std::string& p) {
+      std::ifstream in(p);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  // A fake container engine: `save -o FILE NAME` copies `image` to FILE, or fails like a
+  // docker client without a daemon when `image` is empty.
+  std::string fake_engine(const std::string& name, const std::string& image) {
+    const std::string bin = dir_.str() + "/bin";
+    fs::create_directories(bin);
+    std::ofstream f(bin + "/" + name);
+    if (image.empty())
+      f << "#!/bin/sh\necho 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+           "Is the docker daemon running?' >&2\nexit 1\n";
+    else
+      f << "#!/bin/sh\n[ \"$1\" = save ] && [ \"$2\" = -o ] || exit 2\n/bin/cp '" << image
+        << "' \"$3\"\n";
+    f.close();
+    fs::permissions(bin + "/" + name, fs::perms::owner_all);
+    return bin;
+  }
+  TempDir dir_;
+};
+
+TEST_F(ImageCli, ScansATarballAndReportsLayerAndWhiteout) {
+  const std::string ghp = testing::fake_github_token(5);
+  const std::string tar = dir_.str() + "/img.tar";
+  ASSERT_EQ(std::system(("python3 '" REACHSCAN_SOURCE_DIR "/tests/sources/make_image.py' '" + tar +
+                         "' docker " + ghp + " " + testing::fake_github_token(6) + " " +
+                         testing::fake_github_token(7) + " " + testing::fake_github_token(8) +
+                         " >/dev/null")
+                            .c_str()),
+            0);
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  Outcome r = run("-f json image '" + tar + "'", path);
+  EXPECT_EQ(r.code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  // Four secrets: 2 layer files (shared layers scanned once), and Env and RUN, each found in
+  // both images: one finding with two occurrences.
+  EXPECT_EQ(j["findings"].size(), 4u);
+  EXPECT_EQ(j["summary"]["occurrences"], 6);
+  bool whiteout = false;
+  for (const auto& f : j["findings"])
+    for (const auto& o : f["occurrences"])
+      for (const auto& flag : o["reach"]["flags"]) whiteout |= flag == "not_in_final_filesystem";
+  EXPECT_TRUE(whiteout);
+
+  // By name, through a container engine found on PATH.
+  r = run("-f json image shop/api:1.4", fake_engine("docker", tar));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("shop/api:1.4!config"), std::string::npos);
+}
+
+TEST_F(ImageCli, ImageNameWithoutAWorkingEngineIsAnError) {
+  // No engine at all.
+  fs::create_directories(dir_.path() / "empty");
+  Outcome r = run("image shop/api:1.4", dir_.str() + "/empty");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("neither docker nor podman is installed"), std::string::npos) << r.err;
+  // An engine without its daemon.
+  r = run("image shop/api:1.4", fake_engine("docker", ""));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("docker save shop/api:1.4 failed (exit 1): Cannot connect"),
+            std::string::npos)
+      << r.err;
+  // A missing path is not sent to an engine.
+  r = run("image ./missing/image.tar", fake_engine("docker", ""));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("./missing/image.tar: no such file or folder"), std::string::npos) << r.err;
+  // A path that is not an image.
+  dir_.write("notimage/a.txt", "x\n");
+  r = run("image '" + dir_.str() + "/notimage'", "/usr/bin:/bin");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("not a container image"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace reachscan
