@@ -257,7 +257,7 @@ void include_words(Context& c, std::string_view base, std::string_view text, int
     if (const std::size_t eq = w.find('='); eq != std::string_view::npos) w = w.substr(eq + 1);
     if (const std::size_t colon = w.find(':'); colon != std::string_view::npos && w[0] != '/')
       w = w.substr(0, colon);
-    if (w.empty() || w.front() == '-') continue;
+    if (w.empty() || w.front() == '-' || w.front() == '/') continue;  // flags, system paths
     if (w.find('/') == std::string_view::npos && w.find('.') == std::string_view::npos) continue;
     if (w == "." || w == "./") {
       // `docker build .`: the Dockerfile of the working folder; the folder itself says nothing.
