@@ -28,7 +28,7 @@ class Graph {
   explicit Graph(std::size_t max_edges) : max_edges_(max_edges) {}
 
   int node(const std::string& name);
-  // `child` is deployed/included by `parent`; `how` is kept for tests and notes. Self-edges and
+  // `child` is deployed/included by `parent`. Self-edges and
   // duplicates are dropped; past max_edges nothing is added (limit_reached() says so).
   void edge(int child, int parent);
   void label(int node, Env env);
