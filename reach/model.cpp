@@ -219,6 +219,7 @@ Model parse(const YAML::Node& doc) {
   const YAML::Node dep = require(doc, "deployment");
   std::tie(m.deployment_production, m.deployment_non_production) = weights(require(dep, "weights"));
   m.deployment_chain_hops = require(dep, "chain_hops").as<std::size_t>();
+  m.deployment_job_words = strings(require(dep, "job_words"), true);
 
   const YAML::Node forms = require(doc, "key_forms");
   const YAML::Node vw = require(forms, "variant_weights");

@@ -145,7 +145,8 @@ struct Model {
 
   double deployment_production = 3.0;
   double deployment_non_production = -3.0;
-  std::size_t deployment_chain_hops = 6;  // hops of a chain named in evidence
+  std::size_t deployment_chain_hops = 6;          // hops of a chain named in evidence
+  std::vector<std::string> deployment_job_words;  // a job named with one of these deploys
 
   double variant_live = 3.0;
   double variant_test = -3.0;

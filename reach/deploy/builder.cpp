@@ -102,11 +102,14 @@ void read_yaml(Context& c, const std::string& path, const std::string& text) {
 // A folder node ("modules/app/": a folder applied or copied whole) stands for everything under
 // it: files and folders with nodes of their own get an edge to it, so what they pull in is
 // reached too (a module's main.tf and the modules it calls).
-void link_folders(deploy::Graph& g) {
+// A file named for an environment is not linked: the folder does not deploy values-staging.yaml
+// to production (DeploymentModel::reach applies the same rule to the folders above a file).
+void link_folders(deploy::Graph& g, const detail::Model& m) {
   const std::size_t n = g.size();
   for (std::size_t i = 0; i < n; ++i) {
     const std::string name = g.name(static_cast<int>(i));
     if (name.find('#') != std::string::npos || name == "/") continue;
+    if (name.back() != '/' && deploy::named_direction(m, name) != 0) continue;
     std::size_t end = name.size();
     if (!name.empty() && name.back() == '/') --end;
     for (std::size_t slash = name.find_last_of('/', end == 0 ? 0 : end - 1);
@@ -179,7 +182,7 @@ DeploymentModel build_deployment_model(const TreeReader& reader, const Deploymen
       tree.note(f + ": " + e.what());
     }
   }
-  link_folders(impl.graph);
+  link_folders(impl.graph, *m);
   if (impl.graph.limit_reached())
     tree.note("edge limit reached (" + std::to_string(options.max_edges) +
               "): the model is incomplete");

@@ -34,11 +34,22 @@ void label_job(Context& c, int unit, const std::string& path, const std::string&
     if (environment.find("${") == std::string::npos && environment.find("{{") == std::string::npos)
       return;
   }
-  if (auto env = env_of_value(c.model, id, "job " + id)) {
-    c.graph.label(unit, std::move(*env));
-    return;
-  }
-  if (auto env = env_of_path(c.model, path, "workflow")) c.graph.label(unit, std::move(*env));
+  // No environment: only a job (or workflow) named for deploying says where it deploys.
+  const auto deploys = [&](std::string_view name) {
+    for (const std::string& w : detail::words_of(name))
+      if (std::find(c.model.deployment_job_words.begin(), c.model.deployment_job_words.end(), w) !=
+          c.model.deployment_job_words.end())
+        return true;
+    return false;
+  };
+  if (deploys(id))
+    if (auto env = env_of_value(c.model, id, "job " + id)) {
+      c.graph.label(unit, std::move(*env));
+      return;
+    }
+  const std::size_t slash = path.find_last_of('/');
+  if (deploys(path.substr(slash == std::string::npos ? 0 : slash + 1)))
+    if (auto env = env_of_path(c.model, path, "workflow")) c.graph.label(unit, std::move(*env));
 }
 
 void commands(Context& c, const YAML::Node& node, std::string_view base, int unit,

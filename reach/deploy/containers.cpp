@@ -112,7 +112,8 @@ void read_compose(Context& c, const std::string& path, const YAML::Node& doc) {
     for (const std::string& f : scalars(svc["env_file"])) include_ref(c, base, f, self, path);
     for (const std::string& v : scalars(svc["volumes"], "source")) {
       const std::string src = v.substr(0, v.find(':'));
-      if (src.rfind(".", 0) == 0 || src.find('/') != std::string::npos)
+      if (!src.empty() && src[0] != '/' && src[0] != '~' &&
+          (src[0] == '.' || src.find('/') != std::string::npos))
         include_ref(c, base, src, self, path);
     }
     if (const YAML::Node ext = svc["extends"]; ext && ext.IsMap())

@@ -24,13 +24,28 @@ void label_entry(Context& c, int self, const std::string& path, const std::strin
     }
 }
 
+using Vars = std::vector<std::pair<std::string, std::string>>;
+
+// An ApplicationSet template's {{key}}, {{.key}}, {{ .key }} placeholders filled in.
+std::string expand(std::string s, const Vars& vars) {
+  for (const auto& [key, value] : vars)
+    for (const std::string& form :
+         {"{{" + key + "}}", "{{." + key + "}}", "{{ " + key + " }}", "{{ ." + key + " }}"})
+      for (std::size_t at = s.find(form); at != std::string::npos;
+           at = s.find(form, at + value.size()))
+        s.replace(at, form.size(), value);
+  return s;
+}
+
 // An Argo CD source: a folder of manifests or a chart, with Helm values files.
-void argo_source(Context& c, const YAML::Node& src, int parent, const std::string& from) {
+void argo_source(Context& c, const YAML::Node& src, int parent, const std::string& from,
+                 const Vars& vars = {}) {
   if (!src || !src.IsMap()) return;
-  const std::string dir = scalar(src, "path");
+  const std::string dir = expand(scalar(src, "path"), vars);
   const YAML::Node helm = src["helm"];
   std::vector<std::string> values;
   if (helm && helm.IsMap()) values = scalars(helm["valueFiles"]);
+  for (std::string& v : values) v = expand(std::move(v), vars);
   if (!dir.empty() && !values.empty()) {
     add_release(c, "", dir, values, dir, parent, from);
   } else if (!dir.empty()) {
@@ -70,10 +85,13 @@ bool read_gitops(Context& c, const std::string& path, const YAML::Node& doc) {
   }
   if (starts_with(api, "argoproj.io") && (kind == "Application" || kind == "ApplicationSet")) {
     const int self = c.graph.node(path);
-    YAML::Node app = spec;
+    // NOTE: yaml-cpp nodes are references and assigning to one writes through, so the template's
+    // spec gets a node of its own rather than being assigned over `spec`.
+    const YAML::Node tmpl = kind == "ApplicationSet" ? spec["template"] : YAML::Node();
+    const YAML::Node app = kind != "ApplicationSet" ? spec
+                           : tmpl && tmpl.IsMap()   ? tmpl["spec"]
+                                                    : YAML::Node();
     if (kind == "ApplicationSet") {
-      const YAML::Node tmpl = spec["template"];
-      app = tmpl && tmpl.IsMap() ? tmpl["spec"] : YAML::Node();
       // Git directory generators name the folders the template is stamped out for.
       if (const YAML::Node gens = spec["generators"]; gens && gens.IsSequence())
         for (const YAML::Node& g : gens) {
@@ -88,6 +106,31 @@ bool read_gitops(Context& c, const std::string& path, const YAML::Node& doc) {
         }
     }
     if (!app || !app.IsMap()) return true;
+    // List generators: the template once per element, each element an entry point of its own
+    // (`- cluster: production` stamps out path: apps/{{cluster}}, values-{{cluster}}.yaml).
+    if (kind == "ApplicationSet")
+      if (const YAML::Node gens = spec["generators"]; gens && gens.IsSequence())
+        for (const YAML::Node& g : gens) {
+          const YAML::Node list = g.IsMap() ? g["list"] : YAML::Node();
+          const YAML::Node elements = list && list.IsMap() ? list["elements"] : YAML::Node();
+          if (!elements || !elements.IsSequence()) continue;
+          std::size_t index = 0;
+          for (const YAML::Node& e : elements) {
+            if (!e.IsMap()) continue;
+            Vars vars;
+            for (const auto& kv : e)
+              if (kv.first.IsScalar() && kv.second.IsScalar())
+                vars.emplace_back(kv.first.Scalar(), kv.second.Scalar());
+            const int unit = c.graph.node(path + "#element/" + std::to_string(index++));
+            argo_source(c, app["source"], unit, path, vars);
+            for (const auto& [key, value] : vars)
+              if (auto env =
+                      env_of_value(c.model, value, "ApplicationSet element " + key + "=" + value)) {
+                c.graph.label(unit, std::move(*env));
+                break;
+              }
+          }
+        }
     argo_source(c, app["source"], self, path);
     if (const YAML::Node sources = app["sources"]; sources && sources.IsSequence())
       for (const YAML::Node& s : sources) argo_source(c, s, self, path);

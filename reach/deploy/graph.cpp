@@ -200,6 +200,14 @@ std::optional<Env> env_of_path(const detail::Model& m, std::string_view path,
   return std::nullopt;
 }
 
+int named_direction(const detail::Model& m, std::string_view path) {
+  const std::size_t slash = path.find_last_of('/');
+  std::string_view stem = path.substr(slash == std::string_view::npos ? 0 : slash + 1);
+  if (const std::size_t dot = stem.find_last_of('.'); dot != std::string_view::npos && dot > 0)
+    stem = stem.substr(0, dot);
+  return signals::direction(m, stem);
+}
+
 std::optional<Env> env_of_value(const detail::Model& m, std::string_view value, std::string what) {
   if (value.empty() || is_reference(value)) return std::nullopt;
   const int dir = signals::direction(m, value);
@@ -208,7 +216,7 @@ std::optional<Env> env_of_value(const detail::Model& m, std::string_view value, 
 }
 
 bool include_ref(Context& c, std::string_view base, std::string_view ref, int parent,
-                 const std::string& from) {
+                 const std::string& from, bool whole_folders) {
   const auto path = c.tree.resolve(base, ref, from);
   if (!path) return false;
   if (c.tree.is_file(*path)) {
@@ -224,6 +232,7 @@ bool include_ref(Context& c, std::string_view base, std::string_view ref, int pa
       return true;
     }
   }
+  if (!whole_folders) return false;
   c.graph.edge(c.graph.node(path->empty() ? std::string("/") : *path + "/"), parent);
   return true;
 }
@@ -248,7 +257,7 @@ void include_words(Context& c, std::string_view base, std::string_view text, int
     if (const std::size_t eq = w.find('='); eq != std::string_view::npos) w = w.substr(eq + 1);
     if (const std::size_t colon = w.find(':'); colon != std::string_view::npos && w[0] != '/')
       w = w.substr(0, colon);
-    if (w.empty() || w.front() == '-') continue;
+    if (w.empty() || w.front() == '-' || w.front() == '/') continue;  // flags, system paths
     if (w.find('/') == std::string_view::npos && w.find('.') == std::string_view::npos) continue;
     if (w == "." || w == "./") {
       // `docker build .`: the Dockerfile of the working folder; the folder itself says nothing.
@@ -258,7 +267,8 @@ void include_words(Context& c, std::string_view base, std::string_view text, int
     }
     if (w == "..") continue;
     // Words of commands are guesses: one that escapes the tree is not worth a note.
-    if (!include_ref(c, base, w, parent, {}) && !base.empty()) include_ref(c, "", w, parent, {});
+    if (!include_ref(c, base, w, parent, {}, false) && !base.empty())
+      include_ref(c, "", w, parent, {}, false);
   }
 }
 

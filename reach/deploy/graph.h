@@ -28,7 +28,7 @@ class Graph {
   explicit Graph(std::size_t max_edges) : max_edges_(max_edges) {}
 
   int node(const std::string& name);
-  // `child` is deployed/included by `parent`; `how` is kept for tests and notes. Self-edges and
+  // `child` is deployed/included by `parent`. Self-edges and
   // duplicates are dropped; past max_edges nothing is added (limit_reached() says so).
   void edge(int child, int parent);
   void label(int node, Env env);
@@ -106,14 +106,20 @@ std::string join(std::string_view dir, std::string_view name);
 // the parent folder's name, singular, is the kind when `kind` is empty).
 std::optional<Env> env_of_path(const detail::Model& m, std::string_view path,
                                std::string_view kind = {});
+// +1 / -1 when the file's own name (without its extension) names a production / non-production
+// environment (values-staging.yaml, prod.tfvars), else 0.
+int named_direction(const detail::Model& m, std::string_view path);
+
 // The environment a value names ("production", "prod-eu", "staging"); `what` is given.
 std::optional<Env> env_of_value(const detail::Model& m, std::string_view value, std::string what);
 
 // A reference from `parent` to a file or folder at `ref` relative to `base`: a folder holding a
 // kustomization or a chart stands for that file; any other folder for everything under it.
 // Returns false when it resolves to nothing in the tree.
+// With `whole_folders` false, a folder that is no such unit is left out (a word of a command
+// such as `cd services/api` says nothing about what is deployed).
 bool include_ref(Context& c, std::string_view base, std::string_view ref, int parent,
-                 const std::string& from);
+                 const std::string& from, bool whole_folders = true);
 
 // Edges to every existing file or folder named by a word of a command line or a value
 // (`-f values-prod.yaml`, `-chdir=infra/prod`, `./scripts/deploy.sh`), relative to `base` and

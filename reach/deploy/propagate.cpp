@@ -6,6 +6,8 @@
 
 #include "reach/deploy/graph.h"
 #include "reach/deploy/impl.h"
+#include "reach/model.h"
+#include "reach/signals/common.h"
 #include "reach/text.h"
 
 namespace reachscan::reach {
@@ -118,9 +120,26 @@ std::optional<DeploymentReach> DeploymentModel::reach(std::string_view rel_path)
     if (auto n = d.graph.find(path.substr(0, slash + 1))) candidates.emplace_back(*n, true);
   }
   if (auto n = d.graph.find("/")) candidates.emplace_back(*n, true);
+  // A file swept in with its folder (applied or copied whole) but named for another environment
+  // (values-staging.yaml next to the production values) is not deployed there by name: the
+  // folder does not speak for that direction.
+  const detail::Model* m = detail::model();
+  const int named = m ? deploy::named_direction(*m, path) : 0;
   DeploymentReach r;
   for (const auto& [node, folder] : candidates) {
     const std::string prefix = folder ? path + " <- " : std::string();
+    if (folder && named != 0) {
+      if (named < 0 && !r.non_production &&
+          d.non_production[static_cast<std::size_t>(node)].label >= 0) {
+        r.non_production = true;
+        r.non_production_chain = prefix + d.chain(node, d.non_production);
+      }
+      if (named > 0 && !r.production && d.production[static_cast<std::size_t>(node)].label >= 0) {
+        r.production = true;
+        r.production_chain = prefix + d.chain(node, d.production);
+      }
+      continue;
+    }
     if (!r.production && d.production[static_cast<std::size_t>(node)].label >= 0) {
       r.production = true;
       r.production_chain = prefix + d.chain(node, d.production);

@@ -178,6 +178,32 @@ TEST(ReachDeployment, ArgoCdAndHelm) {
       });
 }
 
+TEST(ReachDeployment, ArgoCdApplicationSetListGenerator) {
+  check(
+      {
+          {"appsets/guestbook.yaml",
+           "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: guestbook\n"
+           "spec:\n  generators:\n    - list:\n        elements:\n"
+           "          - cluster: production\n            url: https://10.0.0.1\n"
+           "          - cluster: staging\n            url: https://10.0.0.2\n"
+           "  template:\n    metadata:\n      name: '{{cluster}}-guestbook'\n    spec:\n"
+           "      source:\n        path: apps/guestbook/{{cluster}}\n"
+           "      destination:\n        server: '{{url}}'\n"},
+          {"apps/guestbook/production/kustomization.yaml", "resources: [../base]\n"},
+          {"apps/guestbook/staging/kustomization.yaml", "resources: [../base, debug.yaml]\n"},
+          {"apps/guestbook/staging/debug.yaml", "kind: ConfigMap\n"},
+          {"apps/guestbook/base/kustomization.yaml", "resources: [deploy.yaml]\n"},
+          {"apps/guestbook/base/deploy.yaml", "kind: Deployment\n"},
+      },
+      {
+          {"apps/guestbook/base/deploy.yaml", true, true,
+           "apps/guestbook/base/deploy.yaml <- apps/guestbook/base/kustomization.yaml <- "
+           "apps/guestbook/production/kustomization.yaml <- appsets/guestbook.yaml#element/0 "
+           "(ApplicationSet element cluster=production)"},
+          {"apps/guestbook/staging/debug.yaml", false, true},
+      });
+}
+
 TEST(ReachDeployment, FluxHelmReleaseAndHelmfile) {
   check(
       {

@@ -766,7 +766,7 @@ variable "password" {
 
 locals {
   # Used until the first rotation replaces it with var.password.
-  bootstrap_password = "{{generic.password:U}}"
+  bootstrap_password = "{{generic.password:P}}"
 }
 
 resource "aws_db_instance" "this" {
