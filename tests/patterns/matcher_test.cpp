@@ -198,5 +198,34 @@ TEST(Detector, OtherScannersAllowMarkers) {
   EXPECT_EQ(fs[1].secret, tok(8));
 }
 
+TEST(Detector, OverlappingGenericFindingsKeepTheMostConfident) {
+  auto finding = [](const char* rule, Confidence c, std::uint64_t offset) {
+    Finding f;
+    f.rule_id = rule;
+    f.confidence = c;
+    f.offset = offset;
+    f.secret = "Xk9mP2vL8qR4wZ7n";
+    return f;
+  };
+  // A low-confidence weak-password finding found first yields to a medium one on the same bytes.
+  std::vector<Finding> fs = {finding("generic.weak_password", Confidence::kLow, 10),
+                             finding("generic.env_assignment", Confidence::kMedium, 10)};
+  drop_shadowed_generic(fs);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "generic.env_assignment");
+  // Equal confidence: the earlier one stays. A specific rule beats any generic one.
+  fs = {finding("generic.password", Confidence::kMedium, 10),
+        finding("generic.secret", Confidence::kMedium, 12),
+        finding("demo.token", Confidence::kLow, 14)};
+  drop_shadowed_generic(fs);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "demo.token");
+  fs = {finding("generic.password", Confidence::kMedium, 10),
+        finding("generic.secret", Confidence::kMedium, 12)};
+  drop_shadowed_generic(fs);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "generic.password");
+}
+
 }  // namespace
 }  // namespace reachscan::patterns
