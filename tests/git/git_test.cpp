@@ -338,6 +338,70 @@ TEST_F(GitRepo, CorruptObjectIsReportedAndScanGoesOn) {
   EXPECT_TRUE(named) << "the corrupt object id is reported";
 }
 
+// Issue 18: a broken history is never reported clean. Each damage is a recorded error naming
+// what could not be read, and what can be read is still scanned.
+TEST_F(GitRepo, Issue18BrokenHistoryIsAnErrorNeverClean) {
+  write("a.txt", "a " + tok(40) + "\n");
+  commit("one");
+  must(repo_, "git checkout -q -b side && echo s > s.txt && git add s.txt && git commit -q -m s");
+  must(repo_, "git checkout -q main");
+  auto errors_of = [&](const fs::path& repo) {
+    GitScanOptions o;
+    o.repo = repo.string();
+    auto r = scan_git(db_, o);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    std::string all;
+    for (const std::string& e : r->summary.errors) all += e + "\n";
+    return std::make_pair(std::move(*r), all);
+  };
+  auto clone = [&](const std::string& name) {
+    must(tmp_.path(), "rm -rf " + name + " && git clone -q --no-local --mirror repo " + name +
+                          " && cd " + name + " && git gc -q && chmod -R u+w objects");
+    return tmp_.path() / name;
+  };
+  const std::string main_id = sh(repo_, "git rev-parse main").second.substr(0, 40);
+  {  // truncated pack
+    const fs::path r = clone("trunc.git");
+    must(r, "for p in objects/pack/*.pack; do truncate -s 100 \"$p\"; done");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/main"), std::string::npos) << errs;
+    EXPECT_NE(errs.find(main_id), std::string::npos) << errs;
+    EXPECT_NE(errs.find("no commit could be read"), std::string::npos) << errs;
+  }
+  {  // deleted .idx
+    const fs::path r = clone("noidx.git");
+    must(r, "rm objects/pack/*.idx");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/side"), std::string::npos) << errs;
+  }
+  {  // garbage line in packed-refs: the error names the file; HEAD is still scanned
+    const fs::path r = clone("badrefs.git");
+    must(r, "git pack-refs --all && echo 'zzzz garbage line' >> packed-refs");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("packed"), std::string::npos) << errs;
+    EXPECT_NE(find(res, tok(40)), nullptr) << "the rest of the scan goes on";
+  }
+  {  // a ref to a commit that does not exist
+    const fs::path r = clone("lost.git");
+    must(r, "echo 1234567890123456789012345678901234567890 > refs/heads/lost");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/lost"), std::string::npos) << errs;
+    EXPECT_NE(errs.find("1234567890123456789012345678901234567890"), std::string::npos) << errs;
+    EXPECT_NE(find(res, tok(40)), nullptr) << "the rest of the scan goes on";
+  }
+  // And through the CLI: exit 2, not 0.
+  const fs::path r = clone("cli.git");
+  must(r, "rm objects/pack/*.idx");
+  const std::string bin = REACHSCAN_BINARY;
+  auto [rc, out] = sh(tmp_.path(), "'" + bin + "' git -q cli.git");
+  EXPECT_EQ(rc, 2) << out;
+  EXPECT_NE(out.find("refs/heads/main"), std::string::npos) << out;
+}
+
 TEST_F(GitRepo, AllObjectsFindsDanglingBlobs) {
   write("a.txt", "a\n");
   commit("a");
