@@ -19,11 +19,14 @@
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
 #include "reach/classify.h"
+#include "report/escape.h"
+#include "report/output_file.h"
+#include "report/reporter.h"
 #include "scanner/config.h"
 #include "scanner/fingerprint.h"
 #include "scanner/git_scan.h"
+#include "scanner/interrupt.h"
 #include "scanner/pipeline.h"
-#include "report/reporter.h"
 #include "scanner/rules_check.h"
 #include "scanner/suppress.h"
 
@@ -71,9 +74,13 @@ struct ReportSink {
   report::Format format;
   std::string path;
   std::FILE* file = nullptr;
+  std::shared_ptr<report::OutputFile> out = nullptr;  // whole or nothing (report/output_file.h)
 };
 
-void error_line(const std::string& msg) { fmt::print(stderr, "reachscan: error: {}\n", msg); }
+// Messages name scanned paths and objects: escaped so that they cannot drive the terminal.
+void error_line(const std::string& msg) {
+  fmt::print(stderr, "reachscan: error: {}\n", report::escape_for_terminal(msg));
+}
 
 // Recomputes the summary's counters after findings were filtered.
 void recount(ScanSummary& s, const std::vector<Finding>& findings) {
@@ -84,18 +91,6 @@ void recount(ScanSummary& s, const std::vector<Finding>& findings) {
     ++s.findings_by_rule[f.rule_id];
     ++s.findings_by_reach[to_string(f.reach ? f.reach->verdict : ReachVerdict::kUnknown)];
   }
-}
-
-// Opens the report destination; files are created 0600 because reports hold secrets.
-std::FILE* open_output(const std::string& path) {
-  if (path.empty() || path == "-") return stdout;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return nullptr;
-  // An existing file keeps its old mode otherwise. Only regular files: /dev/null, a FIFO or a
-  // terminal must keep theirs.
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, 0600);
-  return ::fdopen(fd, "w");
 }
 
 // The folder whose .reachscan.yaml / .reachscanignore apply: the first path named (or its folder).
@@ -131,7 +126,7 @@ std::optional<Loaded> load(const GlobalOptions& g, const std::string& root) {
     }
     out.config = std::move(*c);
     for (const std::string& w : out.config.warnings)
-      fmt::print(stderr, "reachscan: warning: {}\n", w);
+      fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
     auto env = reach::load_reach_config(config_path);
     if (!env) {
       error_line(env.status().message());
@@ -179,6 +174,7 @@ struct Target {
 };
 
 int run_scan(const GlobalOptions& g, const Target& target) {
+  install_interrupt_handlers();  // hardening (issue 18): SIGINT/TERM/HUP -> partial report
   const bool from_stdin = target.kind == Target::Kind::kStdin;
   const std::vector<std::string>& paths = target.paths;
   const auto format = report::parse_format(g.format);
@@ -262,19 +258,22 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     }
 
   // Open every destination before scanning: a bad -o must not cost a whole scan.
+  // --- hardening (issue 18): reports are written whole or not at all, and interruptible ---
   auto close_all = [&] {
     for (ReportSink& k : sinks)
-      if (k.file && k.file != stdout) std::fclose(k.file);
+      if (k.out) k.out->discard();
   };
   for (ReportSink& k : sinks) {
-    k.file = open_output(k.path);
-    if (!k.file) {
-      const std::string why = std::strerror(errno);
+    auto opened = report::OutputFile::open(k.path);
+    if (!opened) {
       close_all();
-      error_line("cannot write report to " + k.path + ": " + why);
+      error_line(opened.status().message());
       return kExitError;
     }
+    k.out = std::move(*opened);
+    k.file = k.out->stream();
   }
+  // --- end hardening ---
   std::FILE* out = sinks.front().file;
 
   ScanResult result;
@@ -293,6 +292,7 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     result =
         from_stdin ? scanner.scan_stream(STDIN_FILENO, target.label) : scanner.scan_paths(paths);
   }
+  if (interrupted()) result.summary.complete = false;  // hardening (issue 18)
   result.summary.suppressed += suppressions.apply(result.findings);
   for (std::string& e : errors) result.summary.errors.push_back(std::move(e));
   if (min_reach) {
@@ -305,12 +305,11 @@ int run_scan(const GlobalOptions& g, const Target& target) {
   recount(result.summary, result.findings);
 
   const bool to_terminal = out == stdout && ::isatty(STDOUT_FILENO);
-  // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
-  // Hook and CI formats (short, github) always mask.
+  // Text is for people, and so is anything printed on a terminal, whatever its name (-o
+  // /dev/tty): mask unless asked not to. Hook and CI formats (short, github) always mask.
   auto masks = [&](const ReportSink& k) {
     return report::always_masked(k.format) ||
-           (!g.show_secrets &&
-            (k.format == report::Format::kText || (k.file == stdout && ::isatty(STDOUT_FILENO))));
+           (!g.show_secrets && (k.format == report::Format::kText || k.out->is_terminal()));
   };
   if (g.redact) redact_findings(result.findings);
   std::vector<Finding> masked;  // a masked copy, made only when one report needs it
@@ -335,7 +334,13 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     const bool summary = &k == &sinks.front() && human_summary && !g.quiet;
     reporter->finish(result.summary, summary ? stderr : nullptr);
   }
-  close_all();
+  // hardening (issue 18): every write checked; a report that failed leaves the old one.
+  bool write_failed = false;
+  for (ReportSink& k : sinks)
+    if (Status s = k.out->commit(); !s.ok()) {
+      error_line(s.message());
+      write_failed = true;
+    }
   if (!human_summary || g.quiet) {
     // Machine formats carry the summary; errors still reach the person running the scan.
     for (const Skip& k : result.summary.skipped)
@@ -346,7 +351,13 @@ int run_scan(const GlobalOptions& g, const Target& target) {
         error_line(e);
   }
 
-  if (result.summary.has_errors()) return kExitError;
+  // hardening (issue 18): an interrupted run exits 128 + signal, like a shell's killed process.
+  if (interrupted()) {
+    error_line("interrupted by signal " + std::to_string(interrupt_signal()) +
+               ": the report holds what was found so far (\"complete\": false)");
+    return 128 + interrupt_signal();
+  }
+  if (write_failed || result.summary.has_errors()) return kExitError;
   if (result.findings.empty() || g.fail_on == "none") return kExitClean;
   if (result.summary.findings_by_reach.count("production"))
     return g.exit_code_set ? g.exit_code : kExitProduction;

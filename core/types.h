@@ -151,6 +151,7 @@ struct ScanSummary {
   double elapsed_seconds = 0;
   std::size_t rules = 0;
   unsigned threads = 1;
+  bool complete = true;  // false: interrupted (SIGINT/SIGTERM/SIGHUP); the findings are partial
 
   std::map<std::string, std::uint64_t> skipped_by_reason() const;
   bool has_errors() const;

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule.h"
 #include "core/types.h"
+#include "patterns/rule.h"
 
 namespace reachscan::report {
 

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "scanner/interrupt.h"
+
 namespace reachscan {
 namespace {
 
@@ -91,7 +93,11 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
     while (len < limit && !eof) {
       const ssize_t n = ::read(fd, buf.data.get() + len, limit - len);
       if (n < 0) {
-        if (errno == EINTR) continue;
+        if (errno == EINTR && !interrupted()) continue;
+        if (errno == EINTR) {  // interrupted (scanner/interrupt.h): stop reading
+          eof = true;
+          break;
+        }
         out.skip = Skip{display, SkipReason::kUnreadable,
                         std::string("read failed after ") + std::to_string(out.bytes) +
                             " bytes: " + std::strerror(errno)};
@@ -125,7 +131,7 @@ void scan_fd(int fd, const std::string& display, std::uint64_t size_hint, const 
     if (Status s = detector.detect(cur.chunk(data, eof, window), display, out.findings, stats);
         !s.ok())
       out.errors.push_back(display + ": " + s.message());
-    if (eof) break;
+    if (eof || interrupted()) break;  // interrupted: the run reports what it has
     const std::size_t keep_from = len - overlap;
     cur.advance(data, keep_from, window);
     std::memmove(buf.data.get(), data.data() + keep_from, overlap);

@@ -15,6 +15,7 @@
 #include "git/repository.h"
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
+#include "scanner/interrupt.h"
 #include "sources/walker.h"
 
 namespace reachscan {
@@ -109,7 +110,7 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
   if (walker)
     producer = std::thread([&] {
       try {
-        while (!stop_walk) {
+        while (!stop_walk && !interrupted()) {
           auto next = walker->next_batch(kBatchBlobs, walk_errors);
           const bool end = next.empty();
           batches.push(std::move(next));
@@ -147,6 +148,12 @@ Expected<ScanResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                    tbb::filter_mode::serial_in_order,
                                    [&](tbb::flow_control& fc) -> std::optional<git::BlobTask> {
                                      for (;;) {
+                                       // Interrupted: stop reading (scanner/interrupt.h).
+                                       if (interrupted()) {
+                                         summary.complete = false;
+                                         fc.stop();
+                                         return std::nullopt;
+                                       }
                                        std::optional<git::BlobTask> t;
                                        if (walker) {
                                          if (next_in_batch == batch.size() && !walk_ended) {

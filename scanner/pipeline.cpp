@@ -18,6 +18,7 @@
 #include "reach/classify.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
+#include "scanner/interrupt.h"
 #include "sources/walker.h"
 
 namespace reachscan {
@@ -124,6 +125,12 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
                            tbb::make_filter<void, std::optional<WalkEntry>>(
                                tbb::filter_mode::serial_in_order,
                                [&](tbb::flow_control& fc) -> std::optional<WalkEntry> {
+                                 // Interrupted: stop reading (scanner/interrupt.h).
+                                 if (interrupted()) {
+                                   result.summary.complete = false;
+                                   fc.stop();
+                                   return std::nullopt;
+                                 }
                                  auto e = walker.next(result.summary.skipped);
                                  if (!e) fc.stop();
                                  return e;
@@ -156,6 +163,7 @@ ScanResult Scanner::scan_stream(int fd, const std::string& label) const {
   ScanResult result;
   FileOutcome o;
   scan_fd(fd, label, 0, impl_->detector, impl_->options.chunk_size, o);
+  if (interrupted()) result.summary.complete = false;  // scanner/interrupt.h
   add_outcome(std::move(o), result);
   if (impl_->options.reach) flag_reuse_randomly(result.findings);
   sort_findings(result.findings);
