@@ -67,6 +67,7 @@ struct GlobalOptions {
   bool no_verify = false;
   bool no_decode = false;
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
+  bool follow_symlinks = false;      // dir: symlinked files outside the scan root too
 };
 
 // One report destination: the main one (-f/-o) or an extra --report.
@@ -219,6 +220,7 @@ int run_scan(const GlobalOptions& g, const Target& target) {
     so.max_file_size = *size;
   }
   so.exclude_globs = loaded->config.allow_paths;
+  so.follow_symlinks = g.follow_symlinks;  // hardening (issue 18)
   so.verify = !g.no_verify;
   so.decode = !g.no_decode && loaded->config.decode.value_or(true);
   so.reach = loaded->reach;
@@ -471,6 +473,8 @@ int run(int argc, char** argv) {
   git_target.kind = Target::Kind::kGit;
   auto* dir = app.add_subcommand("dir", "Scan files and folders");
   dir->add_option("paths", dir_target.paths, "Files or folders")->required();
+  dir->add_flag("--follow-symlinks", g.follow_symlinks,
+                "Also scan files that symlinks inside the tree point to outside it");
 
   auto* in = app.add_subcommand("stdin", "Scan standard input");
   in->add_option("--label", stdin_target.label, "Path to report for the input");

@@ -113,6 +113,7 @@ ScanResult Scanner::scan_paths(const std::vector<std::string>& roots) const {
   WalkOptions wo;
   wo.max_file_size = impl_->options.max_file_size;
   wo.exclude_globs = impl_->options.exclude_globs;
+  wo.follow_symlinks = impl_->options.follow_symlinks;  // hardening (issue 18)
   Walker walker(roots, wo);
   const Detector& detector = impl_->detector;
   const std::size_t chunk = impl_->options.chunk_size;

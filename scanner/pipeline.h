@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "patterns/rule_database.h"
 #include "core/types.h"
+#include "patterns/rule_database.h"
 
 namespace reachscan {
 
@@ -24,6 +24,7 @@ struct ScanOptions {
   unsigned threads = 0;             // 0: every core
   std::uint64_t max_file_size = 0;  // 0: no limit (large files are scanned in chunks)
   std::vector<std::string> exclude_globs;
+  bool follow_symlinks = false;  // dir: also symlinked files outside the root (sources/walker.h)
   std::size_t chunk_size = 16u << 20;  // bytes per read and per Hyperscan block scan
   bool verify = true;                  // offline structural verification
   bool decode = true;                  // also scan decoded base64/URL/hex runs (scanner/decode.h)

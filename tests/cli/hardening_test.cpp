@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "tests/support/temp_dir.h"
 
@@ -85,8 +86,7 @@ TEST_F(Hardening, Issue18SignalWritesAPartialReportMarkedIncomplete) {
   for (const char* sig : {"TERM", "INT", "HUP"}) {
     // Job control on, so the background scan does not start with SIGINT ignored.
     // The input stays open (a writer that sleeps), so only the signal ends the scan.
-    const Outcome r = sh(std::string("set -m; rm -f in; mkfifo in; (printf \"t = %s\\n\" ") +
-                         key_ +
+    const Outcome r = sh(std::string("set -m; rm -f in; mkfifo in; (printf \"t = %s\\n\" ") + key_ +
                          "; exec sleep 30) >in & feeder=$!; \"$BIN\" stdin -f json -o "
                          "partial.json <in & pid=$!; sleep 1; kill -" +
                          sig + " $pid; wait $pid; rc=$?; kill $feeder; exit $rc");
@@ -116,6 +116,97 @@ TEST_F(Hardening, Issue18ScannedNamesAndLinesCannotDriveTheTerminal) {
   std::istringstream in(s.out);
   for (std::string line; std::getline(in, line);)
     EXPECT_NE(line.rfind("x.py:1", 0), 0u) << "a file name forged a finding line:\n" << s.out;
+}
+
+TEST_F(Hardening, Issue18ConfigFromTheTreeIsBoundedAndMustBeAFile) {
+  work_.write("src/a.py", "t = '" + key_ + "'\n");
+  fs::create_symlink("/dev/zero", work_.path() / "src" / ".reachscan.yaml");
+  Outcome r = sh("\"$BIN\" dir src");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(".reachscan.yaml: config file is not a regular file"), std::string::npos)
+      << r.err;
+  fs::remove(work_.path() / "src" / ".reachscan.yaml");
+  ASSERT_EQ(sh("mkfifo src/.reachscan.yaml").code, 0);
+  r = sh("timeout 20 \"$BIN\" dir src");
+  EXPECT_EQ(r.code, 2) << "a FIFO must not hang the scan: " << r.err;
+  fs::remove(work_.path() / "src" / ".reachscan.yaml");
+  work_.write("src/.reachscan.yaml", std::string(2u << 20, '#'));
+  r = sh("\"$BIN\" dir src");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("allowed"), std::string::npos) << r.err;
+  work_.write("src/.reachscan.yaml", "allow:\n  paths: " + std::string(5000, '[') + "\n");
+  r = sh("\"$BIN\" dir src");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find(":2: nested more than"), std::string::npos) << r.err;
+  fs::remove(work_.path() / "src" / ".reachscan.yaml");
+  r = sh("\"$BIN\" -c src dir src");
+  EXPECT_EQ(r.code, 2) << "-c DIR is an error: " << r.err;
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+}
+
+TEST_F(Hardening, Issue18SizesOverflowIsAnError) {
+  work_.write("src/a.py", "t = '" + key_ + "'\n");
+  for (const char* size : {"18014398509481985k", "99999999999999999999", "17179869184GiB"}) {
+    const Outcome r = sh(std::string("\"$BIN\" --max-file-size ") + size + " dir src");
+    EXPECT_EQ(r.code, 2) << size << ": " << r.err;
+    EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;
+  }
+  work_.write("src/.reachscan.yaml", "max_file_size: 18014398509481985k\n");
+  EXPECT_EQ(sh("\"$BIN\" dir src").code, 2);
+}
+
+TEST_F(Hardening, Issue18MalformedBaselinesAndIgnoreFilesAreErrorsNamingTheLine) {
+  work_.write("src/a.py", "t = '" + key_ + "'\n");
+  const std::string fp = "github.pat.classic:0123456789abcdef0123456789abcdef";
+  const std::vector<std::pair<std::string, std::string>> baselines = {
+      {"", "empty"},
+      {"{\"findings\": {\"fingerprint\": \"" + fp + "\"}}", "not a list"},
+      {"{\"findings\": [{\"fingerprint\": \"" + fp + "\"}, 42]}", "findings[1]"},
+      {"{\"findings\": [{\"fp\": \"" + fp + "\"}]}", "findings[0]"},
+      {"{\"findings\": [{\"fingerprint\": 7}]}", "findings[0]"},
+      {"{\"fingerprint\": \"" + fp + "\"}\n{\"fingerprint\": \"oops\"}\n", ":2:"},
+      {"{\"fingerprint\": \"" + fp + "\"}\nnot json\n", ":2:"},
+  };
+  for (const auto& [content, where] : baselines) {
+    work_.write("base.json", content);
+    const Outcome r = sh("\"$BIN\" --baseline base.json dir src");
+    EXPECT_EQ(r.code, 2) << content << "\n" << r.err;
+    EXPECT_NE(r.err.find(where), std::string::npos) << content << "\n" << r.err;
+  }
+  const std::vector<std::pair<std::string, std::string>> ignores = {
+      {"# ok\n" + fp + "\nnot-a-fingerprint\n", ":3:"},
+      {fp + "\n" + fp.substr(0, fp.size() - 1) + "\n", ":2:"},
+      {"\x1b[2J\n", ":1:"},
+  };
+  for (const auto& [content, where] : ignores) {
+    work_.write("ignore.txt", content);
+    const Outcome r = sh("\"$BIN\" --ignore-file ignore.txt dir src");
+    EXPECT_EQ(r.code, 2) << content << "\n" << r.err;
+    EXPECT_NE(r.err.find(where), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "errors are escaped too";
+  }
+  work_.write("ignore.txt", "# reviewed\n" + fp + "  # a test key\n\n");
+  EXPECT_NE(sh("\"$BIN\" --ignore-file ignore.txt dir src").code, 2);
+}
+
+TEST_F(Hardening, Issue18SymlinksDoNotLeaveTheScanRoot) {
+  work_.write("outside/secret.txt", "t = '" + key_ + "'\n");
+  work_.write("root/in.txt", "nothing\n");
+  work_.write("root/inside_target.txt", "t = '" + fake_github_token(1802) + "'\n");
+  fs::create_symlink(work_.path() / "outside" / "secret.txt", work_.path() / "root" / "out.txt");
+  fs::create_symlink("inside_target.txt", work_.path() / "root" / "in_link.txt");
+  Outcome r = sh("\"$BIN\" dir root -f json");
+  EXPECT_EQ(r.out.find(key_), std::string::npos) << "the link out of the root was read";
+  EXPECT_NE(r.out.find("symlink_outside_root"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("in_link.txt"), std::string::npos) << "links inside the root are scanned";
+  r = sh("\"$BIN\" dir root -f json --follow-symlinks");
+  EXPECT_NE(r.out.find(key_), std::string::npos) << "--follow-symlinks reads it";
+  // A symlink loop named on the command line is an error, not a clean run.
+  fs::create_symlink("loop_a", work_.path() / "loop_b");
+  fs::create_symlink("loop_b", work_.path() / "loop_a");
+  r = sh("\"$BIN\" dir loop_a");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("symlink_loop"), std::string::npos) << r.err;
 }
 
 }  // namespace

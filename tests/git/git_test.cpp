@@ -427,10 +427,45 @@ TEST_F(GitRepo, InstallHookBlocksSecretsAndPassesCleanCommits) {
   must(repo_, "git reset -q && rm leak.py");
   write("clean.py", "x = 1\n");
   must(repo_, "git add clean.py && git commit -q -m clean");
-  // An existing foreign hook is kept unless --force.
+  // An existing foreign hook is chained (it runs first), not replaced, unless --force.
   std::ofstream(repo_ / ".git" / "hooks" / "pre-commit") << "#!/bin/sh\nexit 0\n";
-  EXPECT_NE(sh(repo_, "'" + bin + "' -q install-hook").first, 0);
   must(repo_, "'" + bin + "' -q install-hook --force");
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "hooks" / "pre-commit.before-reachscan"));
+}
+
+// Issue 18: the hook goes where git runs hooks (core.hooksPath), chains an existing hook, and a
+// husky-managed folder is refused with the exact command to run.
+TEST_F(GitRepo, Issue18InstallHookHonoursHooksPathAndChains) {
+  write("a.txt", "a\n");
+  commit("a");
+  const std::string bin = REACHSCAN_BINARY;
+  // A plain hooks folder set in core.hooksPath, holding a foreign hook that leaves a mark.
+  write("tools/hooks/pre-commit", "#!/bin/sh\necho ran >> \"$(git rev-parse --git-dir)/mark\"\n");
+  must(repo_, "chmod +x tools/hooks/pre-commit && git config core.hooksPath tools/hooks");
+  auto [rc, out] = sh(repo_, "'" + bin + "' install-hook");
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("tools/hooks/pre-commit"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "hooks" / "pre-commit"));
+  EXPECT_TRUE(fs::exists(repo_ / "tools" / "hooks" / "pre-commit.before-reachscan"));
+  write("leak.py", "T = '" + tok(41) + "'\n");
+  must(repo_, "git add leak.py");
+  auto [crc, cout] = sh(repo_, "git commit -q -m leak");
+  EXPECT_NE(crc, 0) << "git ran our hook from core.hooksPath: " << cout;
+  EXPECT_NE(cout.find("leak.py:1"), std::string::npos) << cout;
+  EXPECT_EQ(slurp((repo_ / ".git" / "mark").string()), "ran\n") << "the chained hook ran first";
+  // Installing again keeps the chain as it is.
+  must(repo_, "'" + bin + "' -q install-hook");
+  must(repo_, "git reset -q && rm leak.py");
+  must(repo_, "git add -A && git commit -q -m clean");
+  EXPECT_EQ(slurp((repo_ / ".git" / "mark").string()), "ran\nran\n");
+  // husky's generated folder: refused, with the command that works.
+  must(repo_, "mkdir -p .husky/_ && touch .husky/_/h && git config core.hooksPath .husky/_");
+  auto [hrc, hout] = sh(repo_, "'" + bin + "' install-hook");
+  EXPECT_EQ(hrc, 2) << hout;
+  EXPECT_NE(hout.find("husky"), std::string::npos) << hout;
+  EXPECT_NE(hout.find(">> '" + (repo_ / ".husky" / "pre-commit").string() + "'"), std::string::npos)
+      << hout;
+  EXPECT_FALSE(fs::exists(repo_ / ".husky" / "_" / "pre-commit"));
 }
 
 TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {

@@ -2,8 +2,11 @@
 // an earlier report left intact on failure.
 #include "report/output_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -71,6 +74,20 @@ TEST(OutputFile, WriteErrorsAreReportedWithTheirCause) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("/dev/full"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("No space left"), std::string::npos) << s.message();
+}
+
+TEST(OutputFile, KnowsWhenItWritesToATerminalWhateverItsName) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) GTEST_SKIP() << "no pty";
+  auto out = OutputFile::open(::ptsname(master));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_TRUE((*out)->is_terminal()) << "secrets are masked on -o /dev/tty and the like";
+  (*out)->discard();
+  ::close(master);
+  testing::TempDir tmp;
+  auto file = OutputFile::open((tmp.path() / "r.json").string());
+  ASSERT_TRUE(file.ok());
+  EXPECT_FALSE((*file)->is_terminal());
 }
 
 TEST(OutputFile, BadDestinationsFailAtOpen) {
