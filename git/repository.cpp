@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <unordered_map>
 
 namespace reachscan::git {
@@ -199,12 +200,36 @@ bool Repository::is_empty() const { return git_repository_is_empty(impl_->repo.g
 bool Repository::head_unborn() const { return git_repository_head_unborn(impl_->repo.get()) == 1; }
 void* Repository::raw() const { return impl_->repo.get(); }
 
+namespace {
+
+// NOTE: libgit2 1.5 cannot stream a packed object (its pack backend has no read stream;
+// git_odb_open_rstream works for loose objects only), and history blobs are nearly all packed.
+// So a blob is inflated whole; what we bound instead is how many large ones are held at once:
+// one, across every thread and handle. Peak memory is then the read-ahead of small blobs plus
+// the largest blob (and its pack window), not threads x the largest blobs.
+constexpr std::size_t kLargeBlob = std::size_t{16} << 20;
+std::counting_semaphore<1> g_large_blob_slot{1};
+
+}  // namespace
+
 Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
   const git_oid oid = to_oid(id);
-  git_odb_object* raw = nullptr;
-  if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0)
+  std::size_t len = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&len, &type, impl_->odb.get(), &oid) != 0)
     return Status::error(last_error("cannot read object " + id.hex()));
-  std::shared_ptr<git_odb_object> obj(raw, git_odb_object_free);
+  if (type != GIT_OBJECT_BLOB) return Status::error("object " + id.hex() + " is not a blob");
+  const bool large = len > kLargeBlob;
+  if (large) g_large_blob_slot.acquire();  // released with the blob (any thread)
+  git_odb_object* raw = nullptr;
+  if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0) {
+    if (large) g_large_blob_slot.release();
+    return Status::error(last_error("cannot read object " + id.hex()));
+  }
+  std::shared_ptr<git_odb_object> obj(raw, [large](git_odb_object* o) {
+    git_odb_object_free(o);
+    if (large) g_large_blob_slot.release();
+  });
   if (git_odb_object_type(raw) != GIT_OBJECT_BLOB)
     return Status::error("object " + id.hex() + " is not a blob");
   Blob b;

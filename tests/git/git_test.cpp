@@ -4,11 +4,14 @@
 // pre-commit framework.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "git/repository.h"
 #include "scanner/git_scan.h"
@@ -265,6 +268,36 @@ TEST_F(GitRepo, LargeBlobIsScannedInChunks) {
 // A CI checkout fetched with --depth 2: the range's base is on the shallow boundary, so its
 // parents are missing. Commit dates are set so that a walk marking base's history uninteresting
 // has to look at those parents (the tip's committer date is older than the base's).
+// Issue 18: libgit2 cannot stream packed blobs, so large ones are held one at a time: a second
+// reader of a large blob waits until the first is dropped, and small blobs never wait.
+TEST_F(GitRepo, Issue18LargeBlobsAreHeldOneAtATime) {
+  write("big1.bin.txt", std::string(17u << 20, 'a'));
+  write("big2.bin.txt", std::string(17u << 20, 'b'));
+  write("small.txt", "small\n");
+  commit("big");
+  auto repo = git::Repository::open(repo_.string());
+  ASSERT_TRUE(repo.ok());
+  auto id = [&](const std::string& path) {
+    auto [rc, out] = sh(repo_, "git rev-parse HEAD:" + path);
+    return *git::ObjectId::from_hex(out.substr(0, 40));
+  };
+  auto first = (*repo)->read_blob(id("big1.bin.txt"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->data.size(), 17u << 20);
+  EXPECT_TRUE((*repo)->read_blob(id("small.txt")).ok()) << "small blobs do not wait";
+  std::atomic<bool> second_read{false};
+  std::thread other([&] {
+    auto h = git::Repository::open(repo_.string());
+    auto second = (*h)->read_blob(id("big2.bin.txt"));
+    second_read = second.ok() && second->data.size() == (17u << 20);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_read) << "a second large blob waits for the first to be dropped";
+  *first = git::Repository::Blob{};
+  other.join();
+  EXPECT_TRUE(second_read);
+}
+
 TEST_F(GitRepo, RangeInShallowCloneStopsAtTheBoundary) {
   write("a.txt", "old " + tok(21) + "\n");
   must(repo_, "git add -A && GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' git commit -q -m root");
