@@ -40,6 +40,7 @@ struct GlobalOptions {
   bool no_decode = false;
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
   ArchiveFlags archive;              // --max-archive-depth, --max-archive-size, ...
+  bool follow_symlinks = false;      // dir: symlinked files outside the scan root too
   std::string version;
 };
 

@@ -88,6 +88,8 @@ int run(int argc, char** argv) {
   git_target.kind = ScanTarget::Kind::kGit;
   auto* dir = app.add_subcommand("dir", "Scan files and folders");
   dir->add_option("paths", dir_target.paths, "Files or folders (default: the current folder)");
+  dir->add_flag("--follow-symlinks", g.follow_symlinks,
+                "Also scan files that symlinks inside the tree point to outside it");
 
   auto* in = app.add_subcommand("stdin", "Scan standard input");
   in->add_option("--label", stdin_target.label, "Path to report for the input");

@@ -17,10 +17,13 @@
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
 #include "reach/classify.h"
+#include "report/escape.h"
+#include "report/output_file.h"
 #include "report/progress.h"
 #include "report/reporter.h"
 #include "scanner/config.h"
 #include "scanner/deployment.h"
+#include "scanner/interrupt.h"
 #include "scanner/pipeline.h"
 #include "scanner/policy.h"
 #include "sources/files.h"
@@ -28,7 +31,10 @@
 namespace reachscan::cli {
 namespace fs = std::filesystem;
 
-void error_line(const std::string& msg) { fmt::print(stderr, "reachscan: error: {}\n", msg); }
+// Messages name scanned paths and objects: escaped so that they cannot drive the terminal.
+void error_line(const std::string& msg) {
+  fmt::print(stderr, "reachscan: error: {}\n", report::escape_for_terminal(msg));
+}
 
 namespace {
 
@@ -40,6 +46,7 @@ struct Sink {
   report::Format format;
   std::string path;
   std::FILE* file = nullptr;
+  std::shared_ptr<report::OutputFile> out;  // written whole or not at all (report/output_file.h)
   bool masked = false;
   std::unique_ptr<report::Reporter> reporter;
   bool closed = false;  // the reader went away
@@ -56,18 +63,6 @@ void write_to(Sink& k, Fn&& write) {
     if (e.code().value() != EPIPE) throw;
     k.closed = true;
   }
-}
-
-// Opens the report destination; files are created 0600 because reports hold secrets.
-std::FILE* open_output(const std::string& path) {
-  if (path.empty() || path == "-") return stdout;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return nullptr;
-  // An existing file keeps its old mode otherwise. Only regular files: /dev/null, a FIFO or a
-  // terminal must keep theirs.
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, 0600);
-  return ::fdopen(fd, "w");
 }
 
 // The folder whose config and ignore files apply: the first path named (or its folder).
@@ -114,7 +109,7 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
     }
     out.config = std::move(*c);
     for (const std::string& w : out.config.warnings)
-      fmt::print(stderr, "reachscan: warning: {}\n", w);
+      fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
     auto env = reach::parse_reach_config(out.config.text, config_path);
     if (!env) {
       error_line(env.status().message());
@@ -211,6 +206,7 @@ class StreamToSinks final : public ScanObserver {
 }  // namespace
 
 int run_scan(const GlobalOptions& g, const ScanTarget& target) {
+  install_interrupt_handlers();  // SIGINT/TERM/HUP: stop reading, report what was found
   const bool from_stdin = target.kind == ScanTarget::Kind::kStdin;
   const std::vector<std::string> paths =
       target.paths.empty() ? std::vector<std::string>{"."} : target.paths;
@@ -220,7 +216,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     return kExitError;
   }
   std::vector<Sink> sinks;
-  sinks.push_back({*format, g.output, nullptr, false, nullptr, false});
+  sinks.push_back({*format, g.output, nullptr, nullptr, false, nullptr, false});
   for (const std::string& r : g.reports) {
     const auto colon = r.find(':');
     const auto extra = report::parse_format(r.substr(0, colon));
@@ -229,7 +225,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
                  report::format_names());
       return kExitError;
     }
-    sinks.push_back({*extra, r.substr(colon + 1), nullptr, false, nullptr, false});
+    sinks.push_back({*extra, r.substr(colon + 1), nullptr, nullptr, false, nullptr, false});
   }
 
   const bool image = target.kind == ScanTarget::Kind::kImage;
@@ -298,35 +294,37 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     WalkOptions wo;
     // The size limit applies after a look at the content: archives have their own limits.
     wo.max_file_size = 0;
+    wo.follow_symlinks = g.follow_symlinks;
     wo.exclude_globs = so.exclude_globs;
     source = std::make_unique<sources::FileSource>(paths, wo);
   }
 
-  // Open every destination before scanning: a bad -o must not cost a whole scan.
-  auto close_all = [&] {
+  // Open every destination before scanning: a bad -o must not cost a whole scan. Reports are
+  // written whole or not at all (an earlier report stays until the new one is complete).
+  auto discard_all = [&] {
     for (Sink& k : sinks)
-      if (k.file && k.file != stdout) std::fclose(k.file);
+      if (k.out) k.out->discard();
   };
   for (Sink& k : sinks) {
-    k.file = open_output(k.path);
-    if (!k.file) {
-      const std::string why = std::strerror(errno);
-      close_all();
-      error_line("cannot write report to " + k.path + ": " + why);
+    auto opened = report::OutputFile::open(k.path);
+    if (!opened) {
+      discard_all();
+      error_line(opened.status().message());
       return kExitError;
     }
+    k.out = std::move(*opened);
+    k.file = k.out->stream();
   }
-  const bool to_terminal = ::isatty(STDOUT_FILENO) != 0;
   const bool human_summary = *format == report::Format::kText || *format == report::Format::kJsonl;
   for (Sink& k : sinks) {
     // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
     // Hook and CI formats (short, github) always mask; --redact masks everything.
+    // A terminal is a terminal whatever its name (-o /dev/tty).
     k.masked = g.redact || report::always_masked(k.format) ||
-               (!g.show_secrets &&
-                (k.format == report::Format::kText || (k.file == stdout && to_terminal)));
+               (!g.show_secrets && (k.format == report::Format::kText || k.out->is_terminal()));
     report::ReportOptions ro;
-    ro.color = k.format == report::Format::kText && k.file == stdout && to_terminal &&
-               !g.no_color && std::getenv("NO_COLOR") == nullptr;
+    ro.color = k.format == report::Format::kText && k.out->is_terminal() && !g.no_color &&
+               std::getenv("NO_COLOR") == nullptr;
     ro.verbose = g.verbose;
     ro.version = g.version;
     ro.rules = &setup->db->rules();
@@ -358,7 +356,19 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
       k.reporter->finish(result.summary, summary ? stderr : nullptr);
     });
   }
-  close_all();
+  // Every write and the close checked: a report that failed leaves the earlier one in place. A
+  // reader that went away (`| head`) is not a failure.
+  bool write_failed = false;
+  for (Sink& k : sinks) {
+    if (k.closed) {
+      k.out->discard();
+      continue;
+    }
+    if (Status s = k.out->commit(); !s.ok()) {
+      error_line(s.message());
+      write_failed = true;
+    }
+  }
   if (!human_summary || g.quiet) {
     // Machine formats carry the summary; errors still reach the person running the scan.
     // (Rule-loading errors were printed when they happened.)
@@ -368,6 +378,13 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     });
     for (const std::string& line : report::error_lines(unprinted, g.verbose)) error_line(line);
   }
+  // An interrupted run exits 128 + signal, like a shell's killed process.
+  if (interrupted()) {
+    error_line("interrupted by signal " + std::to_string(interrupt_signal()) +
+               ": the report holds what was found so far (\"complete\": false)");
+    return 128 + interrupt_signal();
+  }
+  if (write_failed) return kExitError;
   return policy->exit_code(result.summary, result.findings);
 }
 

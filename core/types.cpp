@@ -63,6 +63,8 @@ const char* to_string(SkipReason r) {
       return "broken_symlink";
     case SkipReason::kSymlinkDir:
       return "symlink_dir";
+    case SkipReason::kSymlinkOutside:
+      return "symlink_outside_root";
     case SkipReason::kSpecialFile:
       return "special_file";
     case SkipReason::kExcluded:

@@ -27,6 +27,7 @@ enum class SkipReason {
   kSymlinkLoop,    // symlink that resolves to itself (ELOOP)
   kBrokenSymlink,  // symlink whose target does not exist
   kSymlinkDir,     // symlink to a directory: not followed, to avoid double scans and cycles
+  kSymlinkOutside,  // symlink to a file outside the scan root (followed with --follow-symlinks)
   kSpecialFile,    // FIFO, socket, character or block device
   kExcluded,       // .git metadata or an allow-listed path from the config
   kLfsPointer,     // a Git LFS pointer: the content lives outside the repository
@@ -170,6 +171,7 @@ struct ScanSummary {
   double elapsed_seconds = 0;
   std::size_t rules = 0;
   unsigned threads = 1;
+  bool complete = true;  // false: interrupted (SIGINT/SIGTERM/SIGHUP); the findings are partial
 
   std::map<std::string, std::uint64_t> skipped_by_reason() const;
   bool has_errors() const;

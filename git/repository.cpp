@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <unordered_map>
 
 namespace reachscan::git {
@@ -206,12 +207,36 @@ bool Repository::is_empty() const { return git_repository_is_empty(impl_->repo.g
 bool Repository::head_unborn() const { return git_repository_head_unborn(impl_->repo.get()) == 1; }
 void* Repository::raw() const { return impl_->repo.get(); }
 
+namespace {
+
+// NOTE: libgit2 1.5 cannot stream a packed object (its pack backend has no read stream;
+// git_odb_open_rstream works for loose objects only), and history blobs are nearly all packed.
+// So a blob is inflated whole; what we bound instead is how many large ones are held at once:
+// one, across every thread and handle. Peak memory is then the read-ahead of small blobs plus
+// the largest blob (and its pack window), not threads x the largest blobs.
+constexpr std::size_t kLargeBlob = std::size_t{16} << 20;
+std::counting_semaphore<1> g_large_blob_slot{1};
+
+}  // namespace
+
 Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
   const git_oid oid = to_oid(id);
-  git_odb_object* raw = nullptr;
-  if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0)
+  std::size_t len = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&len, &type, impl_->odb.get(), &oid) != 0)
     return Status::error(last_error("cannot read object " + id.hex()));
-  std::shared_ptr<git_odb_object> obj(raw, git_odb_object_free);
+  if (type != GIT_OBJECT_BLOB) return Status::error("object " + id.hex() + " is not a blob");
+  const bool large = len > kLargeBlob;
+  if (large) g_large_blob_slot.acquire();  // released with the blob (any thread)
+  git_odb_object* raw = nullptr;
+  if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0) {
+    if (large) g_large_blob_slot.release();
+    return Status::error(last_error("cannot read object " + id.hex()));
+  }
+  std::shared_ptr<git_odb_object> obj(raw, [large](git_odb_object* o) {
+    git_odb_object_free(o);
+    if (large) g_large_blob_slot.release();
+  });
   if (git_odb_object_type(raw) != GIT_OBJECT_BLOB)
     return Status::error("object " + id.hex() + " is not a blob");
   Blob b;
@@ -368,6 +393,7 @@ struct HistoryWalker::Impl {
   bool started = false;
   bool walk_done = false;
   bool objects_done = false;
+  bool end_checked = false;
   ObjectIdSet seen_trees;
   ObjectIdSet seen_blobs;
   std::deque<BlobTask> pending;
@@ -407,30 +433,68 @@ struct HistoryWalker::Impl {
       git_revwalk_push(w, &oid);
       tips.push_back(oid);
     } else {
-      // Every ref that peels to a commit: branches, tags, remotes, stash, notes.
-      git_reference_iterator* it_raw = nullptr;
-      if (git_reference_iterator_new(&it_raw, raw()) == 0) {
-        RefIterPtr it(it_raw);
-        git_reference* ref_raw = nullptr;
-        while (git_reference_next(&ref_raw, it.get()) == 0) {
-          RefPtr ref(ref_raw);
-          git_object* peeled = nullptr;
-          if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
-          ObjectPtr obj(peeled);
-          tips.push_back(*git_object_id(peeled));
-          if (git_revwalk_push(w, git_object_id(peeled)) != 0)
-            errors.push_back(last_error(std::string("cannot walk ") + git_reference_name(ref_raw)));
-        }
-      }
-      if (git_revwalk_push_head(w) == 0) {  // detached HEAD; fails harmlessly when unborn
+      // Every ref that peels to a commit: branches, tags, remotes, stash, notes. A ref that
+      // does not peel (a missing or corrupt object, a garbage line in packed-refs) is a recorded
+      // error naming the ref: the history behind it was not scanned, so the scan is not clean.
+      push_refs(w, errors);
+      if (!repo.head_unborn()) {  // a detached HEAD is reachable from no ref
         git_oid head;
-        if (git_reference_name_to_id(&head, raw(), "HEAD") == 0) tips.push_back(head);
+        if (git_reference_name_to_id(&head, raw(), "HEAD") != 0) {
+          errors.push_back(last_error("cannot resolve HEAD"));
+        } else {
+          git_object* peeled = nullptr;
+          if (git_object_lookup(&peeled, raw(), &head, GIT_OBJECT_COMMIT) != 0) {
+            errors.push_back(last_error("HEAD points at " + to_id(&head).hex() +
+                                        ", which cannot be read as a commit"));
+          } else {
+            ObjectPtr obj(peeled);
+            tips.push_back(head);
+            if (git_revwalk_push(w, &head) != 0) errors.push_back(last_error("cannot walk HEAD"));
+          }
+        }
       }
       git_error_clear();
     }
     if (options.hide) {
       const git_oid oid = to_oid(*options.hide);
       git_revwalk_hide(w, &oid);
+    }
+  }
+
+  // Pushes every ref's commit onto the walk; refs that cannot be listed or peeled are errors.
+  void push_refs(git_revwalk* w, std::vector<std::string>& errors) {
+    git_reference_iterator* it_raw = nullptr;
+    if (git_reference_iterator_new(&it_raw, raw()) != 0) {
+      errors.push_back(last_error("cannot list the repository's refs"));
+      return;
+    }
+    RefIterPtr it(it_raw);
+    for (;;) {
+      git_reference* ref_raw = nullptr;
+      const int rc = git_reference_next(&ref_raw, it.get());
+      if (rc == GIT_ITEROVER) break;
+      if (rc != 0) {
+        // NOTE: libgit2 stops listing at a corrupt packed-refs entry; the refs after it are not
+        // reachable through the iterator, so say so rather than report a partial walk as clean.
+        errors.push_back(last_error("cannot list the repository's refs (packed-refs corrupt?)"));
+        break;
+      }
+      RefPtr ref(ref_raw);
+      const std::string name = git_reference_name(ref_raw);
+      git_object* peeled = nullptr;
+      if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_ANY) != 0) {
+        const git_oid* target = git_reference_target(ref_raw);
+        errors.push_back(last_error("ref " + name + " cannot be resolved" +
+                                    (target ? " (object " + to_id(target).hex() + ")" : "")));
+        continue;
+      }
+      ObjectPtr obj(peeled);
+      // A tag of a tree or a blob (git.git has one) has no history to walk; its content is
+      // scanned with --all-objects.
+      if (git_object_type(peeled) != GIT_OBJECT_COMMIT) continue;
+      const git_oid id = *git_object_id(peeled);
+      tips.push_back(id);
+      if (git_revwalk_push(w, &id) != 0) errors.push_back(last_error("cannot walk " + name));
     }
   }
 
@@ -637,6 +701,12 @@ std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max, std::vector<std
       }
       continue;
     }
+    if (!w.walk_done && w.commits == 0 && !w.options.hide && w.repo.is_shallow()) {
+      // libgit2 (1.5) knows nothing of shallow boundaries: its walk fails at the first missing
+      // parent and leaks its sort state when it does (LeakSanitizer). Walk ourselves at once.
+      w.build_manual_order();
+      continue;
+    }
     if (!w.walk_done) {
       git_oid oid;
       const int rc = git_revwalk_next(&oid, w.walk.get());
@@ -659,6 +729,15 @@ std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max, std::vector<std
     if (w.options.all_objects && !w.objects_done) {
       w.add_unreachable();
       continue;
+    }
+    if (!w.end_checked) {
+      w.end_checked = true;
+      // Refs exist but not one commit could be read (a truncated pack, a lost .idx): "nothing
+      // found" would read as clean, so it is an error of its own.
+      if (w.commits == 0 && !w.options.hide && !w.repo.is_empty())
+        errors.push_back("the repository has refs but no commit could be read (" +
+                         std::to_string(w.tips.size()) +
+                         " readable tip(s)): its history was not scanned");
     }
     break;
   }
@@ -778,25 +857,30 @@ Expected<std::vector<BlobTask>> range_blobs(const Repository& repo, const std::s
           (repo.is_shallow() ? " (the clone is shallow: fetch more history)" : ""));
     base_id = *b;
   }
-  git_revwalk* w = nullptr;
-  if (git_revwalk_new(&w, r) != 0) return Status::error(last_error("cannot walk history"));
-  RevwalkPtr walk(w);
-  git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
   const git_oid tip_oid = to_oid(*tip_id);
-  git_revwalk_push(w, &tip_oid);
-  if (base_id) {
-    const git_oid base_oid = to_oid(*base_id);
-    git_revwalk_hide(w, &base_oid);
-  }
   std::vector<git_oid> commits;
-  git_oid walked;
-  int rc;
-  while ((rc = git_revwalk_next(&walked, w)) == 0) commits.push_back(walked);
-  if (rc != GIT_ITEROVER) {
-    if (!repo.is_shallow()) return Status::error(last_error("history walk failed"));
+  if (repo.is_shallow()) {
+    // libgit2's walk fails at the shallow boundary and leaks its sort state when it does
+    // (LeakSanitizer): walk what exists ourselves.
     std::optional<git_oid> hide;
     if (base_id) hide = to_oid(*base_id);
     commits = range_commits_tolerant(r, tip_oid, hide);
+  } else {
+    git_revwalk* w = nullptr;
+    if (git_revwalk_new(&w, r) != 0) return Status::error(last_error("cannot walk history"));
+    RevwalkPtr walk(w);
+    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    if (git_revwalk_push(w, &tip_oid) != 0)
+      return Status::error(last_error("cannot walk from " + tip_id->hex()));
+    if (base_id) {
+      const git_oid base_oid = to_oid(*base_id);
+      if (git_revwalk_hide(w, &base_oid) != 0)
+        return Status::error(last_error("cannot walk from " + base_id->hex()));
+    }
+    git_oid walked;
+    int rc;
+    while ((rc = git_revwalk_next(&walked, w)) == 0) commits.push_back(walked);
+    if (rc != GIT_ITEROVER) return Status::error(last_error("history walk failed"));
   }
   std::vector<BlobTask> out;
   ObjectIdSet seen;

@@ -102,7 +102,9 @@ class Repository {
     std::shared_ptr<const void> owner;
     std::string_view data;
   };
-  // Reads a blob. Errors name the object id.
+  // Reads a blob. Errors name the object id. A blob over 16 MiB is held by one Blob at a time
+  // process-wide (libgit2 cannot stream packed objects; this bounds memory instead): a thread
+  // holding one such Blob must drop it before reading another large one.
   [[nodiscard]] Expected<Blob> read_blob(const ObjectId& id) const;
   // Size of a blob without inflating it when the pack allows.
   [[nodiscard]] Expected<std::uint64_t> blob_size(const ObjectId& id) const;

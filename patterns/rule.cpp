@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/read_file.h"
 #include "patterns/embedded.h"
 
 namespace reachscan::patterns {
@@ -188,16 +189,14 @@ RuleSet load_rules(const std::string& path) {
     files.emplace_back(path);
   }
   for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) {
-      out.errors.push_back(
-          f.string() + ": cannot read rule file: " +
-          (fs::exists(f, ec) ? "permission denied or not a file" : "no such file"));
+    // Rule files may come from the scanned tree (its config's `rules:`): regular files only,
+    // size-capped (core/read_file.h).
+    auto text = read_regular_file(f.string(), kMaxRuleFileBytes, "rule file");
+    if (!text) {
+      out.errors.push_back(text.status().message());
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.append(parse_rules(ss.str(), f.string()));
+    out.append(parse_rules(*text, f.string()));
   }
   return out;
 }

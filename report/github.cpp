@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "report/escape.h"
 #include "report/reporter.h"
 
 namespace reachscan::report {
@@ -58,6 +59,10 @@ std::string workspace_path(const Finding& f) {
   return r;
 }
 
+// Scanned data (paths, rule names, evidence) is made inert for the log viewer first
+// (report/escape.h): the %-escaping below only protects the command syntax.
+std::string esc(const std::string& s) { return escape_for_terminal(s); }
+
 class GithubReporter final : public Reporter {
  public:
   GithubReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
@@ -69,27 +74,28 @@ class GithubReporter final : public Reporter {
   void annotate(const Finding& f) {
     const ReachVerdict v = f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
     std::string props =
-        "file=" + escape_property(workspace_path(f)) + fmt::format(",line={}", f.line);
+        "file=" + escape_property(esc(workspace_path(f))) + fmt::format(",line={}", f.line);
     if (f.end_line == f.line) {
       props += fmt::format(",col={},endColumn={}", f.column, f.end_column);
     } else {
       props += fmt::format(",endLine={}", f.end_line);
     }
-    props += ",title=" + escape_property(fmt::format("reachscan {} ({})", f.rule_id, to_string(v)));
-    std::string msg = fmt::format("{} {}", f.rule_name, f.secret);
+    props +=
+        ",title=" + escape_property(fmt::format("reachscan {} ({})", esc(f.rule_id), to_string(v)));
+    std::string msg = fmt::format("{} {}", esc(f.rule_name), esc(f.secret));
     msg += v == ReachVerdict::kProduction ? " reaches production"
            : v == ReachVerdict::kUnknown  ? ", production reach unknown"
                                           : ", not production";
     if (f.reach && !f.reach->evidence.empty())
-      msg +=
-          " (" + f.reach->evidence.front().signal + ": " + f.reach->evidence.front().detail + ")";
+      msg += " (" + esc(f.reach->evidence.front().signal) + ": " +
+             esc(f.reach->evidence.front().detail) + ")";
     if (f.commit && !f.commit->id.empty()) msg += ", added in commit " + f.commit->id.substr(0, 12);
     msg += blocks(f, o_.fail_on) ? ". Fails this run" : ". Does not fail this run";
     msg += fmt::format(" (--fail-on {}).", o_.fail_on);
     msg +=
         "\nRemove it and rotate it; for a test key or a reviewed false positive, add a "
         "`reachscan:allow` comment on the line or this fingerprint to .reachscanignore: " +
-        f.fingerprint;
+        esc(f.fingerprint);
     fmt::print(out_, "::{} {}::{}\n", v == ReachVerdict::kProduction ? "error" : "warning", props,
                escape_data(msg));
   }

@@ -103,6 +103,7 @@ nlohmann::ordered_json reach_json(const Reach& r) {
 
 nlohmann::ordered_json summary_json(const ScanSummary& s) {
   nlohmann::ordered_json j;
+  j["complete"] = s.complete;  // false: interrupted, partial results (scanner/interrupt.h)
   j["files_scanned"] = s.files_scanned;
   j["bytes_scanned"] = s.bytes_scanned;
   j["findings"] = s.findings;

@@ -178,7 +178,7 @@ class SarifReporter final : public Reporter {
     }
     for (const std::string& e : s.errors)
       notes.push_back({{"level", "error"}, {"message", {{"text", e}}}});
-    nlohmann::ordered_json invocation = {{"executionSuccessful", !s.has_errors()}};
+    nlohmann::ordered_json invocation = {{"executionSuccessful", !s.has_errors() && s.complete}};
     // Relative URIs are relative to the working directory; say so (SARIF 3.14.14), which also lets
     // GitHub turn any absolute file:// URI into a repository path.
     std::error_code ec;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "report/escape.h"
 #include "report/reporter.h"
 
 namespace reachscan::report {
@@ -58,9 +59,10 @@ class ShortReporter final : public Reporter {
     std::vector<std::string> where;
     for (std::size_t i = 0; i < held_.size(); ++i) {
       const Finding& f = held_[i];
-      where.push_back(fmt::format("{}:{}", f.path, f.line));
+      // Scanned data is escaped: a file name cannot forge a line (report/escape.h).
+      where.push_back(fmt::format("{}:{}", escape_for_terminal(f.path), f.line));
       where_w = std::max(where_w, where.back().size());
-      rule_w = std::max(rule_w, f.rule_id.size());
+      rule_w = std::max(rule_w, escape_for_terminal(f.rule_id).size());
       verdict_w = std::max(verdict_w, std::string(to_string(verdict_of(f))).size());
     }
     std::size_t blocking = 0;
@@ -73,9 +75,9 @@ class ShortReporter final : public Reporter {
       const std::string more = counts[i] > 1 ? fmt::format("  (+{} more place{})", counts[i] - 1,
                                                            counts[i] == 2 ? "" : "s")
                                              : "";
-      fmt::print(out_, "{:<{}}  {:<{}}  {:<{}}  {}  {}{}{}\n", where[i], where_w, f.rule_id, rule_w,
-                 to_string(verdict_of(f)), verdict_w, f.secret, b ? "BLOCKS" : "warning", commit,
-                 more);
+      fmt::print(out_, "{:<{}}  {:<{}}  {:<{}}  {}  {}{}{}\n", where[i], where_w,
+                 escape_for_terminal(f.rule_id), rule_w, to_string(verdict_of(f)), verdict_w,
+                 escape_for_terminal(f.secret), b ? "BLOCKS" : "warning", commit, more);
     }
     const std::size_t warning = held_.size() - blocking;
     fmt::print(out_, "reachscan: {} finding{}: {} blocking, {} warning only (--fail-on {}).\n",
@@ -85,7 +87,7 @@ class ShortReporter final : public Reporter {
                "  add a `reachscan:allow` comment on its line, or its fingerprint to "
                ".reachscanignore:\n");
     for (std::size_t i = 0; i < held_.size(); ++i)
-      fmt::print(out_, "    {}  # {}\n", held_[i].fingerprint, where[i]);
+      fmt::print(out_, "    {}  # {}\n", escape_for_terminal(held_[i].fingerprint), where[i]);
     std::fflush(out_);
   }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "report/escape.h"
 #include "report/reporter.h"
 
 namespace reachscan::report {
@@ -16,11 +17,14 @@ struct Style {
   }
 };
 
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (s.size() > 200) s = s.substr(0, 200) + "...";
-  return s;
+// Scanned data (paths, lines, commit text, custom rule names) is escaped before it reaches a
+// terminal (report/escape.h); one_line also bounds its length.
+std::string one_line(const std::string& s) { return escape_for_terminal(s, 200); }
+std::string esc(const std::string& s) { return escape_for_terminal(s); }
+std::vector<std::string> esc(const std::vector<std::string>& v) {
+  std::vector<std::string> out;
+  for (const std::string& s : v) out.push_back(escape_for_terminal(s));
+  return out;
 }
 
 class TextReporter final : public Reporter {
@@ -44,7 +48,7 @@ class TextReporter final : public Reporter {
       if (!o_.verbose && shown == kShown) break;
       ++shown;
       const ReachVerdict v = o.reach ? o.reach->verdict : ReachVerdict::kUnknown;
-      fmt::print(out_, "  {:<12}{}:{}:{}{} ({})\n", "also", s_("36", o.path), o.line, o.column,
+      fmt::print(out_, "  {:<12}{}:{}:{}{} ({})\n", "also", s_("36", esc(o.path)), o.line, o.column,
                  o.commit && !o.commit->id.empty() ? " @" + o.commit->id.substr(0, 12) : "",
                  to_string(v));
     }
@@ -62,42 +66,45 @@ class TextReporter final : public Reporter {
     const char* color = v == ReachVerdict::kProduction ? "1;31"
                         : v == ReachVerdict::kUnknown  ? "1;33"
                                                        : "1;32";
-    fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", f.rule_id), f.rule_name);
-    fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", f.path), f.line, f.column);
+    fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", esc(f.rule_id)), esc(f.rule_name));
+    fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", esc(f.path)), f.line, f.column);
     print_places(s);
     if (f.commit) {
       const CommitInfo& c = *f.commit;
       if (!c.id.empty())
-        fmt::print(out_, "  {:<12}{} {} <{}> {}: {}\n", "commit", c.id.substr(0, 12), c.author,
-                   c.email, c.date, one_line(c.summary));
+        fmt::print(out_, "  {:<12}{} {} <{}> {}: {}\n", "commit", c.id.substr(0, 12), esc(c.author),
+                   esc(c.email), esc(c.date), one_line(c.summary));
       fmt::print(
           out_, "  {:<12}{}{}\n", "history",
           c.id.empty() ? "staged, not yet committed"
           : c.in_head  ? "still present at HEAD"
                        : "removed from HEAD, still in history",
-          c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(c.refs, ", ")) + ")");
+          c.refs.empty() ? "" : " (refs: " + fmt::format("{}", fmt::join(esc(c.refs), ", ")) + ")");
       // Where it is now, when that is not (only) where it was first seen.
       if (!c.head_paths.empty() && (c.head_paths.size() > 1 || c.head_paths.front() != f.path))
-        fmt::print(out_, "  {:<12}{}\n", "at HEAD", fmt::join(c.head_paths, ", "));
+        fmt::print(out_, "  {:<12}{}\n", "at HEAD", fmt::join(esc(c.head_paths), ", "));
     }
     fmt::print(out_, "  {:<12}{}\n", "secret", one_line(secret));
     for (const Part& p : f.parts)
-      fmt::print(out_, "  {:<12}{} {}:{} {}\n", "part", p.rule_id, p.line, p.column,
+      fmt::print(out_, "  {:<12}{} {}:{} {}\n", "part", esc(p.rule_id), p.line, p.column,
                  one_line(p.value));
     if (!f.decoded.empty())
-      fmt::print(out_, "  {:<12}{}\n", "decoded", fmt::join(f.decoded, " > "));
+      fmt::print(out_, "  {:<12}{}\n", "decoded", fmt::join(esc(f.decoded), " > "));
     fmt::print(out_, "  {:<12}{}\n", "match", one_line(match));
     fmt::print(out_, "  {:<12}{} (entropy {:.2f}{})\n", "confidence", to_string(f.confidence),
-               f.entropy, f.variant.empty() ? "" : ", " + f.variant + " key");
+               f.entropy, f.variant.empty() ? "" : ", " + esc(f.variant) + " key");
     if (f.verification.status != VerifyStatus::kNotChecked)
       fmt::print(out_, "  {:<12}{}{}\n", "structure", to_string(f.verification.status),
-                 f.verification.reasons.empty() ? "" : " (" + f.verification.reasons.front() + ")");
+                 f.verification.reasons.empty()
+                     ? ""
+                     : " (" + one_line(f.verification.reasons.front()) + ")");
     if (f.reach) {
       for (const Evidence& e : f.reach->evidence)
-        fmt::print(out_, "  {:<12}{}: {}\n", "evidence", e.signal, one_line(e.detail));
-      for (const std::string& flag : f.reach->flags) fmt::print(out_, "  {:<12}{}\n", "flag", flag);
+        fmt::print(out_, "  {:<12}{}: {}\n", "evidence", esc(e.signal), one_line(e.detail));
+      for (const std::string& flag : f.reach->flags)
+        fmt::print(out_, "  {:<12}{}\n", "flag", esc(flag));
     }
-    fmt::print(out_, "  {:<12}{}\n\n", "fingerprint", f.fingerprint);
+    fmt::print(out_, "  {:<12}{}\n\n", "fingerprint", esc(f.fingerprint));
   }
 
   void finish(const ScanSummary& s, std::FILE* summary_out) override {
@@ -162,7 +169,7 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
     std::size_t listed = 0;
     for (const auto& [rule, n] : rules) {
       if (!verbose && listed == kTopRules) break;
-      by += fmt::format("{}{} {}", by.empty() ? "" : ", ", rule, n);
+      by += fmt::format("{}{} {}", by.empty() ? "" : ", ", esc(rule), n);
       ++listed;
     }
     if (listed < rules.size())
@@ -188,10 +195,14 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
   if (verbose)
     for (const Skip& k : s.skipped)
       if (!is_error(k.reason))
-        fmt::print(out, "  skipped: {}: {} ({})\n", k.path, to_string(k.reason), k.detail);
-  for (const std::string& n : s.notes) fmt::print(out, "  note: {}\n", n);
+        fmt::print(out, "  skipped: {}: {} ({})\n", esc(k.path), to_string(k.reason),
+                   esc(k.detail));
+  for (const std::string& n : s.notes) fmt::print(out, "  note: {}\n", esc(n));
   for (const std::string& e : error_lines(s, verbose))
-    fmt::print(out, "  {} {}\n", st("31", "error:"), e);
+    fmt::print(out, "  {} {}\n", st("31", "error:"), esc(e));
+  if (!s.complete)
+    fmt::print(out, "  {} the scan was interrupted: these results are partial\n",
+               st("31", "incomplete:"));
 }
 
 namespace {

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include "scanner/interrupt.h"
+
 namespace reachscan {
 namespace {
 
@@ -86,7 +88,11 @@ ReadFn fd_reader(int fd) {
     for (;;) {
       const ssize_t got = ::read(fd, buf, n);
       if (got >= 0) return static_cast<long>(got);
-      if (errno == EINTR) continue;
+      // A signal that asks the scan to stop (scanner/interrupt.h) ends the input here.
+      if (errno == EINTR) {
+        if (interrupted()) return 0;
+        continue;
+      }
       failure = {SkipReason::kUnreadable, std::strerror(errno)};
       return -1;
     }
@@ -175,7 +181,7 @@ void scan_reader(const ReadFn& read, const std::string& display, std::uint64_t s
     if (Status s = detector.detect(cur.chunk(data, eof, window), display, out.findings, stats);
         !s.ok())
       out.errors.push_back(display + ": " + s.message());
-    if (eof) break;
+    if (eof || interrupted()) break;  // interrupted: the run reports what it has
     const std::size_t keep_from = len - overlap;
     cur.advance(data, keep_from, window);
     std::memmove(buf.data.get(), data.data() + keep_from, overlap);

@@ -5,7 +5,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
+
+#include "core/read_file.h"
 
 namespace reachscan {
 namespace {
@@ -21,6 +24,38 @@ std::vector<std::string> list(const YAML::Node& n, const std::string& key) {
 
 }  // namespace
 
+Status check_nesting(std::string_view text, const std::string& path) {
+  // yaml-cpp's parser recurses per level of flow nesting ([[[[...) and per indented block: a
+  // hostile file could exhaust the stack. Real configs nest a handful of levels.
+  constexpr int kMaxDepth = 64;
+  int flow = 0;
+  std::size_t line = 1, indent = 0;
+  bool at_line_start = true;
+  for (char ch : text) {
+    if (ch == '\n') {
+      ++line;
+      indent = 0;
+      at_line_start = true;
+      continue;
+    }
+    if (at_line_start && (ch == ' ' || ch == '-')) {
+      if (++indent > 2 * kMaxDepth)
+        return Status::error(path + ":" + std::to_string(line) + ": nested more than " +
+                             std::to_string(kMaxDepth) + " levels deep");
+      continue;
+    }
+    at_line_start = false;
+    if (ch == '[' || ch == '{') {
+      if (++flow > kMaxDepth)
+        return Status::error(path + ":" + std::to_string(line) + ": nested more than " +
+                             std::to_string(kMaxDepth) + " levels deep");
+    } else if ((ch == ']' || ch == '}') && flow > 0) {
+      --flow;
+    }
+  }
+  return {};
+}
+
 Expected<std::uint64_t> parse_size(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
@@ -29,7 +64,7 @@ Expected<std::uint64_t> parse_size(const std::string& text) {
   try {
     n = std::stoull(text.substr(0, i));
   } catch (...) {
-    return Status::error("invalid size '" + text + "'");
+    return Status::error("invalid size '" + text + "': too large");
   }
   std::string unit;
   for (char c : text.substr(i))
@@ -51,17 +86,24 @@ Expected<std::uint64_t> parse_size(const std::string& text) {
     mul = 1000ull * 1000 * 1000;
   else
     return Status::error("invalid size unit in '" + text + "' (use B, kB, MB, GB, KiB, MiB, GiB)");
+  if (n > std::numeric_limits<std::uint64_t>::max() / mul)
+    return Status::error("invalid size '" + text + "': too large");
   return n * mul;
 }
 
 Expected<Config> load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::error(path + ": cannot read config file");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  // The config may come from the scanned tree: a regular file, size-capped (core/read_file.h).
+  // The cap also bounds parse time; nesting is bounded below.
+  auto text = read_regular_file(path, kMaxConfigBytes, "config file");
+  if (!text) return text.status();
+  return parse_config(*text, path);
+}
+
+Expected<Config> parse_config(std::string_view text, const std::string& path) {
+  if (Status s = check_nesting(text, path); !s.ok()) return s;
   Config c;
   c.path = path;
-  c.text = ss.str();
+  c.text = std::string(text);
   try {
     const YAML::Node doc = YAML::Load(c.text);
     if (doc.IsNull()) return c;

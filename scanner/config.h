@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -37,8 +38,18 @@ struct Config {
   std::vector<std::string> warnings;
 };
 
-// Reads and validates a config file. Errors name the file and line.
+// Reads and validates a config file: a regular file (not a folder, FIFO or device) of at most
+// kMaxConfigBytes, nested at most 64 levels. Errors name the file and line.
 Expected<Config> load_config(const std::string& path);
+
+// The same for text already in memory; `path` names it in errors and anchors relative `rules:`
+// paths. Never throws.
+Expected<Config> parse_config(std::string_view text, const std::string& path);
+
+// An error naming the line if `text` (YAML) nests deeper than 64 levels (flow brackets or
+// indentation): yaml-cpp recurses per level. Brackets inside quoted strings count too, which
+// only makes the bound stricter. Used for every YAML file read from a scanned tree.
+Status check_nesting(std::string_view text, const std::string& path);
 
 // "10MB", "512k", "2GiB", "1000" -> bytes. Decimal (kB, MB, GB) and binary (KiB, MiB, GiB) units;
 // a bare k/m/g means binary.

@@ -16,6 +16,7 @@
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "scanner/findings.h"
+#include "scanner/interrupt.h"
 #include "sources/walker.h"
 
 namespace reachscan {
@@ -142,6 +143,12 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   // Pulls the next item that is not excluded; stops the pipeline at the end.
   auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
     for (;;) {
+      // Interrupted (SIGINT/SIGTERM/SIGHUP, scanner/interrupt.h): stop reading; what was found
+      // is still reported, marked incomplete.
+      if (interrupted()) {
+        fc.stop();
+        return std::nullopt;
+      }
       auto item = source.next(summary.skipped);
       if (!item) {
         fc.stop();
@@ -199,6 +206,8 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
                 }) &
             tbb::make_filter<Outcome, void>(tbb::filter_mode::serial_out_of_order, collect));
   });
+
+  if (interrupted()) summary.complete = false;
 
   // Provenance that needs the whole walk, only for what was found; then git context joins the
   // verdict the detector made from the file, and reuse across environments is flagged.

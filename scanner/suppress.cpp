@@ -2,11 +2,30 @@
 
 #include <re2/re2.h>
 
-#include <fstream>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/read_file.h"
+
 namespace reachscan {
+namespace {
+
+// "<rule id>:<32 lowercase hex>" (scanner/fingerprint.h).
+bool well_formed_fingerprint(std::string_view fp) {
+  const auto colon = fp.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || fp.size() - colon - 1 != 32) return false;
+  for (char c : fp.substr(0, colon))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+      return false;
+  for (char c : fp.substr(colon + 1))
+    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
+        std::isupper(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
+
+}  // namespace
 
 struct Suppressions::Patterns {
   std::vector<std::unique_ptr<RE2>> secrets;
@@ -18,40 +37,67 @@ Suppressions::Suppressions(Suppressions&&) noexcept = default;
 Suppressions& Suppressions::operator=(Suppressions&&) noexcept = default;
 
 Status Suppressions::add_ignore_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::error(path + ": cannot read ignore file");
+  // The ignore file may come from the scanned tree: a regular file, size-capped.
+  auto text = read_regular_file(path, kMaxIgnoreBytes, "ignore file");
+  if (!text) return text.status();
+  // All or nothing: a malformed line is an error naming it, and nothing from the file applies.
+  std::set<std::string> found;
+  std::istringstream in(*text);
   std::string line;
+  std::size_t n = 0;
   while (std::getline(in, line)) {
+    ++n;
     const auto b = line.find_first_not_of(" \t\r");
     if (b == std::string::npos || line[b] == '#') continue;
     const auto e = line.find_first_of(" \t\r#", b);
-    fingerprints_.insert(line.substr(b, e == std::string::npos ? e : e - b));
+    std::string fp = line.substr(b, e == std::string::npos ? e : e - b);
+    if (!well_formed_fingerprint(fp))
+      return Status::error(path + ":" + std::to_string(n) +
+                           ": not a fingerprint (expected RULE_ID:32 hex digits, as reports "
+                           "print them)");
+    found.insert(std::move(fp));
   }
+  fingerprints_.merge(found);
   return {};
 }
 
 Status Suppressions::add_baseline(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::error(path + ": cannot read baseline report");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  auto take = [&](const nlohmann::json& f) {
-    if (f.is_object() && f.contains("fingerprint") && f["fingerprint"].is_string())
-      fingerprints_.insert(f["fingerprint"].get<std::string>());
+  auto read = read_regular_file(path, kMaxBaselineBytes, "baseline report");
+  if (!read) return read.status();
+  const std::string& text = *read;
+  // All or nothing: every finding record must carry a well-formed fingerprint; the first that
+  // does not is an error naming its place, and nothing from the file applies.
+  std::set<std::string> found;
+  auto take = [&](const nlohmann::json& f, const std::string& where) -> Status {
+    if (!f.is_object()) return Status::error(where + ": a finding must be a JSON object");
+    const auto fp = f.find("fingerprint");
+    if (fp == f.end() || !fp->is_string())
+      return Status::error(where + ": finding has no \"fingerprint\" string");
+    if (!well_formed_fingerprint(fp->get_ref<const std::string&>()))
+      return Status::error(where + ": malformed fingerprint (expected RULE_ID:32 hex digits)");
+    found.insert(fp->get<std::string>());
+    return {};
   };
+  auto take_all = [&](const nlohmann::json& list, const std::string& what) -> Status {
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (Status s = take(list[i], path + ": " + what + "[" + std::to_string(i) + "]"); !s.ok())
+        return s;
+    fingerprints_.merge(found);
+    return {};
+  };
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Status::error(path + ": baseline report is empty");
   const auto doc = nlohmann::json::parse(text, nullptr, false);
   if (!doc.is_discarded()) {
-    if (doc.is_object() && doc.contains("findings") && doc["findings"].is_array()) {
-      for (const auto& f : doc["findings"]) take(f);
-      return {};
+    if (doc.is_object() && doc.contains("findings")) {
+      if (!doc["findings"].is_array())
+        return Status::error(path + ": baseline \"findings\" is not a list");
+      return take_all(doc["findings"], "findings");
     }
-    if (doc.is_array()) {
-      for (const auto& f : doc) take(f);
-      return {};
-    }
+    if (doc.is_array()) return take_all(doc, "entry");
     if (doc.is_object() && doc.contains("fingerprint")) {
-      take(doc);
+      if (Status s = take(doc, path + ":1"); !s.ok()) return s;
+      fingerprints_.merge(found);
       return {};
     }
     return Status::error(path + ": baseline is JSON but has no \"findings\" list");
@@ -64,11 +110,12 @@ Status Suppressions::add_baseline(const std::string& path) {
     ++n;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto f = nlohmann::json::parse(line, nullptr, false);
+    const std::string where = path + ":" + std::to_string(n);
     if (f.is_discarded())
-      return Status::error(path + ":" + std::to_string(n) +
-                           ": baseline is neither a JSON report nor JSON Lines");
-    take(f);
+      return Status::error(where + ": baseline is neither a JSON report nor JSON Lines");
+    if (Status s = take(f, where); !s.ok()) return s;
   }
+  fingerprints_.merge(found);
   return {};
 }
 

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 namespace reachscan {
@@ -45,6 +47,14 @@ struct Walker::Impl {
   bool opened = false;
 
   std::size_t root_len = 0;  // length of the current root's path in fts_path
+  std::string root_real;     // the current root, symlinks resolved, with a trailing '/'
+
+  // Whether a symlink's target (resolved) lies inside the current root.
+  bool inside_root(const char* accpath) const {
+    char resolved[PATH_MAX];
+    if (!::realpath(accpath, resolved)) return false;
+    return std::string_view(resolved).substr(0, root_real.size()) == root_real;
+  }
 
   // Globs match the path relative to the root being walked, or the reported path.
   bool excluded(const FTSENT* e, const std::string& display) const {
@@ -100,6 +110,9 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
     if (e->fts_level == 0) {
       w.root_len = e->fts_pathlen;
       while (w.root_len > 1 && e->fts_path[w.root_len - 1] == '/') --w.root_len;
+      char resolved[PATH_MAX];
+      w.root_real = ::realpath(e->fts_accpath, resolved) ? resolved : "";
+      if (!w.root_real.empty() && w.root_real.back() != '/') w.root_real += '/';
     }
     switch (e->fts_info) {
       case FTS_D:
@@ -128,9 +141,19 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
                                                   : SkipReason::kUnreadable,
                          std::strerror(e->fts_errno)});
         continue;
-      case FTS_SLNONE:
-        skips.push_back({display, SkipReason::kBrokenSymlink, "symlink target does not exist"});
+      case FTS_SLNONE: {
+        // fts reports a loop as a dangling link; a loop is an error, and so is a link named on
+        // the command line that leads nowhere (the user asked for that content).
+        struct stat st;
+        const int err = ::stat(e->fts_accpath, &st) != 0 ? errno : 0;
+        if (err == ELOOP)
+          skips.push_back({display, SkipReason::kSymlinkLoop, "symlink loop"});
+        else if (e->fts_level == 0)
+          skips.push_back({display, SkipReason::kNotFound, "symlink target does not exist"});
+        else
+          skips.push_back({display, SkipReason::kBrokenSymlink, "symlink target does not exist"});
         continue;
+      }
       case FTS_SL: {
         struct stat st;
         if (::stat(e->fts_accpath, &st) != 0) {
@@ -150,6 +173,11 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
         }
         if (!S_ISREG(st.st_mode)) {
           skips.push_back({display, SkipReason::kSpecialFile, "symlink to a special file"});
+          continue;
+        }
+        if (!w.options.follow_symlinks && !w.inside_root(e->fts_accpath)) {
+          skips.push_back({display, SkipReason::kSymlinkOutside,
+                           "symlink to a file outside the scan root (--follow-symlinks scans it)"});
           continue;
         }
         if (w.excluded(e, display)) {

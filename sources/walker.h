@@ -1,6 +1,8 @@
 // Directory walker: turns the paths a user named into a stream of regular files to scan, and
 // records every entry it does not hand out with a reason (binary files are found later, by the
-// reader). Symlinks to files are scanned; symlinks to directories are not followed.
+// reader). Symlinks to files inside the scan root are scanned; symlinks to files outside it are
+// skipped (a link to /etc/shadow in a scanned tree must not be read and reported) unless
+// follow_symlinks; symlinks to directories are not followed.
 //
 // Not thread-safe: the pipeline calls next() from its serial input stage.
 #pragma once
@@ -19,6 +21,7 @@ struct WalkOptions {
   std::uint64_t max_file_size = 0;         // 0: no limit
   std::vector<std::string> exclude_globs;  // matched against the reported path (fnmatch)
   bool skip_vcs_dirs = true;               // .git, .hg, .svn
+  bool follow_symlinks = false;            // also scan symlinked files outside the root
 };
 
 struct WalkEntry {

@@ -4,11 +4,14 @@
 // pre-commit framework.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "git/repository.h"
 #include "tests/support/scan.h"
@@ -267,6 +270,36 @@ TEST_F(GitRepo, LargeBlobIsScannedInChunks) {
 // A CI checkout fetched with --depth 2: the range's base is on the shallow boundary, so its
 // parents are missing. Commit dates are set so that a walk marking base's history uninteresting
 // has to look at those parents (the tip's committer date is older than the base's).
+// Issue 18: libgit2 cannot stream packed blobs, so large ones are held one at a time: a second
+// reader of a large blob waits until the first is dropped, and small blobs never wait.
+TEST_F(GitRepo, Issue18LargeBlobsAreHeldOneAtATime) {
+  write("big1.bin.txt", std::string(17u << 20, 'a'));
+  write("big2.bin.txt", std::string(17u << 20, 'b'));
+  write("small.txt", "small\n");
+  commit("big");
+  auto repo = git::Repository::open(repo_.string());
+  ASSERT_TRUE(repo.ok());
+  auto id = [&](const std::string& path) {
+    auto [rc, out] = sh(repo_, "git rev-parse HEAD:" + path);
+    return *git::ObjectId::from_hex(out.substr(0, 40));
+  };
+  auto first = (*repo)->read_blob(id("big1.bin.txt"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->data.size(), 17u << 20);
+  EXPECT_TRUE((*repo)->read_blob(id("small.txt")).ok()) << "small blobs do not wait";
+  std::atomic<bool> second_read{false};
+  std::thread other([&] {
+    auto h = git::Repository::open(repo_.string());
+    auto second = (*h)->read_blob(id("big2.bin.txt"));
+    second_read = second.ok() && second->data.size() == (17u << 20);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(second_read) << "a second large blob waits for the first to be dropped";
+  *first = git::Repository::Blob{};
+  other.join();
+  EXPECT_TRUE(second_read);
+}
+
 TEST_F(GitRepo, RangeInShallowCloneStopsAtTheBoundary) {
   write("a.txt", "old " + tok(21) + "\n");
   must(repo_, "git add -A && GIT_COMMITTER_DATE='2024-01-01T00:00:00Z' git commit -q -m root");
@@ -340,6 +373,70 @@ TEST_F(GitRepo, CorruptObjectIsReportedAndScanGoesOn) {
   EXPECT_TRUE(named) << "the corrupt object id is reported";
 }
 
+// Issue 18: a broken history is never reported clean. Each damage is a recorded error naming
+// what could not be read, and what can be read is still scanned.
+TEST_F(GitRepo, Issue18BrokenHistoryIsAnErrorNeverClean) {
+  write("a.txt", "a " + tok(40) + "\n");
+  commit("one");
+  must(repo_, "git checkout -q -b side && echo s > s.txt && git add s.txt && git commit -q -m s");
+  must(repo_, "git checkout -q main");
+  auto errors_of = [&](const fs::path& repo) {
+    GitScanOptions o;
+    o.repo = repo.string();
+    auto r = scan_git(db_, o);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    std::string all;
+    for (const std::string& e : r->summary.errors) all += e + "\n";
+    return std::make_pair(std::move(*r), all);
+  };
+  auto clone = [&](const std::string& name) {
+    must(tmp_.path(), "rm -rf " + name + " && git clone -q --no-local --mirror repo " + name +
+                          " && cd " + name + " && git gc -q && chmod -R u+w objects");
+    return tmp_.path() / name;
+  };
+  const std::string main_id = sh(repo_, "git rev-parse main").second.substr(0, 40);
+  {  // truncated pack
+    const fs::path r = clone("trunc.git");
+    must(r, "for p in objects/pack/*.pack; do truncate -s 100 \"$p\"; done");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/main"), std::string::npos) << errs;
+    EXPECT_NE(errs.find(main_id), std::string::npos) << errs;
+    EXPECT_NE(errs.find("no commit could be read"), std::string::npos) << errs;
+  }
+  {  // deleted .idx
+    const fs::path r = clone("noidx.git");
+    must(r, "rm objects/pack/*.idx");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/side"), std::string::npos) << errs;
+  }
+  {  // garbage line in packed-refs: the error names the file; HEAD is still scanned
+    const fs::path r = clone("badrefs.git");
+    must(r, "git pack-refs --all && echo 'zzzz garbage line' >> packed-refs");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("packed"), std::string::npos) << errs;
+    EXPECT_NE(find(res, tok(40)), nullptr) << "the rest of the scan goes on";
+  }
+  {  // a ref to a commit that does not exist
+    const fs::path r = clone("lost.git");
+    must(r, "echo 1234567890123456789012345678901234567890 > refs/heads/lost");
+    auto [res, errs] = errors_of(r);
+    EXPECT_TRUE(res.summary.has_errors());
+    EXPECT_NE(errs.find("refs/heads/lost"), std::string::npos) << errs;
+    EXPECT_NE(errs.find("1234567890123456789012345678901234567890"), std::string::npos) << errs;
+    EXPECT_NE(find(res, tok(40)), nullptr) << "the rest of the scan goes on";
+  }
+  // And through the CLI: exit 2, not 0.
+  const fs::path r = clone("cli.git");
+  must(r, "rm objects/pack/*.idx");
+  const std::string bin = REACHSCAN_BINARY;
+  auto [rc, out] = sh(tmp_.path(), "'" + bin + "' git -q cli.git");
+  EXPECT_EQ(rc, 2) << out;
+  EXPECT_NE(out.find("refs/heads/main"), std::string::npos) << out;
+}
+
 TEST_F(GitRepo, AllObjectsFindsDanglingBlobs) {
   write("a.txt", "a\n");
   commit("a");
@@ -365,10 +462,45 @@ TEST_F(GitRepo, InstallHookBlocksSecretsAndPassesCleanCommits) {
   must(repo_, "git reset -q && rm leak.py");
   write("clean.py", "x = 1\n");
   must(repo_, "git add clean.py && git commit -q -m clean");
-  // An existing foreign hook is kept unless --force.
+  // An existing foreign hook is chained (it runs first), not replaced, unless --force.
   std::ofstream(repo_ / ".git" / "hooks" / "pre-commit") << "#!/bin/sh\nexit 0\n";
-  EXPECT_NE(sh(repo_, "'" + bin + "' -q install-hook").first, 0);
   must(repo_, "'" + bin + "' -q install-hook --force");
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "hooks" / "pre-commit.before-reachscan"));
+}
+
+// Issue 18: the hook goes where git runs hooks (core.hooksPath), chains an existing hook, and a
+// husky-managed folder is refused with the exact command to run.
+TEST_F(GitRepo, Issue18InstallHookHonoursHooksPathAndChains) {
+  write("a.txt", "a\n");
+  commit("a");
+  const std::string bin = REACHSCAN_BINARY;
+  // A plain hooks folder set in core.hooksPath, holding a foreign hook that leaves a mark.
+  write("tools/hooks/pre-commit", "#!/bin/sh\necho ran >> \"$(git rev-parse --git-dir)/mark\"\n");
+  must(repo_, "chmod +x tools/hooks/pre-commit && git config core.hooksPath tools/hooks");
+  auto [rc, out] = sh(repo_, "'" + bin + "' install-hook");
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("tools/hooks/pre-commit"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(repo_ / ".git" / "hooks" / "pre-commit"));
+  EXPECT_TRUE(fs::exists(repo_ / "tools" / "hooks" / "pre-commit.before-reachscan"));
+  write("leak.py", "T = '" + tok(41) + "'\n");
+  must(repo_, "git add leak.py");
+  auto [crc, cout] = sh(repo_, "git commit -q -m leak");
+  EXPECT_NE(crc, 0) << "git ran our hook from core.hooksPath: " << cout;
+  EXPECT_NE(cout.find("leak.py:1"), std::string::npos) << cout;
+  EXPECT_EQ(slurp((repo_ / ".git" / "mark").string()), "ran\n") << "the chained hook ran first";
+  // Installing again keeps the chain as it is.
+  must(repo_, "'" + bin + "' -q install-hook");
+  must(repo_, "git reset -q && rm leak.py");
+  must(repo_, "git add -A && git commit -q -m clean");
+  EXPECT_EQ(slurp((repo_ / ".git" / "mark").string()), "ran\nran\n");
+  // husky's generated folder: refused, with the command that works.
+  must(repo_, "mkdir -p .husky/_ && touch .husky/_/h && git config core.hooksPath .husky/_");
+  auto [hrc, hout] = sh(repo_, "'" + bin + "' install-hook");
+  EXPECT_EQ(hrc, 2) << hout;
+  EXPECT_NE(hout.find("husky"), std::string::npos) << hout;
+  EXPECT_NE(hout.find(">> '" + (repo_ / ".husky" / "pre-commit").string() + "'"), std::string::npos)
+      << hout;
+  EXPECT_FALSE(fs::exists(repo_ / ".husky" / "_" / "pre-commit"));
 }
 
 TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {

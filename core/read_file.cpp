@@ -1,0 +1,53 @@
+#include "core/read_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace reachscan {
+
+Expected<std::string> read_regular_file(const std::string& path, std::uint64_t max_bytes,
+                                        const std::string& what) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (regular files ignore the flag).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return Status::error(path + ": cannot read " + what + ": " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0)
+    return Status::error(path + ": cannot read " + what + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return Status::error(path + ": " + what + " is a directory");
+  if (!S_ISREG(st.st_mode))
+    return Status::error(path + ": " + what + " is not a regular file (FIFO, socket or device)");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return Status::error(path + ": " + what + " is " + std::to_string(st.st_size) +
+                         " bytes, more than the " + std::to_string(max_bytes) + " allowed");
+  std::string out;
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t len = 0;
+  for (;;) {
+    if (len == out.size()) {
+      // The file grew since fstat: read on, up to the cap.
+      if (out.size() > max_bytes)
+        return Status::error(path + ": " + what + " is more than the " + std::to_string(max_bytes) +
+                             " bytes allowed");
+      out.resize(out.size() + 4096);
+    }
+    const ssize_t n = ::read(fd, out.data() + len, out.size() - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::error(path + ": cannot read " + what + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    len += static_cast<std::size_t>(n);
+  }
+  out.resize(len);
+  return out;
+}
+
+}  // namespace reachscan

@@ -1,0 +1,26 @@
+// Reading small input files that may come from an untrusted tree (the scanned repository's
+// .reachscan.yaml, rule files it names, .reachscanignore, a baseline report): regular files only,
+// never more than a cap, and never blocking. A symlink to /dev/zero, a FIFO or a folder is an
+// error naming the path, not a hang or an out-of-memory death.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace reachscan {
+
+// Size caps for the files read through read_regular_file.
+constexpr std::uint64_t kMaxConfigBytes = 1u << 20;        // .reachscan.yaml
+constexpr std::uint64_t kMaxRuleFileBytes = 4u << 20;      // one rule file
+constexpr std::uint64_t kMaxIgnoreBytes = 16u << 20;       // .reachscanignore
+constexpr std::uint64_t kMaxBaselineBytes = 512ull << 20;  // an earlier JSON/JSONL report
+
+// The whole content of `path` (symlinks followed) if it is a regular file of at most `max_bytes`.
+// `what` names the file's role in error messages ("config file", "ignore file"). Thread-safe.
+[[nodiscard]] Expected<std::string> read_regular_file(const std::string& path,
+                                                      std::uint64_t max_bytes,
+                                                      const std::string& what);
+
+}  // namespace reachscan
