@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "reach/classify.h"
+#include "reach/deployment.h"
 #include "scanner/chunked_scan.h"
 #include "scanner/detector.h"
 #include "scanner/findings.h"
@@ -208,6 +209,10 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   });
 
   if (interrupted()) summary.complete = false;
+  // What the deployment model could not follow (bad YAML, cycles, paths leaving the tree), when
+  // a finding made the scan build it.
+  if (const auto& model = impl_->deployment->model)
+    for (const std::string& n : model->notes()) summary.notes.push_back("deployment model: " + n);
 
   // Provenance that needs the whole walk, only for what was found; then git context joins the
   // verdict the detector made from the file, and reuse across environments is flagged.

@@ -607,5 +607,18 @@ TEST_F(Cli, ManyMissingObjectsAreOneLine) {
   EXPECT_NE(v.err.find("f5.txt: unreadable"), std::string::npos) << v.err;
 }
 
+// Issue 11: what the deployment model could not read is a note in the summary.
+TEST_F(Cli, DeploymentModelNotesReachTheSummary) {
+  work_.write("deploy/kustomization.yaml", "resources: [a.yaml\n  - : : bad\n");
+  work_.write("deploy/a.yaml", "token: " + ghp_ + "\n");
+  const Outcome r = run("-f json dir " + work_.str());
+  ASSERT_TRUE(r.code == 1 || r.code == 3) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  bool noted = false;
+  for (const auto& n : doc["summary"]["notes"])
+    noted |= n.get<std::string>().find("deployment model: ") == 0;
+  EXPECT_TRUE(noted) << doc["summary"]["notes"].dump();
+}
+
 }  // namespace
 }  // namespace reachscan
