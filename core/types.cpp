@@ -84,10 +84,12 @@ const char* to_string(SkipReason r) {
 }
 
 bool is_error(SkipReason r) {
-  // NOTE: a corrupt archive is an error (content the user asked for went unscanned, as with an
-  // unreadable file); limits and encryption are not: they are the documented behaviour.
+  // NOTE: a corrupt archive is a reported skip, not an error: libarchive also stops on valid
+  // variants it does not read (MSVC .lib import libraries are ar archives with a string table
+  // it rejects), and a repository holding those must not fail every CI run. What was read
+  // before the stop is scanned, and the skip names the member where reading stopped.
   return r == SkipReason::kUnreadable || r == SkipReason::kNotFound ||
-         r == SkipReason::kSymlinkLoop || r == SkipReason::kCorrupt;
+         r == SkipReason::kSymlinkLoop;
 }
 
 std::map<std::string, std::uint64_t> ScanSummary::skipped_by_reason() const {

@@ -177,7 +177,8 @@ TEST(Archive, TruncatedArchiveKeepsWhatCameBeforeAndNamesWhereItStopped) {
   const Skip* s = skip_with(o, SkipReason::kCorrupt);
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->path, "cut.tar!two.txt");
-  EXPECT_TRUE(is_error(SkipReason::kCorrupt));
+  // A reported skip, not an error: valid variants libarchive cannot read stop it too.
+  EXPECT_FALSE(is_error(SkipReason::kCorrupt));
 
   // Magic bytes of a zip but nothing readable after them.
   o = scan(std::string("PK\x03\x04", 4) + std::string(100, '\x01'), "junk.zip");
