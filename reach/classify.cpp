@@ -64,20 +64,7 @@ Reach add_git_context(const Reach& local, const Finding& f, const ReachConfig& c
   return r;
 }
 
-bool at_least(ReachVerdict v, ReachVerdict min) {
-  auto rank = [](ReachVerdict x) {
-    switch (x) {
-      case ReachVerdict::kNonProduction:
-        return 0;
-      case ReachVerdict::kUnknown:
-        return 1;
-      case ReachVerdict::kProduction:
-        return 2;
-    }
-    return 1;
-  };
-  return rank(v) >= rank(min);
-}
+bool at_least(ReachVerdict v, ReachVerdict min) { return reach_rank(v) >= reach_rank(min); }
 
 std::optional<ReachVerdict> parse_verdict(std::string_view text) {
   const std::string low = detail::to_lower(text);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reach/classify.h"
+
 namespace reachscan {
 std::optional<FailOn> parse_fail_on(const std::string& s) {
   if (s == "any") return FailOn::kAny;
@@ -11,7 +13,7 @@ std::optional<FailOn> parse_fail_on(const std::string& s) {
 }
 
 bool Policy::shown(ReachVerdict v) const {
-  return !options_.min_reach || reach_rank(v) >= reach_rank(*options_.min_reach);
+  return !options_.min_reach || reach::at_least(v, *options_.min_reach);
 }
 
 int Policy::exit_code(const ScanSummary& summary,
