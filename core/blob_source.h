@@ -43,7 +43,6 @@ struct Loaded {
   int fd = -1;
   std::optional<std::string> data;
   std::optional<Skip> skip;
-  std::string skip_suffix;  // appended to the detail of a skip the detector records (", blob X")
 };
 
 // Progress counters a source can report while it runs (history walks: commits so far and, when

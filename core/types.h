@@ -20,21 +20,21 @@ std::optional<Confidence> parse_confidence(const std::string& s);
 // Why a file (or directory entry) was not scanned. Every entry the walker meets is either
 // scanned or recorded with one of these.
 enum class SkipReason {
-  kBinary,         // NUL bytes near the start
-  kTooLarge,       // over --max-file-size
-  kUnreadable,     // open/read failed (permission, I/O error)
-  kNotFound,       // a path named by the user does not exist
-  kSymlinkLoop,    // symlink that resolves to itself (ELOOP)
-  kBrokenSymlink,  // symlink whose target does not exist
-  kSymlinkDir,     // symlink to a directory: not followed, to avoid double scans and cycles
+  kBinary,          // NUL bytes near the start
+  kTooLarge,        // over --max-file-size
+  kUnreadable,      // open/read failed (permission, I/O error)
+  kNotFound,        // a path named by the user does not exist
+  kSymlinkLoop,     // symlink that resolves to itself (ELOOP)
+  kBrokenSymlink,   // symlink whose target does not exist
+  kSymlinkDir,      // symlink to a directory: not followed, to avoid double scans and cycles
   kSymlinkOutside,  // symlink to a file outside the scan root (followed with --follow-symlinks)
-  kSpecialFile,    // FIFO, socket, character or block device
-  kExcluded,       // .git metadata or an allow-listed path from the config
-  kLfsPointer,     // a Git LFS pointer: the content lives outside the repository
-  kSubmodule,      // a submodule entry: its history is another repository's
-  kEncrypted,      // an encrypted archive member (or archive): there is no key to read it
-  kArchiveLimit,   // an archive limit was hit: size, compression ratio, member count or nesting
-  kCorrupt,        // a corrupt or truncated archive: reading stopped at the member named
+  kSpecialFile,     // FIFO, socket, character or block device
+  kExcluded,        // .git metadata or an allow-listed path from the config
+  kLfsPointer,      // a Git LFS pointer: the content lives outside the repository
+  kSubmodule,       // a submodule entry: its history is another repository's
+  kEncrypted,       // an encrypted archive member (or archive): there is no key to read it
+  kArchiveLimit,    // an archive limit was hit: size, compression ratio, member count or nesting
+  kCorrupt,         // a corrupt or truncated archive: reading stopped at the member named
 };
 const char* to_string(SkipReason r);
 // True for reasons that mean content the user asked for could not be scanned: they make the scan

@@ -94,7 +94,6 @@ class GitSource final : public BlobSource {
 
   Loaded load(const Item& item, std::uint64_t max_size) const override {
     Loaded out;
-    out.skip_suffix = ", blob " + item.blob;
     // libgit2 handles are not shared between threads: each worker opens its own.
     auto& handle = handles_.local();
     if (!handle) {

@@ -12,8 +12,8 @@
 #include <memory>
 #include <string_view>
 
-#include "patterns/rule_database.h"
 #include "core/status.h"
+#include "patterns/rule_database.h"
 
 namespace reachscan::patterns {
 

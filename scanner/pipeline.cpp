@@ -100,9 +100,11 @@ struct Scanner::Impl {
 
   // Text, archives (opened, members streamed) and compiled artifacts, through one dispatch
   // (sources/archive.h).
-  Outcome process(Item&& item, const BlobSource& source, const ArchiveOptions& archive) const {
+  // `self` is `source` when it scans its items itself (ScanningSource), else null.
+  Outcome process(Item&& item, const BlobSource& source, const ScanningSource* self,
+                  const ArchiveOptions& archive) const {
     Outcome o;
-    if (const auto* self = dynamic_cast<const ScanningSource*>(&source)) {
+    if (self) {
       self->scan(item, detector, archive, o.file);
       o.item = std::move(item);
       return o;
@@ -115,7 +117,7 @@ struct Scanner::Impl {
       ::close(l.fd);
     } else if (l.data) {
       scan_buffer(*l.data, item.path, detector, archive, o.file);
-      if (o.file.skip) o.file.skip->detail += l.skip_suffix;
+      if (o.file.skip && !item.blob.empty()) o.file.skip->detail += ", blob " + item.blob;
     }
     if (item.only_added)
       std::erase_if(o.file.findings, [&](const Finding& f) { return !on_added_line(f, item); });
@@ -140,6 +142,7 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   FindingStore store(impl_->options.kept_per_finding);
   const std::vector<std::string>& globs = impl_->options.exclude_globs;
   const ArchiveOptions archive = impl_->archive_options();
+  const auto* self = dynamic_cast<const ScanningSource*>(&source);
 
   // Pulls the next item that is not excluded; stops the pipeline at the end.
   auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
@@ -203,7 +206,7 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
             tbb::make_filter<std::optional<Item>, Outcome>(
                 tbb::filter_mode::parallel,
                 [&](std::optional<Item> item) {
-                  return item ? impl_->process(std::move(*item), source, archive) : Outcome{};
+                  return item ? impl_->process(std::move(*item), source, self, archive) : Outcome{};
                 }) &
             tbb::make_filter<Outcome, void>(tbb::filter_mode::serial_out_of_order, collect));
   });

@@ -34,12 +34,14 @@ class DeploymentModel;
 }  // namespace reach
 
 struct ScanOptions {
-  unsigned threads = 0;                    // 0: every core
-  std::uint64_t max_file_size = 0;         // 0: no limit (large files are scanned in chunks)
-  std::vector<std::string> exclude_globs;  // items whose path matches are skipped as excluded
-  std::size_t chunk_size = 16u << 20;      // bytes per read and per Hyperscan block scan
-  bool verify = true;                      // offline structural verification
-  bool decode = true;  // also scan decoded base64/URL/hex runs (scanner/decode.h)
+  unsigned threads = 0;             // 0: every core
+  std::uint64_t max_file_size = 0;  // 0: no limit (large files are scanned in chunks)
+  // Items whose path matches are skipped as excluded. Sources that prune on their own (the file
+  // walker, which skips whole folders) take the globs themselves and leave this empty.
+  std::vector<std::string> exclude_globs;
+  std::size_t chunk_size = 16u << 20;  // bytes per read and per Hyperscan block scan
+  bool verify = true;                  // offline structural verification
+  bool decode = true;                  // also scan decoded base64/URL/hex runs (scanner/decode.h)
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;                     // scan root for the classifier (see reach::FileContext)

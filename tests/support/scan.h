@@ -58,7 +58,8 @@ inline FlatResult scan_paths(std::shared_ptr<const patterns::RuleDatabase> db, S
   if (o.reach && !o.deployment && (!o.root.empty() || roots.size() == 1))
     o.deployment = folder_deployment(o.root.empty() ? roots.front() : o.root);
   WalkOptions wo;  // as `reachscan dir`: sizes are checked after a look at the content
-  wo.exclude_globs = o.exclude_globs;
+  wo.exclude_globs = std::move(o.exclude_globs);  // the walker prunes; as `reachscan dir`
+  o.exclude_globs.clear();
   sources::FileSource source(roots, wo);
   return flatten(Scanner(std::move(db), std::move(o)).scan(source, policy));
 }
