@@ -297,7 +297,8 @@ Expected<std::string> mirror_folder(const std::string& clone_url) {
   const std::string url = redact_url(clone_url);
   if (!local_path(url).empty()) {
     host = "local";
-    path = fs::absolute(local_path(url)).lexically_normal().string();
+    std::error_code ec;
+    path = fs::absolute(local_path(url), ec).lexically_normal().string();
   } else if (scp_like(url)) {
     const auto colon = url.find(':');
     host = url.substr(0, colon);
@@ -353,16 +354,27 @@ struct MirrorFetcher::Impl {
     return Status();
   }
 
+  // NOTE: exceptions must not escape a fetch thread; one (out of memory, a filesystem error)
+  // becomes that repository's error.
+  Outcome fetch_unit(Worker& worker, const Unit& unit) const {
+    const RemoteRepo& repo = unit.repos.front();
+    const bool needs_cache = options.clone_local || local_path(repo.clone_url).empty();
+    if (needs_cache && !cache_status.ok()) return Outcome{"", cache_status};
+    try {
+      return worker.fetch(repo.clone_url, repo.default_branch);
+    } catch (const std::exception& e) {
+      return Outcome{
+          "", Status::error("cannot mirror " + redact_url(repo.clone_url) + ": " + e.what())};
+    }
+  }
+
   void run() {
     Worker worker(options, stop);
     for (;;) {
       const std::size_t i = next_unit.fetch_add(1);
       if (i >= units.size() || stop.load()) return;
       const Unit& unit = units[i];
-      Outcome out =
-          cache_status.ok() || !local_path(unit.repos.front().clone_url).empty()
-              ? worker.fetch(unit.repos.front().clone_url, unit.repos.front().default_branch)
-              : Outcome{"", cache_status};
+      Outcome out = fetch_unit(worker, unit);
       std::lock_guard lock(mu);
       for (const RemoteRepo& r : unit.repos)
         ready.push_back(MirrorResult{r, out.git_dir, out.status, out.cloned, out.in_place});

@@ -222,6 +222,68 @@ TEST_F(Mirror, LocalRepositoriesCanBeMirroredAndSharedUrlsFetchOnce) {
   EXPECT_EQ(git_out(a.git_dir, "rev-parse refs/heads/main"), src_head());
 }
 
+// The whole path of an organisation scan's input: the mock GitHub API lists the organisation
+// (two pages), its clone URLs point to a local bare repository, git daemon and smart HTTP, and
+// every listed repository comes out of the fetcher ready to scan.
+TEST_F(Mirror, ListedRepositoriesAreMirrored) {
+  GitDaemon daemon(served_);
+  ASSERT_NE(daemon.port(), 0);
+  const std::string token = testing::fake_github_token(5);
+  MockForge git_http(tmp_, "{}", served_.string(), token);
+  auto gh = [](const std::string& name, const std::string& url) {
+    return nlohmann::json{{"full_name", name},       {"clone_url", url},
+                          {"fork", false},           {"archived", false},
+                          {"visibility", "private"}, {"default_branch", "main"}};
+  };
+  const nlohmann::json routes = {
+      {"/api/v3/orgs/acme/repos",
+       {{"pages",
+         {{gh("acme/local", (served_ / "lib.git").string()),
+           gh("acme/daemon", daemon.url("app.git"))},
+          {gh("acme/http", git_http.url() + "/private-git/app.git")}}}}}};
+  TempDir api_dir;
+  MockForge api(api_dir, routes.dump());
+  ForgeQuery q;
+  q.name = "acme";
+  q.api_base = api.url() + "/api/v3";
+  q.token = token;
+  auto listed = list_repositories(q);
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  ASSERT_EQ(listed->size(), 3u);
+  MirrorOptions o = options(2);
+  o.token = token;
+  o.token_user = token_user_for(q.kind);
+  auto results = fetch_all(o, *listed);
+  ASSERT_EQ(results.size(), 3u);
+  for (const auto& [name, r] : results) {
+    ASSERT_TRUE(r.status.ok()) << name << ": " << r.status.message();
+    EXPECT_EQ(git_out(r.git_dir, "rev-parse refs/heads/main"), src_head()) << name;
+  }
+  EXPECT_TRUE(results.at("acme/local").in_place);
+  EXPECT_TRUE(results.at("acme/daemon").cloned);
+  EXPECT_TRUE(results.at("acme/http").cloned);
+}
+
+TEST_F(Mirror, DestroyingTheFetcherEarlyStopsCleanly) {
+  std::vector<RemoteRepo> repos;
+  for (int i = 0; i < 4; ++i) {
+    const std::string copy = "copy" + std::to_string(i) + ".git";
+    REACHSCAN_MUST(served_, "cp -r app.git " + copy);
+    repos.push_back(remote(copy, "file://" + (served_ / copy).string()));
+  }
+  MirrorOptions o = options(1);
+  o.clone_local = true;
+  {
+    MirrorFetcher fetcher(o);
+    fetcher.start(repos);
+    auto first = fetcher.next();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_TRUE(first->status.ok()) << first->status.message();
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(cache_))
+    EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
+}
+
 TEST(MirrorFolder, IsDerivedSafelyFromTheUrl) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"https://github.com/acme/app.git", "github.com/acme/app.git"},
