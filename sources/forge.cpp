@@ -158,16 +158,28 @@ class Session {
   Expected<HttpResponse> get(const std::string& url) {
     const std::string host = url_host(url);
     int retries = 0;
+    int redirects = 0;
     auto backoff = q_.retry_backoff;
+    std::string target = url;
     for (;;) {
-      HttpResponse r = http_get(HttpRequest{url, headers_});
+      HttpResponse r = http_get(HttpRequest{target, headers_});
       if (r.status >= 200 && r.status < 300) return r;
+      if (r.status >= 300 && r.status < 400 && !r.redirect_url.empty()) {
+        // NOTE: the token goes with every request, so a redirect is followed only within the
+        // API's host (a renamed organisation); elsewhere it is refused.
+        if (url_origin(r.redirect_url) != url_origin(url))
+          return Status::error(redact_url(target) + " redirects to another host (" +
+                               url_host(r.redirect_url) + "); refused");
+        if (++redirects > 5) return Status::error("too many redirects from " + redact_url(url));
+        target = r.redirect_url;
+        continue;
+      }
       if (const auto wait = rate_limit_wait(r)) {
         if (Status s = wait_out(host, *wait); !s.ok()) return s;
         continue;
       }
       const bool retryable = r.status == 0 ? r.transient : r.status >= 500;
-      if (!retryable || retries >= q_.max_retries) return failure(url, r, retries);
+      if (!retryable || retries >= q_.max_retries) return failure(target, r, retries);
       ++retries;
       notice(q_, (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status) + " from " + host) +
                      ": retrying in " + describe(backoff) + " (retry " + std::to_string(retries) +

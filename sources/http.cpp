@@ -55,7 +55,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t len = size * n;
   const std::string_view line(data, len);
-  // NOTE: a redirect produces several header blocks; keep only the last response's headers.
+  // NOTE: an interim answer (100 Continue) has its own header block; keep the final one's.
   if (line.starts_with("HTTP/")) t->response->headers.clear();
   const auto colon = line.find(':');
   if (colon != std::string_view::npos)
@@ -162,9 +162,6 @@ HttpResponse http_get(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_USERAGENT, "reachscan");
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
@@ -187,6 +184,9 @@ HttpResponse http_get(const HttpRequest& request) {
     return response;
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  char* location = nullptr;
+  if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
+    response.redirect_url = location;
   return response;
 }
 

@@ -1,9 +1,10 @@
 // A minimal HTTP GET client over libcurl for the forge APIs (internal to sources/).
 //
 // One request per call, its own easy handle, no shared state besides libcurl's global init (done
-// once, thread-safely). Redirects are followed within http and https only; libcurl does not
-// resend our custom headers (the token) to another host. Messages name the URL with any
-// user:password part removed and never include request headers.
+// once, thread-safely). Redirects are not followed: libcurl would resend custom headers such as
+// GitLab's PRIVATE-TOKEN to whatever host a redirect names, so the caller decides (see
+// redirect_url). Messages name the URL with any user:password part removed and never include
+// request headers.
 #pragma once
 
 #include <chrono>
@@ -17,8 +18,9 @@ struct HttpResponse {
   long status = 0;                             // 0: the transfer failed, `error` says why
   std::map<std::string, std::string> headers;  // names in lower case; the final response's
   std::string body;
-  std::string error;       // transport failure, naming the (redacted) URL
-  bool transient = false;  // the failure is worth retrying (timeout, dropped connection)
+  std::string redirect_url;  // a 3xx answer's absolute Location (redirects are not followed)
+  std::string error;         // transport failure, naming the (redacted) URL
+  bool transient = false;    // the failure is worth retrying (timeout, dropped connection)
 };
 
 struct HttpRequest {

@@ -94,6 +94,7 @@ struct FetchContext {
   std::string user;
   std::string password;
   bool offer_password = false;
+  std::string origin;  // the clone URL's scheme://host:port: credentials go nowhere else
   int attempts = 0;
   const std::atomic<bool>* stop = nullptr;
 };
@@ -109,7 +110,10 @@ int on_credentials(git_credential** out, const char* url, const char* username_f
             .c_str());
     return GIT_EUSER;
   }
-  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && ctx->offer_password)
+  // NOTE: libgit2 may have followed a redirect; the credentials are offered only to the host
+  // the clone URL names.
+  const bool same_host = url && url_origin(url) == ctx->origin;
+  if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && ctx->offer_password && same_host)
     return git_credential_userpass_plaintext_new(out, ctx->user.c_str(), ctx->password.c_str());
   if (allowed & GIT_CREDENTIAL_SSH_KEY)
     return git_credential_ssh_key_from_agent(out, username_from_url ? username_from_url : "git");
@@ -175,6 +179,7 @@ class Worker {
       ctx.password = options_.token;
     }
     ctx.offer_password = !ctx.password.empty() && token_allowed(clone_url);
+    ctx.origin = url_origin(clone_url);
     return ctx;
   }
 

@@ -257,6 +257,37 @@ TEST_F(Forge, PaginationLinkToAnotherHostIsRefused) {
       << repos.status().message();
 }
 
+TEST_F(Forge, RedirectWithinTheApiHostIsFollowed) {
+  // A renamed organisation: a relative Location on the same host.
+  json routes = acme_routes();
+  routes["/api/v3/orgs/old-name/repos"] = {
+      {"pages", json::array({json::array()})},
+      {"before", {answer(301, {{"Location", "/api/v3/orgs/acme/repos?type=all&per_page=100"}})}}};
+  MockForge mock(tmp_, routes.dump());
+  auto repos = list_repositories(github(mock, "old-name"));
+  ASSERT_TRUE(repos.ok()) << repos.status().message();
+  EXPECT_EQ(repos->size(), 5u);
+  EXPECT_EQ(count(mock.requests(), "\"authorization\": \"Bearer " + token_ + "\""), 4);
+}
+
+TEST_F(Forge, RedirectToAnotherHostIsRefusedSoTheTokenStaysHome) {
+  json routes = {{"/api/v4/groups/acme/projects",
+                  {{"pages", json::array({json::array()})},
+                   {"before", {answer(302, {{"Location", "http://127.0.0.2:9/api/v4/x"}})}}}}};
+  MockForge mock(tmp_, routes.dump());
+  ForgeQuery q;
+  q.kind = ForgeQuery::Kind::kGitlabGroup;
+  q.name = "acme";
+  q.api_base = mock.url() + "/api/v4";
+  q.token = token_;
+  auto repos = list_repositories(q);
+  ASSERT_FALSE(repos.ok());
+  EXPECT_NE(repos.status().message().find("redirects to another host (127.0.0.2); refused"),
+            std::string::npos)
+      << repos.status().message();
+  expect_no_token(repos.status().message());
+}
+
 TEST_F(Forge, UnreachableApiIsAnErrorWithoutRetries) {
   ForgeQuery q;
   q.api_base = "http://127.0.0.1:" + std::to_string(testing::free_port());
