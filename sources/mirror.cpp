@@ -32,6 +32,8 @@ using RemotePtr = Handle<git_remote, git_remote_free>;
 using ConfigPtr = Handle<git_config, git_config_free>;
 using RefPtr = Handle<git_reference, git_reference_free>;
 
+constexpr char kMirrorRefspec[] = "+refs/*:refs/*";
+
 // libgit2 keeps its error text per thread: fetch it on the thread that failed.
 std::string git_message() {
   const git_error* e = git_error_last();
@@ -207,15 +209,10 @@ class Worker {
     if (git_repository_init_ext(&raw, partial.c_str(), &init) != 0)
       return failed("cannot create the mirror " + partial.string(), partial);
     RepoPtr repo(raw);
-    git_remote* remote = nullptr;
-    if (git_remote_create_with_fetchspec(&remote, repo.get(), "origin", url.c_str(),
-                                         "+refs/*:refs/*") != 0)
-      return failed("cannot configure the mirror " + partial.string(), partial);
-    git_remote_free(remote);
-    git_config* cfg = nullptr;
-    if (git_repository_config(&cfg, repo.get()) == 0) {
-      ConfigPtr config(cfg);
-      (void)git_config_set_bool(config.get(), "remote.origin.mirror", 1);
+    if (Status s = write_remote_config(repo.get(), url); !s.ok()) {
+      repo.reset();
+      fs::remove_all(partial, ec);
+      return Outcome{"", s};
     }
     if (Status s = fetch_into(repo.get(), url, default_branch, ctx); !s.ok()) {
       repo.reset();
@@ -239,19 +236,26 @@ class Worker {
                                        git_message() + "); remove it to clone again")};
     RepoPtr repo(raw);
     // The clone URL may have changed (a renamed repository): keep the mirror's remote current.
-    if (git_remote_set_url(repo.get(), "origin", url.c_str()) != 0)
-      return Outcome{
-          "", Status::error("cannot update the remote of " + dir.string() + ": " + git_message())};
+    if (Status s = write_remote_config(repo.get(), url); !s.ok()) return Outcome{"", s};
     if (Status s = fetch_into(repo.get(), url, default_branch, ctx); !s.ok()) return Outcome{"", s};
     return Outcome{dir.string(), Status()};
   }
 
   Status fetch_into(git_repository* repo, const std::string& url, const std::string& default_branch,
                     FetchContext& ctx) {
+    // NOTE: an in-memory remote, not git_remote_lookup("origin"): libgit2 1.5 leaks a PCRE2
+    // match block (about 20 KB) for every config entry its insteadOf lookup does not match
+    // (fixed upstream in libgit2 PR #6382), which is hundreds of KB per repository over an
+    // organisation. The URL and refspec are the ones write_remote_config() stores.
+    git_remote_create_options create = GIT_REMOTE_CREATE_OPTIONS_INIT;
+    create.repository = repo;
+    create.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
     git_remote* raw = nullptr;
-    if (git_remote_lookup(&raw, repo, "origin") != 0)
-      return Status::error("the mirror of " + url + " has no origin remote: " + git_message());
+    if (git_remote_create_with_opts(&raw, url.c_str(), &create) != 0)
+      return Status::error("cannot set up the fetch of " + url + ": " + git_message());
     RemotePtr remote(raw);
+    char* specs[] = {const_cast<char*>(kMirrorRefspec)};
+    const git_strarray refspecs{specs, 1};
     git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
     opts.prune = GIT_FETCH_PRUNE;
     opts.update_fetchhead = 0;
@@ -259,11 +263,26 @@ class Worker {
     opts.callbacks.credentials = on_credentials;
     opts.callbacks.transfer_progress = on_progress;
     opts.callbacks.payload = &ctx;
-    if (git_remote_fetch(remote.get(), nullptr, &opts, "reachscan mirror fetch") != 0) {
+    if (git_remote_fetch(remote.get(), &refspecs, &opts, "reachscan mirror fetch") != 0) {
       if (stop_.load()) return Status::error("fetch of " + url + " cancelled");
       return Status::error("cannot fetch " + url + ": " + git_message());
     }
     set_head(repo, remote.get(), default_branch);
+    return Status();
+  }
+
+  // The mirror's remote as `git clone --mirror` writes it, so git itself can fetch it too.
+  static Status write_remote_config(git_repository* repo, const std::string& url) {
+    git_config* raw = nullptr;
+    if (git_repository_config(&raw, repo) != 0)
+      return Status::error("cannot read the configuration of the mirror of " + url + ": " +
+                           git_message());
+    ConfigPtr config(raw);
+    if (git_config_set_string(config.get(), "remote.origin.url", url.c_str()) != 0 ||
+        git_config_set_string(config.get(), "remote.origin.fetch", kMirrorRefspec) != 0 ||
+        git_config_set_bool(config.get(), "remote.origin.mirror", 1) != 0)
+      return Status::error("cannot write the remote of the mirror of " + url + ": " +
+                           git_message());
     return Status();
   }
 
