@@ -18,14 +18,18 @@ if [[ "${1:-}" =~ ^[0-9]+$ ]]; then jobs=$1; shift; fi
 work="$(mktemp -d)"
 trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir "$work/served"
-for r in "$@"; do ln -s "$(cd "$r" && pwd)" "$work/served/$(basename "$r").git"; done
+names=()
+for r in "$@"; do
+  names+=("r${#names[@]}-$(basename "$r" .git).git")
+  ln -s "$(cd "$r" && pwd)" "$work/served/${names[-1]}"
+done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 git daemon --reuseaddr --export-all --listen=127.0.0.1 --port="$port" \
   --base-path="$work/served" "$work/served" 2>/dev/null &
 daemon=$!
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 urls=()
-for r in "$@"; do urls+=("git://127.0.0.1:$port/$(basename "$r").git"); done
+for n in "${names[@]}"; do urls+=("git://127.0.0.1:$port/$n"); done
 
 now() { date +%s.%N; }
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1 /proc/loadavg)"

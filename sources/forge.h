@@ -26,8 +26,9 @@
 // - Errors are clear and name the URL: "GitHub organisation NAME not found", "malformed JSON
 //   from URL: ...", "HTTP 401 from URL: ...". The token travels only in a request header
 //   (GitHub: `Authorization: Bearer`, GitLab: `PRIVATE-TOKEN`) and never appears in a message,
-//   a notice or a URL. Pagination links that point to another host than the API are refused, so
-//   the token is never sent elsewhere.
+//   a notice or a URL. Pagination links and redirects that point to another host than the API
+//   are refused, so the token is never sent elsewhere (a redirect within the API's host, as for
+//   a renamed organisation, is followed).
 // - Filters (forks, archived, visibility) are applied to the listing here.
 //
 // Thread-safety: list_repositories may be called from several threads at once (each call uses
