@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/org_command.h"
 #include "scanner/policy.h"
 
 #ifndef REACHSCAN_VERSION
@@ -29,8 +30,8 @@ int run(int argc, char** argv) {
 
   app.add_option("-f,--format", g.format,
                  "Output format: text, json, jsonl, sarif, short (one line per finding, for "
-                 "hooks), github (GitHub Actions annotations)")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github"}));
+                 "hooks), github (GitHub Actions annotations), csv (one row per place)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github", "csv"}));
   app.add_option("-o,--output", g.output, "Write the report to FILE (mode 0600) instead of stdout");
   app.add_option("--report", g.reports,
                  "Also write a report in FORMAT to PATH (mode 0600) from the same scan, e.g. "
@@ -133,6 +134,9 @@ int run(int argc, char** argv) {
   auto* check = rules->add_subcommand("check", "Validate rule files and their examples");
   check->add_option("paths", check_paths, "Rule files or folders (default: the built-in rules)");
 
+  OrgFlags org_flags;
+  const OrgCommands org = add_org_subcommands(app, org_flags);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -144,7 +148,7 @@ int run(int argc, char** argv) {
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);
   if (imagecmd->parsed()) return run_scan(g, image_target);
-  if (imagecmd->parsed()) return run_scan(g, image_target);
+  if (const int rc = run_org_command(org, g, org_flags); rc >= 0) return rc;
   if (gitcmd->parsed()) {
     git::GitSourceOptions& go = git_target.git;
     go.all_objects = all_objects;

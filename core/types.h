@@ -125,6 +125,7 @@ struct Finding {
   std::string secret;
   std::string match;  // the matched text, trimmed to the lines it spans
   std::string fingerprint;
+  std::string repository;  // organisation scans: the repository the path is in; empty otherwise
   double entropy = 0;
   Confidence confidence = Confidence::kMedium;
   std::string variant;            // "live", "test" or empty: what the key form says
@@ -147,11 +148,23 @@ struct Finding {
 // equals the first by path, line and column; its verdict is the finding's. `occurrences` holds all
 // of them in place order, `first` included, up to the store's in-memory budget; `count` is the
 // true number.
+// A person's decision on a finding (organisation scans, kept in the datastore across re-scans).
+struct Triage {
+  std::string
+      status;  // accepted (a real leak, being handled), rejected (not a leak), false_positive
+  std::string comment;
+  std::string updated_at;  // UTC, ISO 8601
+};
+
 struct SecretFinding {
   Finding first;
   std::vector<Finding> occurrences;
   std::uint64_t count = 0;
   bool reused_across_environments = false;  // production and non-production occurrences
+  // Organisation scans: every repository the secret was seen in, sorted (more than one is reuse
+  // across repositories), and its triage. Empty for a scan of one repository.
+  std::vector<std::string> repositories;
+  std::optional<Triage> triage;
 };
 
 // Totals for one scan. Owned by the pipeline, rendered by reporters.
@@ -168,6 +181,7 @@ struct ScanSummary {
   std::vector<std::string> notes;     // facts worth knowing that are not errors (shallow clone)
   std::uint64_t occurrences = 0;      // places the reported findings were seen (>= findings)
   std::uint64_t commits = 0;          // git scans: commits walked
+  std::uint64_t already_scanned = 0;  // organisation scans: blobs skipped, scanned clean before
   double elapsed_seconds = 0;
   std::size_t rules = 0;
   unsigned threads = 1;

@@ -13,6 +13,7 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   nlohmann::ordered_json j;
   j["rule_id"] = f.rule_id;
   j["rule_name"] = f.rule_name;
+  if (!f.repository.empty()) j["repository"] = f.repository;
   j["path"] = f.path;
   j["line"] = f.line;
   j["column"] = f.column;
@@ -69,8 +70,8 @@ nlohmann::ordered_json finding_json(const Finding& f) {
 nlohmann::ordered_json occurrence_json(const Finding& f) {
   nlohmann::ordered_json full = finding_json(f);
   nlohmann::ordered_json j;
-  for (const char* key : {"path", "line", "column", "end_line", "end_column", "match", "parts",
-                          "decoded", "commit", "reach"})
+  for (const char* key : {"repository", "path", "line", "column", "end_line", "end_column", "match",
+                          "parts", "decoded", "commit", "reach"})
     if (full.contains(key)) j[key] = std::move(full[key]);
   return j;
 }
@@ -79,6 +80,14 @@ nlohmann::ordered_json secret_finding_json(const SecretFinding& s, bool with_occ
   nlohmann::ordered_json j = finding_json(s.first);
   j["occurrence_count"] = s.count;
   j["reused_across_environments"] = s.reused_across_environments;
+  if (!s.repositories.empty()) {
+    j["repositories"] = s.repositories;
+    j["reused_across_repositories"] = s.repositories.size() > 1;
+  }
+  if (s.triage)
+    j["triage"] = {{"status", s.triage->status},
+                   {"comment", s.triage->comment},
+                   {"updated_at", s.triage->updated_at}};
   if (with_occurrences) {
     nlohmann::ordered_json occ = nlohmann::ordered_json::array();
     for (const Finding& f : s.occurrences) occ.push_back(occurrence_json(f));
@@ -120,6 +129,7 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
   j["errors"] = s.errors;
   j["notes"] = s.notes;
   if (s.commits) j["commits"] = s.commits;
+  if (s.already_scanned) j["already_scanned"] = s.already_scanned;
   j["rules"] = s.rules;
   j["threads"] = s.threads;
   j["elapsed_seconds"] = std::round(s.elapsed_seconds * 1e4) / 1e4;

@@ -18,6 +18,8 @@ std::vector<SecretFinding> mask(const std::vector<SecretFinding>& findings) {
     SecretFinding m;
     m.count = s.count;
     m.reused_across_environments = s.reused_across_environments;
+    m.repositories = s.repositories;
+    m.triage = s.triage;
     m.first = std::move(flat[i++]);
     for (std::size_t k = 0; k < s.occurrences.size(); ++k)
       m.occurrences.push_back(std::move(flat[i++]));

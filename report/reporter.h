@@ -2,7 +2,8 @@
 //
 // JSON Lines is the canonical machine format (one finding per line); JSON wraps the same records
 // with a summary; SARIF 2.1.0 is the view GitHub code scanning reads; text is for people; short
-// is one line per finding for hooks; github is GitHub Actions workflow commands (annotations).
+// is one line per finding for hooks; github is GitHub Actions workflow commands (annotations);
+// csv is one row per occurrence for spreadsheets (organisation reports).
 // All are views of the same records: a finding is one secret under one rule with its occurrences
 // (SecretFinding); SARIF and github annotations show one result per occurrence (they need
 // places), the others one entry per finding. JSON Lines also streams each occurrence as it is
@@ -21,7 +22,7 @@
 
 namespace reachscan::report {
 
-enum class Format { kText, kJson, kJsonl, kSarif, kShort, kGithub };
+enum class Format { kText, kJson, kJsonl, kSarif, kShort, kGithub, kCsv };
 std::optional<Format> parse_format(const std::string& s);
 // The names parse_format accepts, for help and error messages: "text, json, ...".
 const char* format_names();

@@ -130,7 +130,7 @@ class SarifReporter final : public Reporter {
         {{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}});
     // GitHub code scanning reads only primaryLocationLineHash: give it our location-independent
     // fingerprint, numbered per file so two copies of one secret in a file stay two alerts.
-    const std::size_t nth = ++seen_[f.path + '\0' + f.fingerprint];
+    const std::size_t nth = ++seen_[f.repository + '\0' + f.path + '\0' + f.fingerprint];
     const std::string hash = f.fingerprint.substr(f.fingerprint.rfind(':') + 1);
     r["partialFingerprints"] = {{"primaryLocationLineHash", hash + ":" + std::to_string(nth)},
                                 {"reachscan/v1", f.fingerprint}};
@@ -154,6 +154,7 @@ class SarifReporter final : public Reporter {
       r["properties"]["parts"] = std::move(parts);
     }
     if (!f.decoded.empty()) r["properties"]["decoded"] = f.decoded;
+    if (!f.repository.empty()) r["properties"]["repository"] = f.repository;
     if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
     if (f.verification.status != VerifyStatus::kNotChecked)
       r["properties"]["verification"] = to_string(f.verification.status);

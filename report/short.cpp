@@ -46,7 +46,7 @@ class ShortReporter final : public Reporter {
       const bool ba = blocks(a, o_.fail_on), bb = blocks(b, o_.fail_on);
       if (ba != bb) return ba;
       if (urgency(a) != urgency(b)) return urgency(a) < urgency(b);
-      return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+      return std::tie(a.repository, a.path, a.line) < std::tie(b.repository, b.path, b.line);
     });
     std::vector<Finding> sorted;
     std::vector<std::uint64_t> counts;
@@ -60,7 +60,8 @@ class ShortReporter final : public Reporter {
     for (std::size_t i = 0; i < held_.size(); ++i) {
       const Finding& f = held_[i];
       // Scanned data is escaped: a file name cannot forge a line (report/escape.h).
-      where.push_back(fmt::format("{}:{}", escape_for_terminal(f.path), f.line));
+      const std::string path = f.repository.empty() ? f.path : f.repository + ":" + f.path;
+      where.push_back(fmt::format("{}:{}", escape_for_terminal(path), f.line));
       where_w = std::max(where_w, where.back().size());
       rule_w = std::max(rule_w, escape_for_terminal(f.rule_id).size());
       verdict_w = std::max(verdict_w, std::string(to_string(verdict_of(f))).size());

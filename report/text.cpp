@@ -31,26 +31,36 @@ class TextReporter final : public Reporter {
  public:
   TextReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)), s_{o_.color} {}
 
+  // A path, behind its repository in organisation reports.
+  static std::string place(const Finding& f) {
+    return f.repository.empty() ? f.path : f.repository + ": " + f.path;
+  }
+
   // Findings are held and printed grouped by reach verdict, production first.
   void on_finding(const SecretFinding& f) override { held_.push_back(f); }
 
   // Where else the secret was seen: a count, and the first few places (-v: every place held).
   void print_places(const SecretFinding& s) {
     if (s.count < 2) return;
-    fmt::print(out_, "  {:<12}{} places{}\n", "seen", s.count,
+    fmt::print(out_, "  {:<12}{} places{}{}\n", "seen", s.count,
+               s.repositories.size() > 1
+                   ? fmt::format(" in {} repositories ({})", s.repositories.size(),
+                                 fmt::join(esc(s.repositories), ", "))
+                   : "",
                s.reused_across_environments ? ", in production and non-production places" : "");
     constexpr std::size_t kShown = 3;
     std::size_t shown = 0;
     for (const Finding& o : s.occurrences) {
       if (o.path == s.first.path && o.line == s.first.line && o.column == s.first.column &&
+          o.repository == s.first.repository &&
           (!o.commit || !s.first.commit || o.commit->id == s.first.commit->id))
         continue;
       if (!o_.verbose && shown == kShown) break;
       ++shown;
       const ReachVerdict v = o.reach ? o.reach->verdict : ReachVerdict::kUnknown;
-      fmt::print(out_, "  {:<12}{}:{}:{}{} ({})\n", "also", s_("36", esc(o.path)), o.line, o.column,
-                 o.commit && !o.commit->id.empty() ? " @" + o.commit->id.substr(0, 12) : "",
-                 to_string(v));
+      fmt::print(
+          out_, "  {:<12}{}:{}:{}{} ({})\n", "also", s_("36", esc(place(o))), o.line, o.column,
+          o.commit && !o.commit->id.empty() ? " @" + o.commit->id.substr(0, 12) : "", to_string(v));
     }
     const std::uint64_t rest = s.count - 1 - shown;
     if (rest > 0)
@@ -67,8 +77,11 @@ class TextReporter final : public Reporter {
                         : v == ReachVerdict::kUnknown  ? "1;33"
                                                        : "1;32";
     fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", esc(f.rule_id)), esc(f.rule_name));
-    fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", esc(f.path)), f.line, f.column);
+    fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", esc(place(f))), f.line, f.column);
     print_places(s);
+    if (s.triage)
+      fmt::print(out_, "  {:<12}{}{}\n", "triage", esc(s.triage->status),
+                 s.triage->comment.empty() ? "" : ": " + one_line(s.triage->comment));
     if (f.commit) {
       const CommitInfo& c = *f.commit;
       if (!c.id.empty())
@@ -154,6 +167,10 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
              s.files_scanned == 1 ? "" : "s", human_bytes(s.bytes_scanned),
              s.commits ? fmt::format(", {} commits", s.commits) : "", s.elapsed_seconds, mbps,
              s.rules, s.threads, s.threads == 1 ? "" : "s");
+  if (s.already_scanned)
+    fmt::print(out,
+               "  {} blob{} not read again: scanned clean before, here or in another repository\n",
+               s.already_scanned, s.already_scanned == 1 ? "" : "s");
   if (s.occurrences > s.findings)
     fmt::print(out, "  {} occurrence{} of {} distinct secret{}\n", s.occurrences,
                s.occurrences == 1 ? "" : "s", s.findings, s.findings == 1 ? "" : "s");
@@ -260,8 +277,9 @@ std::unique_ptr<Reporter> make_jsonl_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_sarif_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_short_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_github_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_csv_reporter(std::FILE* out, ReportOptions o);
 
-const char* format_names() { return "text, json, jsonl, sarif, short, github"; }
+const char* format_names() { return "text, json, jsonl, sarif, short, github, csv"; }
 
 std::optional<Format> parse_format(const std::string& s) {
   if (s == "text") return Format::kText;
@@ -270,6 +288,7 @@ std::optional<Format> parse_format(const std::string& s) {
   if (s == "sarif") return Format::kSarif;
   if (s == "short") return Format::kShort;
   if (s == "github") return Format::kGithub;
+  if (s == "csv") return Format::kCsv;
   return std::nullopt;
 }
 
@@ -287,6 +306,8 @@ std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOpt
       return make_short_reporter(out, std::move(options));
     case Format::kGithub:
       return make_github_reporter(out, std::move(options));
+    case Format::kCsv:
+      return make_csv_reporter(out, std::move(options));
   }
   return nullptr;
 }

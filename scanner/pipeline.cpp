@@ -35,6 +35,15 @@ bool on_added_line(const Finding& f, const Item& item) {
   return false;
 }
 
+bool memo_applies(const Item& item) { return !item.blob.empty() && !item.only_added; }
+
+// Read whole, nothing found, nothing that failed: the content is clean whoever scans it again.
+bool clean(const FileOutcome& o) {
+  return o.findings.empty() && !o.skip && o.errors.empty() && o.notes.empty() &&
+         std::none_of(o.member_skips.begin(), o.member_skips.end(),
+                      [](const Skip& k) { return is_error(k.reason); });
+}
+
 bool excluded(const std::vector<std::string>& globs, const std::string& path) {
   for (const std::string& g : globs)
     if (glob_match(g, path)) return true;
@@ -143,6 +152,7 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   const std::vector<std::string>& globs = impl_->options.exclude_globs;
   const ArchiveOptions archive = impl_->archive_options();
   const auto* self = dynamic_cast<const ScanningSource*>(&source);
+  ScanMemo* memo = impl_->options.memo;
 
   // Pulls the next item that is not excluded; stops the pipeline at the end.
   auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
@@ -163,10 +173,15 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
             {item->path, SkipReason::kExcluded, "matches an allow-listed path"});
         continue;
       }
+      if (memo && memo_applies(*item) && memo->known_clean(*item)) {
+        ++summary.already_scanned;
+        continue;
+      }
       return item;
     }
   };
   auto collect = [&](Outcome o) {
+    if (memo && o.item && memo_applies(*o.item) && clean(o.file)) memo->scanned_clean(*o.item);
     for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
     for (std::string& n : o.file.notes) summary.notes.push_back(std::move(n));
     if (!o.item) return;

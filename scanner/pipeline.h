@@ -33,6 +33,19 @@ struct ReachConfig;
 class DeploymentModel;
 }  // namespace reach
 
+// Content a caller has already scanned: an organisation scan's datastore knows the blobs that
+// forks share and the blobs an earlier run scanned. Asked only about items with a git blob id
+// that report every line (history, not staged changes or ranges).
+class ScanMemo {
+ public:
+  virtual ~ScanMemo() = default;
+  // Serial input stage: true skips the item unread (counted in ScanSummary::already_scanned).
+  virtual bool known_clean(const Item& item) = 0;
+  // Serial output stage: the item was read whole and nothing was found in it, before any
+  // suppression (suppression is the caller's policy, not a property of the content).
+  virtual void scanned_clean(const Item& item) = 0;
+};
+
 struct ScanOptions {
   unsigned threads = 0;             // 0: every core
   std::uint64_t max_file_size = 0;  // 0: no limit (large files are scanned in chunks)
@@ -54,6 +67,7 @@ struct ScanOptions {
   // classified, so a clean scan (a pre-commit hook with nothing staged) builds nothing. Empty:
   // no model.
   std::function<std::shared_ptr<const reach::DeploymentModel>()> deployment;
+  ScanMemo* memo = nullptr;  // content scanned before; null: scan everything
 };
 
 struct ScanResult {

@@ -1,0 +1,285 @@
+#include "cli/setup.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "patterns/rule.h"
+#include "report/escape.h"
+#include "sources/archive.h"
+
+namespace reachscan::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kConfigName = ".reachscan.yaml";
+constexpr const char* kIgnoreName = ".reachscanignore";
+
+// Runs `write` on a sink's reporter. A reader that went away (`| head`) ends that report quietly:
+// it is not an error, and the scan's outcome still decides the exit status.
+template <typename Fn>
+void write_to(Sink& k, Fn&& write) {
+  if (k.closed) return;
+  try {
+    write();
+  } catch (const std::system_error& e) {
+    if (e.code().value() != EPIPE) throw;
+    k.closed = true;
+  }
+}
+
+// Streams each item's occurrences to the reporters that stream (JSON Lines).
+class StreamToSinks final : public ScanObserver {
+ public:
+  explicit StreamToSinks(std::vector<Sink>& sinks) : sinks_(sinks) {}
+  void on_occurrences(const std::vector<Finding>& found) override {
+    std::optional<std::vector<Finding>> masked;
+    for (Sink& k : sinks_) {
+      if (k.format != report::Format::kJsonl) continue;
+      if (k.masked && !masked) masked = report::mask(found);
+      write_to(k, [&] {
+        for (const Finding& f : k.masked ? *masked : found) k.reporter->on_occurrence(f);
+      });
+    }
+  }
+
+ private:
+  std::vector<Sink>& sinks_;
+};
+
+}  // namespace
+
+std::string find_upwards(const std::string& root, const char* name) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(root, ec).lexically_normal();
+  if (ec) return {};
+  for (;;) {
+    const fs::path candidate = dir / name;
+    if (fs::exists(candidate, ec)) return candidate.string();
+    if (fs::exists(dir / ".git", ec) || !dir.has_parent_path() || dir.parent_path() == dir)
+      return {};
+    dir = dir.parent_path();
+  }
+}
+
+std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root) {
+  Setup out;
+  const std::string config_path = g.config.empty() ? find_upwards(root, kConfigName) : g.config;
+  if (!config_path.empty()) {
+    auto c = load_config(config_path);
+    if (!c) {
+      error_line(c.status().message());
+      return std::nullopt;
+    }
+    out.config = std::move(*c);
+    for (const std::string& w : out.config.warnings)
+      fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
+    auto env = reach::parse_reach_config(out.config.text, config_path);
+    if (!env) {
+      error_line(env.status().message());
+      return std::nullopt;
+    }
+    out.reach = std::make_shared<const reach::ReachConfig>(std::move(*env));
+  }
+  if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
+
+  patterns::RuleSet rules = patterns::embedded_rules_for_scan(
+      g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
+  for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
+  for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
+  rules.drop_duplicate_ids();
+  rules.check_companions();
+  for (std::string& e : rules.errors) out.errors.push_back(std::move(e));
+
+  std::vector<std::string> only = out.config.only_rules, skip = out.config.skip_rules;
+  only.insert(only.end(), g.only_rules.begin(), g.only_rules.end());
+  skip.insert(skip.end(), g.skip_rules.begin(), g.skip_rules.end());
+  const auto unknown = patterns::select_rules(rules.rules, only, skip);
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    error_line("unknown rule id in --only-rules/--skip-rules: " + list +
+               " (see `reachscan rules list`)");
+    return std::nullopt;
+  }
+
+  patterns::DatabaseOptions dbo;
+  dbo.use_cache = !g.no_cache;
+  auto built = patterns::RuleDatabase::build(std::move(rules.rules), dbo);
+  for (std::string& e : built.errors) out.errors.push_back(std::move(e));
+  out.db = std::move(built.database);
+  for (const std::string& e : out.errors) error_line(e);
+  return out;
+}
+
+std::optional<Policy> load_policy(const GlobalOptions& g, const Setup& setup,
+                                  const std::string& root) {
+  PolicyOptions po;
+  po.fail_on = parse_fail_on(g.fail_on).value_or(FailOn::kAny);
+  po.exit_code = g.exit_code;
+  po.exit_code_set = g.exit_code_set;
+  if (!g.min_reach.empty()) {
+    po.min_reach = reach::parse_verdict(g.min_reach);
+    if (!po.min_reach) {
+      error_line("--min-reach: expected production, unknown or non_production");
+      return std::nullopt;
+    }
+  }
+  Suppressions suppressions;
+  for (const std::string& fp : setup.config.allow_fingerprints) suppressions.add_fingerprint(fp);
+  for (const std::string& re : setup.config.allow_secrets)
+    if (Status s = suppressions.add_secret_pattern(re); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
+  const std::string ignore =
+      g.ignore_file.empty() ? find_upwards(root, kIgnoreName) : g.ignore_file;
+  if (!ignore.empty())
+    if (Status s = suppressions.add_ignore_file(ignore); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
+  if (!g.baseline.empty())
+    if (Status s = suppressions.add_baseline(g.baseline); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
+  return Policy(po, std::move(suppressions));
+}
+
+std::optional<ScanOptions> scan_options(const GlobalOptions& g, const Setup& setup,
+                                        const std::string& root) {
+  ScanOptions so;
+  so.threads = g.threads;
+  so.max_file_size = 25ull * 1000 * 1000;
+  if (setup.config.max_file_size) so.max_file_size = *setup.config.max_file_size;
+  if (!g.max_file_size.empty()) {
+    auto size = parse_size(g.max_file_size);
+    if (!size) {
+      error_line("--max-file-size: " + size.status().message());
+      return std::nullopt;
+    }
+    so.max_file_size = *size;
+  }
+  so.exclude_globs = setup.config.allow_paths;
+  so.exclude_globs.insert(so.exclude_globs.end(), g.exclude.begin(), g.exclude.end());
+  so.verify = !g.no_verify;
+  so.decode = !g.no_decode && setup.config.decode.value_or(true);
+  so.reach = setup.reach;
+  so.root = root;
+  if (Status s = apply_archive_flags(g.archive, so.archive); !s.ok()) {
+    error_line(s.message());
+    return std::nullopt;
+  }
+  return so;
+}
+
+std::unique_ptr<Sinks> Sinks::open(const GlobalOptions& g,
+                                   const std::vector<patterns::Rule>& rules) {
+  const auto format = report::parse_format(g.format);
+  if (!format) {
+    error_line("unknown format '" + g.format + "' (" + report::format_names() + ")");
+    return nullptr;
+  }
+  std::unique_ptr<Sinks> s(new Sinks());
+  s->g_ = &g;
+  std::vector<Sink>& sinks = s->sinks_;
+  sinks.push_back({*format, g.output, nullptr, nullptr, false, nullptr, false});
+  for (const std::string& r : g.reports) {
+    const auto colon = r.find(':');
+    const auto extra = report::parse_format(r.substr(0, colon));
+    if (colon == std::string::npos || colon + 1 == r.size() || !extra) {
+      error_line("--report " + r + ": expected FORMAT:PATH with FORMAT one of " +
+                 report::format_names());
+      return nullptr;
+    }
+    sinks.push_back({*extra, r.substr(colon + 1), nullptr, nullptr, false, nullptr, false});
+  }
+  // Reports are written whole or not at all (an earlier report stays until the new one is
+  // complete).
+  for (Sink& k : sinks) {
+    auto opened = report::OutputFile::open(k.path);
+    if (!opened) {
+      s->discard();
+      error_line(opened.status().message());
+      return nullptr;
+    }
+    k.out = std::move(*opened);
+    k.file = k.out->stream();
+  }
+  for (Sink& k : sinks) {
+    // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
+    // Hook and CI formats (short, github) always mask; --redact masks everything.
+    // A terminal is a terminal whatever its name (-o /dev/tty).
+    k.masked = g.redact || report::always_masked(k.format) ||
+               (!g.show_secrets && (k.format == report::Format::kText || k.out->is_terminal()));
+    report::ReportOptions ro;
+    ro.color = k.format == report::Format::kText && k.out->is_terminal() && !g.no_color &&
+               std::getenv("NO_COLOR") == nullptr;
+    ro.verbose = g.verbose;
+    ro.version = g.version;
+    ro.rules = &rules;
+    ro.fail_on = g.fail_on;
+    k.reporter = report::make_reporter(k.format, k.file, ro);
+    write_to(k, [&] { k.reporter->begin(); });
+  }
+  s->stream_ = std::make_unique<StreamToSinks>(sinks);
+  return s;
+}
+
+bool Sinks::human_summary() const {
+  const report::Format f = sinks_.front().format;
+  return f == report::Format::kText || f == report::Format::kJsonl;
+}
+
+void Sinks::write(const std::vector<SecretFinding>& findings, const ScanSummary& summary) {
+  std::optional<std::vector<SecretFinding>> masked;
+  for (Sink& k : sinks_) {
+    if (k.masked && !masked) masked = report::mask(findings);
+    // The human summary goes to stderr once, for the main report.
+    const bool to_stderr = &k == &sinks_.front() && human_summary() && !g_->quiet;
+    write_to(k, [&] {
+      for (const SecretFinding& f : k.masked ? *masked : findings) k.reporter->on_finding(f);
+      k.reporter->finish(summary, to_stderr ? stderr : nullptr);
+    });
+  }
+}
+
+bool Sinks::commit() {
+  // Every write and the close checked: a report that failed leaves the earlier one in place. A
+  // reader that went away (`| head`) is not a failure.
+  bool ok = true;
+  for (Sink& k : sinks_) {
+    if (k.closed) {
+      k.out->discard();
+      continue;
+    }
+    if (Status s = k.out->commit(); !s.ok()) {
+      error_line(s.message());
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+void Sinks::discard() {
+  for (Sink& k : sinks_)
+    if (k.out) k.out->discard();
+}
+
+void print_errors(const GlobalOptions& g, const ScanSummary& summary,
+                  const std::vector<std::string>& already_printed) {
+  ScanSummary unprinted = summary;
+  std::erase_if(unprinted.errors, [&](const std::string& e) {
+    return std::find(already_printed.begin(), already_printed.end(), e) != already_printed.end();
+  });
+  for (const std::string& line : report::error_lines(unprinted, g.verbose)) error_line(line);
+}
+
+}  // namespace reachscan::cli
