@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/sources/remote_support.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan {
@@ -184,6 +185,64 @@ TEST_F(Org, ASecondScanOfTheSameDatastoreIsRefused) {
   EXPECT_NE(r.err.find("in use by another reachscan scan"), std::string::npos) << r.err;
   ::close(fd);
   EXPECT_EQ(run("repos '" + org_.str() + "' --datastore '" + db() + "'").code, 0);
+}
+
+// `reachscan github --org`: the mock API lists the organisation over two pages after a rate
+// limit, its clone URLs point to git daemon, smart HTTP with a token, a local path and a server
+// that does not answer; everything is mirrored, scanned and reported, the token written nowhere.
+TEST_F(Org, GithubOrganisationThroughTheApiAndTheMirrorCache) {
+  const std::string key = stripe_live(5);
+  commit("app", {{"deploy/prod/.env", "STRIPE_KEY=" + key + "\n"}});
+  commit("lib", {{"tests/fixtures/.env", "STRIPE_KEY=" + key + "\n"}});
+  const std::filesystem::path served = tmp_.path() / "served";
+  std::filesystem::create_directories(served);
+  sh("git clone -q --bare '" + org_.str() + "/app' '" + served.string() + "/app.git'");
+  sh("git clone -q --bare '" + org_.str() + "/lib' '" + served.string() + "/lib.git'");
+  testing::GitDaemon daemon(served);
+  ASSERT_NE(daemon.port(), 0);
+  const std::string token = fake_github_token(77);
+  TempDir http_dir;
+  testing::MockForge git_http(http_dir, "{}", served.string(), token);
+  auto gh = [](const std::string& name, const std::string& url) {
+    return nlohmann::json{{"full_name", name},       {"clone_url", url},
+                          {"fork", false},           {"archived", false},
+                          {"visibility", "private"}, {"default_branch", "main"}};
+  };
+  const nlohmann::json routes = {
+      {"/api/v3/orgs/acme/repos",
+       {{"before", {{{"status", 403}, {"headers", {{"Retry-After", "1"}}}, {"body", "slow down"}}}},
+        {"pages",
+         {{gh("acme/app", daemon.url("app.git")),
+           gh("acme/lib", git_http.url() + "/private-git/lib.git")},
+          {gh("acme/local", org_.str() + "/app"),
+           gh("acme/gone",
+              "http://127.0.0.1:" + std::to_string(testing::free_port()) + "/gone.git")}}}}}};
+  TempDir api_dir;
+  testing::MockForge api(api_dir, routes.dump());
+  ASSERT_NE(api.port(), 0);
+  const std::string token_file = tmp_.write("token", token + "\n");
+  const std::string args = "github --org acme --api-url " + api.url() + "/api/v3 --token-file '" +
+                           token_file + "' --datastore '" + db() + "' -f json";
+  Outcome r = run(args);
+  EXPECT_EQ(r.code, 2) << r.err;  // acme/gone could not be cloned
+  EXPECT_NE(r.err.find("rate limited"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("acme/gone: FAILED"), std::string::npos) << r.err;
+  const nlohmann::json f = findings_of(r.out);
+  ASSERT_EQ(f.size(), 1u) << r.out;
+  EXPECT_EQ(f[0].at("repositories"), nlohmann::json::array({"acme/app", "acme/lib", "acme/local"}));
+  EXPECT_TRUE(f[0].at("reused_across_environments").get<bool>());
+  EXPECT_EQ(f[0].at("reach").at("verdict"), "production");
+  // The token went in request headers only: not in the output, the datastore or any mirror.
+  EXPECT_EQ(r.out.find(token), std::string::npos);
+  EXPECT_EQ(r.err.find(token), std::string::npos);
+  EXPECT_EQ(slurp(db()).find(token), std::string::npos);
+  const auto [grep_rc, grep_out] =
+      testing::sh(tmp_.path(), "grep -rl '" + token + "' '" + db() + ".mirrors' || true");
+  EXPECT_EQ(grep_out, "");
+  // Nothing moved upstream: the mirrors are fetched, nothing is walked or read again.
+  Outcome again = run(args);
+  EXPECT_EQ(nlohmann::json::parse(again.out).at("summary").at("files_scanned"), 0) << again.err;
+  EXPECT_EQ(findings_of(again.out), f);
 }
 
 // Starts `reachscan ARGS`, waits until its stderr holds `marker` (or `delay` passed when the
