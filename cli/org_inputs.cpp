@@ -92,6 +92,30 @@ std::string repository_name(const std::string& source) {
 
 namespace {
 
+// A URL's user:password part, removed: the datastore and messages never hold credentials.
+std::string without_credentials(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto host = scheme + 3;
+  const auto at = url.find('@', host);
+  const auto slash = url.find('/', host);
+  if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
+  return url.substr(0, host) + url.substr(at + 1);
+}
+
+// `message` with `url` written without its credentials.
+std::string scrub(std::string message, const std::string& url) {
+  const std::string clean = without_credentials(url);
+  if (clean == url) return message;
+  for (auto p = message.find(url); p != std::string::npos; p = message.find(url, p + clean.size()))
+    message.replace(p, url.size(), clean);
+  const auto scheme = url.find("://");
+  const std::string userinfo = url.substr(scheme + 3, url.find('@', scheme) - scheme - 3);
+  for (auto p = message.find(userinfo); p != std::string::npos; p = message.find(userinfo, p))
+    message.replace(p, userinfo.size(), "***");
+  return message;
+}
+
 // Remote repositories are cloned or updated into the mirror cache by fetch threads while earlier
 // ones are scanned; local ones are used in place. Handed out in the order they become ready.
 class FetchFeed final : public RepositoryFeed {
@@ -105,9 +129,10 @@ class FetchFeed final : public RepositoryFeed {
     if (!r) return std::nullopt;
     OrgRepository out;
     out.name = r->repo.name;
-    out.url = r->repo.clone_url;
+    out.url = without_credentials(r->repo.clone_url);
     out.git_dir = r->git_dir;
-    out.fetch = r->status;
+    out.fetch =
+        r->status.ok() ? r->status : Status::error(scrub(r->status.message(), r->repo.clone_url));
     return out;
   }
   std::size_t size() const override { return size_; }

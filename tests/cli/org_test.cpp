@@ -98,8 +98,17 @@ TEST_F(Org, ForkNetworkSharedSecretsAndABrokenRepository) {
   commit("broken", {{"a.txt", "x\n"}});
   sh("rm -rf '" + org_.str() + "/broken/.git/objects'");
 
-  Outcome r = run("repos '" + org_.str() + "' --datastore '" + db() + "' -f json");
+  // A list may name remote repositories, with credentials in the URL: they reach neither the
+  // datastore nor any message.
+  const std::string list =
+      tmp_.write("more.txt", "# more\nhttp://bot:hunter2secret@127.0.0.1:" +
+                                 std::to_string(testing::free_port()) + "/acme/dead.git\n");
+  Outcome r = run("repos '" + org_.str() + "' '" + list + "' --datastore '" + db() + "' -f json");
   EXPECT_EQ(r.code, 2) << r.err;  // a repository failed: the run says so
+  EXPECT_NE(r.err.find("acme/dead: FAILED"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("hunter2secret"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("hunter2secret"), std::string::npos);
+  EXPECT_EQ(slurp(db()).find("hunter2secret"), std::string::npos);
   EXPECT_NE(r.err.find("broken: FAILED"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("payments-fork: 2 blobs read"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 already scanned"), std::string::npos) << r.err;
