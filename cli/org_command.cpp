@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -69,6 +70,14 @@ int render(const GlobalOptions& g, datastore::Store& store, const datastore::Fil
     ++summary.findings_by_rule[s.first.rule_id];
     ++summary.findings_by_reach[to_string(v)];
     summary.occurrences += s.count;
+    // By repository: each finding once per repository, with its verdict there.
+    std::map<std::string, ReachVerdict> where;
+    for (const Finding& o : s.occurrences) {
+      const ReachVerdict ov = o.reach ? o.reach->verdict : ReachVerdict::kUnknown;
+      auto [it, fresh] = where.emplace(o.repository, ov);
+      if (!fresh && reach_rank(ov) > reach_rank(it->second)) it->second = ov;
+    }
+    for (const auto& [repo, rv] : where) ++summary.findings_by_repository[repo][to_string(rv)];
     // Triaged as not a leak: shown with its triage, but it does not fail the run.
     const bool dismissed =
         s.triage && (s.triage->status == "rejected" || s.triage->status == "false_positive");

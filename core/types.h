@@ -165,6 +165,9 @@ struct SecretFinding {
   // across repositories), and its triage. Empty for a scan of one repository.
   std::vector<std::string> repositories;
   std::optional<Triage> triage;
+  // Organisation scans: the occurrence whose commit is the oldest across every repository (the
+  // secret's first appearance in the organisation). Unset elsewhere.
+  std::optional<Finding> first_seen;
 };
 
 // Totals for one scan. Owned by the pipeline, rendered by reporters.
@@ -174,6 +177,8 @@ struct ScanSummary {
   std::vector<Skip> skipped;
   std::map<std::string, std::uint64_t> findings_by_rule;
   std::map<std::string, std::uint64_t> findings_by_reach;  // production, unknown, non_production
+  // Organisation reports: per repository, findings seen there by their verdict there.
+  std::map<std::string, std::map<std::string, std::uint64_t>> findings_by_repository;
   std::uint64_t findings = 0;
   std::uint64_t below_min_reach = 0;  // hidden by --min-reach
   std::uint64_t suppressed = 0;       // inline allow, ignore file, baseline

@@ -93,6 +93,12 @@ Expected<std::vector<SecretFinding>> Store::findings(const Filter& filter) {
     auto f = from_record(sel->text(4));
     if (!f) return f.status();
     f->repository = repo;
+    // The oldest commit across the organisation (ISO dates in UTC offsets compare as text
+    // within one offset; ties keep the first row, the most severe).
+    const std::string date = f->commit ? f->commit->date : std::string();
+    if (!date.empty() &&
+        (!s.first_seen || !s.first_seen->commit || date < s.first_seen->commit->date))
+      s.first_seen = *f;
     // Rows come most severe first: the first row decides the finding.
     if (s.occurrences.empty()) s.first = *f;
     if (s.occurrences.size() < filter.kept_per_finding) s.occurrences.push_back(std::move(*f));

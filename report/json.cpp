@@ -84,6 +84,11 @@ nlohmann::ordered_json secret_finding_json(const SecretFinding& s, bool with_occ
     j["repositories"] = s.repositories;
     j["reused_across_repositories"] = s.repositories.size() > 1;
   }
+  if (s.first_seen && s.first_seen->commit)
+    j["first_seen"] = {{"repository", s.first_seen->repository},
+                       {"path", s.first_seen->path},
+                       {"commit", s.first_seen->commit->id},
+                       {"date", s.first_seen->commit->date}};
   if (s.triage)
     j["triage"] = {{"status", s.triage->status},
                    {"comment", s.triage->comment},
@@ -120,6 +125,7 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
   j["suppressed"] = s.suppressed;
   j["findings_by_rule"] = s.findings_by_rule;
   j["findings_by_reach"] = s.findings_by_reach;
+  if (!s.findings_by_repository.empty()) j["findings_by_repository"] = s.findings_by_repository;
   if (s.below_min_reach) j["below_min_reach"] = s.below_min_reach;
   j["skipped"] = s.skipped_by_reason();
   nlohmann::ordered_json files = nlohmann::ordered_json::array();

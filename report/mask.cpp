@@ -20,6 +20,12 @@ std::vector<SecretFinding> mask(const std::vector<SecretFinding>& findings) {
     m.reused_across_environments = s.reused_across_environments;
     m.repositories = s.repositories;
     m.triage = s.triage;
+    m.first_seen = s.first_seen;
+    if (m.first_seen) {
+      m.first_seen->secret.clear();
+      m.first_seen->match.clear();
+      m.first_seen->parts.clear();
+    }
     m.first = std::move(flat[i++]);
     for (std::size_t k = 0; k < s.occurrences.size(); ++k)
       m.occurrences.push_back(std::move(flat[i++]));

@@ -79,6 +79,11 @@ class TextReporter final : public Reporter {
     fmt::print(out_, "{} {}  {}\n", s_(color, "●"), s_("1", esc(f.rule_id)), esc(f.rule_name));
     fmt::print(out_, "  {:<12}{}:{}:{}\n", "location", s_("36", esc(place(f))), f.line, f.column);
     print_places(s);
+    if (s.first_seen && s.first_seen->commit &&
+        (s.first_seen->repository != f.repository || s.first_seen->path != f.path))
+      fmt::print(out_, "  {:<12}{}: {} @{} {}\n", "first seen", esc(s.first_seen->repository),
+                 esc(s.first_seen->path), s.first_seen->commit->id.substr(0, 12),
+                 esc(s.first_seen->commit->date));
     if (s.triage)
       fmt::print(out_, "  {:<12}{}{}\n", "triage", esc(s.triage->status),
                  s.triage->comment.empty() ? "" : ": " + one_line(s.triage->comment));
@@ -200,6 +205,33 @@ void write_text_summary(const ScanSummary& s, std::FILE* out, bool verbose, bool
       if (auto it = s.findings_by_reach.find(v); it != s.findings_by_reach.end())
         by += fmt::format("{}{} {}", by.empty() ? "" : ", ", v, it->second);
     fmt::print(out, "  by reach: {}\n", by);
+  }
+  if (!s.findings_by_repository.empty()) {
+    // The repositories with the most production findings first; without -v, the top ones.
+    std::vector<std::pair<std::string, std::map<std::string, std::uint64_t>>> repos(
+        s.findings_by_repository.begin(), s.findings_by_repository.end());
+    auto count = [](const std::map<std::string, std::uint64_t>& m, const char* k) {
+      auto it = m.find(k);
+      return it == m.end() ? std::uint64_t{0} : it->second;
+    };
+    std::stable_sort(repos.begin(), repos.end(), [&](const auto& a, const auto& b) {
+      return count(a.second, "production") > count(b.second, "production");
+    });
+    constexpr std::size_t kTop = 8;
+    std::string by;
+    std::size_t listed = 0;
+    for (const auto& [repo, verdicts] : repos) {
+      if (!verbose && listed == kTop) break;
+      std::string v;
+      for (const char* k : {"production", "unknown", "non_production"})
+        if (const auto n = count(verdicts, k))
+          v += fmt::format("{}{} {}", v.empty() ? "" : ", ", k, n);
+      by += fmt::format("{}{} ({})", by.empty() ? "" : "; ", esc(repo), v);
+      ++listed;
+    }
+    if (listed < repos.size())
+      by += fmt::format("; and {} more (-v lists them)", repos.size() - listed);
+    fmt::print(out, "  by repository: {}\n", by);
   }
   if (s.suppressed) fmt::print(out, "  suppressed: {}\n", s.suppressed);
   if (s.below_min_reach) fmt::print(out, "  below --min-reach: {}\n", s.below_min_reach);

@@ -126,7 +126,10 @@ TEST_F(Org, ForkNetworkSharedSecretsAndABrokenRepository) {
     EXPECT_TRUE(x.at("reused_across_environments").get<bool>());
     EXPECT_EQ(x.at("occurrence_count"), 3);
     EXPECT_EQ(x.at("secret").get<std::string>().find(key), std::string::npos);
+    EXPECT_EQ(x.at("first_seen").at("repository"), "payments");  // the oldest commit
   }
+  EXPECT_EQ(report.at("summary").at("findings_by_repository").at("tools").at("production"), 1)
+      << report.at("summary").dump();
   EXPECT_TRUE(saw_shared);
   bool broken_reported = false;
   for (const auto& e : report.at("summary").at("errors"))
@@ -178,7 +181,11 @@ TEST_F(Org, TriageChangesWhatFailsTheRun) {
   ASSERT_EQ(run("triage export '" + db() + "' -o '" + exported + "'").code, 0);
   EXPECT_NE(slurp(exported).find("fixture key"), std::string::npos);
   const std::string other = (tmp_.path() / "other.db").string();
-  ASSERT_EQ(run("repos '" + org_.str() + "' --datastore '" + other + "' -q").code, 1);
+  // --store-secrets keeps the values (for rotation tooling); the default keeps none.
+  ASSERT_EQ(run("repos '" + org_.str() + "' --datastore '" + other + "' -q --store-secrets").code,
+            1);
+  EXPECT_NE(slurp(other).find(fake_github_token(3)), std::string::npos);
+  EXPECT_EQ(slurp(db()).find(fake_github_token(3)), std::string::npos);
   ASSERT_EQ(run("triage import '" + other + "' '" + exported + "'").code, 0);
   EXPECT_EQ(run("report '" + other + "' -q").code, 0);
 }
