@@ -38,8 +38,12 @@ int run(int argc, char** argv) {
   app.add_flag("--redact", g.redact, "Mask secrets in every output format");
   app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
   app.add_option("-c,--config", g.config,
-                 "Config file (default: .reachscan.yaml in the scan root, if present)");
-  app.add_option("--rules", g.rule_paths, "Extra rule file or folder (repeatable)");
+                 "Config file: .reachscan.yaml, or a gitleaks .toml (default: .reachscan.yaml in "
+                 "the scan root; else $GITLEAKS_CONFIG; else .gitleaks.toml in the scan root)");
+  app.add_option("--rules", g.rule_paths,
+                 "Extra rule file or folder (repeatable); a .toml file is read as a gitleaks "
+                 "config's rules")
+      ->allow_extra_args(false);  // `dir --rules R PATH`: PATH is what to scan
   app.add_option("--only-rules", g.only_rules, "Only these rule ids (comma-separated)")
       ->delimiter(',');
   app.add_option("--skip-rules", g.skip_rules, "Skip these rule ids (comma-separated)")
@@ -90,6 +94,9 @@ int run(int argc, char** argv) {
   dir->add_option("paths", dir_target.paths, "Files or folders (default: the current folder)");
   dir->add_flag("--follow-symlinks", g.follow_symlinks,
                 "Also scan files that symlinks inside the tree point to outside it");
+  dir->add_flag("--scan-build-trees", g.scan_build_trees,
+                "Also scan CMake build trees below the scanned folder (folders holding a "
+                "CMakeCache.txt), which are skipped by default");
 
   auto* in = app.add_subcommand("stdin", "Scan standard input");
   in->add_option("--label", stdin_target.label, "Path to report for the input");
@@ -132,6 +139,12 @@ int run(int argc, char** argv) {
   std::vector<std::string> check_paths;
   auto* check = rules->add_subcommand("check", "Validate rule files and their examples");
   check->add_option("paths", check_paths, "Rule files or folders (default: the built-in rules)");
+  std::string gitleaks_file;
+  auto* import_gitleaks = rules->add_subcommand(
+      "import-gitleaks",
+      "Convert a gitleaks config (.gitleaks.toml) to a reachscan rule file, written to stdout or "
+      "-o FILE; what cannot be converted is listed as warnings");
+  import_gitleaks->add_option("file", gitleaks_file, "The gitleaks config")->required();
 
   try {
     app.parse(argc, argv);
@@ -159,6 +172,7 @@ int run(int argc, char** argv) {
     return run_scan(g, git_target);
   }
   if (check->parsed()) return run_rules_check(g, check_paths);
+  if (import_gitleaks->parsed()) return run_rules_import_gitleaks(g, gitleaks_file);
   if (install->parsed()) return run_install_hook(g, hook);
   return run_rules_list(g);
 }

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "cli/commands.h"
+#include "patterns/gitleaks.h"
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
 #include "reach/classify.h"
@@ -39,6 +40,7 @@ void error_line(const std::string& msg) {
 namespace {
 
 constexpr const char* kConfigName = ".reachscan.yaml";
+constexpr const char* kGitleaksName = ".gitleaks.toml";
 constexpr const char* kIgnoreName = ".reachscanignore";
 
 // One report destination: the main one (-f/-o) or an extra --report.
@@ -89,6 +91,37 @@ std::string find_upwards(const std::string& root, const char* name) {
   }
 }
 
+// The config that applies: -c FILE; else .reachscan.yaml in the root or above; else the gitleaks
+// config in GITLEAKS_CONFIG; else .gitleaks.toml in the root or above. Empty: none.
+std::string config_for(const GlobalOptions& g, const std::string& root) {
+  if (!g.config.empty()) return g.config;
+  if (std::string found = find_upwards(root, kConfigName); !found.empty()) return found;
+  if (const char* env = std::getenv("GITLEAKS_CONFIG"); env && *env) return env;
+  return find_upwards(root, kGitleaksName);
+}
+
+// The built-in rules (unless the config turns them off) and the config's own. A gitleaks config
+// brings its rules, and its global allowlists and disabledRules also reach the built-in rules when
+// `[extend] useDefault` keeps them.
+patterns::RuleSet config_rules(const GlobalOptions& g, const Config& config,
+                               patterns::GitleaksConfig gitleaks) {
+  patterns::RuleSet rules;
+  if (config.gitleaks.empty() ? config.builtin_rules : gitleaks.use_default) {
+    rules = patterns::embedded_rules_for_scan(
+        g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
+    for (patterns::Rule& r : rules.rules)
+      r.allowlists.insert(r.allowlists.end(), gitleaks.global_allowlists.begin(),
+                          gitleaks.global_allowlists.end());
+    const auto unknown = patterns::select_rules(rules.rules, {}, gitleaks.disabled_rules);
+    for (const std::string& id : unknown)
+      rules.warnings.push_back(config.gitleaks + ": [extend] disabledRules: '" + id +
+                               "' is no rule here; ignored");
+  }
+  rules.append(std::move(gitleaks.rules));
+  for (const std::string& p : config.rule_paths) rules.append(patterns::load_rules(p));
+  return rules;
+}
+
 struct Setup {
   Config config;
   std::shared_ptr<const reach::ReachConfig> reach;
@@ -100,7 +133,7 @@ struct Setup {
 // the rules. Returns nullopt, after printing why, on errors that stop the run.
 std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root) {
   Setup out;
-  const std::string config_path = g.config.empty() ? find_upwards(root, kConfigName) : g.config;
+  const std::string config_path = config_for(g, root);
   if (!config_path.empty()) {
     auto c = load_config(config_path);
     if (!c) {
@@ -119,13 +152,22 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
   }
   if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
 
-  patterns::RuleSet rules = patterns::embedded_rules_for_scan(
-      g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
-  for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
+  patterns::GitleaksConfig gitleaks;
+  if (!out.config.gitleaks.empty()) {
+    // A gitleaks config that cannot be read stops the run, as a bad .reachscan.yaml does.
+    gitleaks = patterns::load_gitleaks(out.config.gitleaks);
+    if (!gitleaks.rules.errors.empty()) {
+      for (const std::string& e : gitleaks.rules.errors) error_line(e);
+      return std::nullopt;
+    }
+  }
+  patterns::RuleSet rules = config_rules(g, out.config, std::move(gitleaks));
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
   rules.check_companions();
   for (std::string& e : rules.errors) out.errors.push_back(std::move(e));
+  for (const std::string& w : rules.warnings)
+    fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
 
   std::vector<std::string> only = out.config.only_rules, skip = out.config.skip_rules;
   only.insert(only.end(), g.only_rules.begin(), g.only_rules.end());
@@ -295,6 +337,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     // The size limit applies after a look at the content: archives have their own limits.
     wo.max_file_size = 0;
     wo.follow_symlinks = g.follow_symlinks;
+    wo.skip_build_trees = !g.scan_build_trees;
     // The walker prunes excluded folders itself: the pipeline need not match every file again.
     wo.exclude_globs = std::move(so.exclude_globs);
     so.exclude_globs.clear();

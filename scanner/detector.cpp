@@ -1,5 +1,7 @@
 #include "scanner/detector.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -24,6 +26,23 @@ bool contains_keyword(std::string_view text, const std::vector<std::string>& key
   for (const std::string& k : keywords)
     if (lower.find(k) != std::string::npos) return true;
   return false;
+}
+
+// Whether `text` holds one of a rule's keywords anywhere, remembered per rule for the buffer last
+// asked about on this thread (a buffer is asked once per match).
+bool keyword_anywhere(std::string_view text, std::uint32_t rule,
+                      const std::vector<std::string>& keywords) {
+  thread_local const char* last_data = nullptr;
+  thread_local std::size_t last_size = 0;
+  thread_local std::vector<signed char> known;  // per rule: -1 unknown, 0 no, 1 yes
+  if (text.data() != last_data || text.size() != last_size) {
+    last_data = text.data();
+    last_size = text.size();
+    known.clear();
+  }
+  if (known.size() <= rule) known.resize(rule + 1, -1);
+  if (known[rule] < 0) known[rule] = contains_keyword(text, keywords) ? 1 : 0;
+  return known[rule] == 1;
 }
 
 // Inline markers that keep a line out of the report: ours, and those of other scanners, so a
@@ -74,6 +93,50 @@ std::string_view fragment(std::string_view data, std::size_t start, std::size_t 
   if (nl != std::string_view::npos && nl < hi) hi = nl;
   while (hi > end && (data[hi - 1] == '\r')) --hi;
   return data.substr(lo, hi - lo);
+}
+
+// The whole lines [start, end) touches, without the final newline.
+std::string_view whole_lines(std::string_view data, std::size_t start, std::size_t end) {
+  std::size_t lo = start == 0 ? 0 : data.rfind('\n', start - 1);
+  lo = lo == std::string_view::npos || start == 0 ? 0 : lo + 1;
+  std::size_t hi = data.find('\n', end > start ? end - 1 : end);
+  if (hi == std::string_view::npos) hi = data.size();
+  return data.substr(lo, hi - lo);
+}
+
+bool contains_stopword(std::string_view secret, const std::vector<std::string>& words) {
+  if (words.empty()) return false;
+  std::string lower(secret);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const std::string& w : words)
+    if (lower.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Applies a rule's allowlists to finding `f` (gitleaks' semantics, see patterns/README.md). True
+// when one drops it; commit conditions, which only the policy can check, are left on the finding
+// in `allow_commits`.
+bool allowlisted(const patterns::RuleFilters& filters, Finding& f, std::string_view match,
+                 std::string_view line) {
+  for (const patterns::CompiledAllowlist& c : filters.allowlists) {
+    const patterns::Allowlist& a = *c.spec;
+    const std::string_view target = a.regex_target == "match"  ? match
+                                    : a.regex_target == "line" ? line
+                                                               : std::string_view(f.secret);
+    const bool path_ok = c.paths && !f.path.empty() && RE2::PartialMatch(f.path, *c.paths);
+    const bool regex_ok = c.regexes && !target.empty() && RE2::PartialMatch(target, *c.regexes);
+    const bool stop_ok = contains_stopword(f.secret, a.stopwords);
+    if (!a.all) {
+      if (path_ok || regex_ok || stop_ok) return true;
+    } else {
+      const bool rest = (a.paths.empty() || path_ok) && (a.regexes.empty() || regex_ok) &&
+                        (a.stopwords.empty() || stop_ok);
+      if (!rest) continue;
+      if (a.commits.empty()) return true;
+    }
+    f.allow_commits.insert(f.allow_commits.end(), a.commits.begin(), a.commits.end());
+  }
+  return false;
 }
 
 // Walks forward through a chunk counting lines, so positions cost O(distance travelled).
@@ -137,7 +200,10 @@ std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_v
   const std::string_view whole = text.substr(m.start, m.end - m.start);
   const std::string_view secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
   if (secret.empty()) return std::nullopt;
-  if (!r.keywords.empty() && !contains_keyword(whole, r.keywords)) {
+  const patterns::RuleFilters& filters = matcher_.database().filters(m.rule);
+  if (filters.path && !RE2::PartialMatch(path, *filters.path)) return std::nullopt;
+  if (!r.keywords.empty() && !(r.keywords_anywhere ? keyword_anywhere(text, m.rule, r.keywords)
+                                                   : contains_keyword(whole, r.keywords))) {
     ++stats.dropped_keyword;
     return std::nullopt;
   }
@@ -162,6 +228,16 @@ std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_v
   f.variant = r.variant;
   f.tags = r.tags;
   return f;
+}
+
+bool Detector::dropped_by_allowlist(const patterns::Match& m, std::string_view text,
+                                    Finding& f) const {
+  const patterns::RuleFilters& filters = matcher_.database().filters(m.rule);
+  if (filters.allowlists.empty()) return false;
+  std::string_view match = text.substr(m.start, m.end - m.start);
+  while (!match.empty() && match.front() == '\n') match.remove_prefix(1);
+  while (!match.empty() && match.back() == '\n') match.remove_suffix(1);
+  return allowlisted(filters, f, match, whole_lines(text, m.start, m.end));
 }
 
 void Detector::complete(Finding& f, const patterns::Rule& r, std::string_view text,
@@ -193,6 +269,10 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
     if (!f) return true;
     if (allowed_inline(data, m.start, m.end)) {
       ++stats.suppressed_inline;
+      return true;
+    }
+    if (dropped_by_allowlist(m, data, *f)) {
+      ++stats.suppressed_allowlist;
       return true;
     }
     cursor.place(*f, m.secret_start, m.secret_end);
@@ -285,6 +365,10 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
       if (!f) return true;
       if (allowed_inline(data, seg.run_start, seg.run_end)) {
         ++stats.suppressed_inline;
+        return true;
+      }
+      if (dropped_by_allowlist(m, buf, *f)) {
+        ++stats.suppressed_allowlist;
         return true;
       }
       cursor.place(*f, seg.run_start, seg.run_end);

@@ -128,6 +128,12 @@ Status Suppressions::add_secret_pattern(const std::string& pattern) {
 
 bool Suppressions::suppressed(const Finding& f) const {
   if (fingerprints_.count(f.fingerprint)) return true;
+  if (f.commit && !f.allow_commits.empty()) {
+    std::string id = f.commit->id;
+    for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string& c : f.allow_commits)
+      if (c == id) return true;
+  }
   for (const auto& re : patterns_->secrets)
     if (RE2::PartialMatch(f.secret, *re)) return true;
   return false;

@@ -27,6 +27,7 @@ class Suppressions {
   [[nodiscard]] Status add_secret_pattern(const std::string& re2_pattern);
   void add_fingerprint(std::string fp) { fingerprints_.insert(std::move(fp)); }
 
+  // Also true for a finding from a commit its rule's allowlists name (Finding::allow_commits).
   bool suppressed(const Finding& f) const;
   // Removes suppressed findings; returns how many.
   std::size_t apply(std::vector<Finding>& findings) const;
