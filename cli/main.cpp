@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "scanner/policy.h"
@@ -18,6 +19,26 @@ namespace {
 using namespace reachscan;
 using namespace reachscan::cli;
 
+// gitleaks' --log-opts, where it means what one of our flags means. Anything else is an error
+// rather than a scan of something other than what was asked for.
+Status map_log_opts(const std::string& opts, std::string& range, std::string& branch) {
+  std::istringstream in(opts);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  if (words.size() == 1 && words[0] == "--all") return {};
+  if (words.size() == 1 && words[0].find("..") != std::string::npos) {
+    range = words[0];
+    return {};
+  }
+  if (words.size() == 1 && words[0].front() != '-') {
+    branch = words[0];
+    return {};
+  }
+  return Status::error("--log-opts '" + opts +
+                       "': only 'A..B', '--all' or one revision map to reachscan (--range, the "
+                       "default, --branch); use those flags");
+}
+
 int run(int argc, char** argv) {
   GlobalOptions g;
   g.version = REACHSCAN_VERSION;
@@ -27,16 +48,22 @@ int run(int argc, char** argv) {
   app.fallthrough(true);
   app.option_defaults()->always_capture_default();
 
-  app.add_option("-f,--format", g.format,
+  app.add_option("-f,--format,--report-format", g.format,
                  "Output format: text, json, jsonl, sarif, short (one line per finding, for "
                  "hooks), github (GitHub Actions annotations)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github"}));
-  app.add_option("-o,--output", g.output, "Write the report to FILE (mode 0600) instead of stdout");
+  app.add_option("-o,--output,-r,--report-path", g.output,
+                 "Write the report to FILE (mode 0600) instead of stdout");
   app.add_option("--report", g.reports,
                  "Also write a report in FORMAT to PATH (mode 0600) from the same scan, e.g. "
                  "sarif:results.sarif (repeatable)");
-  app.add_flag("--redact", g.redact, "Mask secrets in every output format");
-  app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
+  int redact_percent = 0;
+  auto* redact = app.add_flag("--redact{100}", redact_percent,
+                              "Mask secrets in every output format (gitleaks' --redact=N: any N "
+                              "above 0 masks, and reachscan always masks the whole secret)");
+  auto* show =
+      app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
+  redact->excludes(show);
   app.add_option("-c,--config", g.config,
                  "Config file: .reachscan.yaml, or a gitleaks .toml (default: .reachscan.yaml in "
                  "the scan root; else $GITLEAKS_CONFIG; else .gitleaks.toml in the scan root)");
@@ -66,8 +93,9 @@ int run(int argc, char** argv) {
          "--exit-code", g.exit_code,
          "Exit status when findings are reported (default 1, or 3 when one reaches production)")
       ->check(CLI::Range(0, 125));
-  app.add_option("--baseline", g.baseline,
-                 "Hide findings present in an earlier JSON/JSONL report (by fingerprint)");
+  app.add_option("--baseline,--baseline-path", g.baseline,
+                 "Hide findings present in an earlier JSON/JSONL report (by fingerprint; a "
+                 "gitleaks JSON report works too)");
   app.add_option("--ignore-file", g.ignore_file,
                  "Fingerprints to ignore (default: .reachscanignore in the scan root)");
   app.add_flag("--no-cache", g.no_cache, "Compile rules afresh instead of using the cache");
@@ -81,6 +109,11 @@ int run(int argc, char** argv) {
   app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
   app.add_flag("--no-decode", g.no_decode,
                "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
+  app.add_option("--max-decode-depth", g.max_decode_depth,
+                 "Levels of nested encodings to decode (0: none, as --no-decode; default 2)")
+      ->check(CLI::Range(0, 8));
+  bool no_banner = false;
+  app.add_flag("--no-banner", no_banner, "Accepted for gitleaks users; reachscan prints no banner");
 
   add_archive_flags(app, g.archive);
 
@@ -104,7 +137,8 @@ int run(int argc, char** argv) {
   auto* gitcmd = app.add_subcommand(
       "git",
       "Scan a git repository: every blob in its history (default), what is staged (--staged), "
-      "or what a range of commits adds (--range, --since-commit). Users of gitleaks' --log-opts: "
+      "or what a range of commits adds (--range, --since-commit). gitleaks' --log-opts is "
+      "accepted: "
       "'--log-opts=A..B' is '--range A..B', '--log-opts=--all' is the default, "
       "'--log-opts=BRANCH' is '--branch BRANCH'.");
   bool staged = false, all_objects = false;
@@ -120,6 +154,15 @@ int run(int argc, char** argv) {
       gitcmd->add_option("--branch", branch, "Scan only the history reachable from this revision");
   gitcmd->add_flag("--all-objects", all_objects,
                    "Also scan blobs no ref reaches (dangling, unreachable)");
+  std::string log_opts;
+  auto* log_opts_opt = gitcmd->add_option(
+      "--log-opts", log_opts,
+      "gitleaks' git log options, where they map: 'A..B' (--range), '--all' (the default), "
+      "'REV' (--branch)");
+  log_opts_opt->excludes(staged_opt)
+      ->excludes(range_opt)
+      ->excludes(since_opt)
+      ->excludes(branch_opt);
   staged_opt->excludes(range_opt)->excludes(since_opt)->excludes(branch_opt);
   range_opt->excludes(since_opt)->excludes(branch_opt);
   since_opt->excludes(branch_opt);
@@ -153,6 +196,7 @@ int run(int argc, char** argv) {
     return rc == 0 ? kExitClean : kExitError;
   }
   g.exit_code_set = app.count("--exit-code") > 0;
+  g.redact = redact_percent > 0;
 
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);
@@ -161,6 +205,11 @@ int run(int argc, char** argv) {
   if (gitcmd->parsed()) {
     git::GitSourceOptions& go = git_target.git;
     go.all_objects = all_objects;
+    if (!log_opts.empty())
+      if (Status s = map_log_opts(log_opts, range, branch); !s.ok()) {
+        error_line(s.message());
+        return kExitError;
+      }
     if (staged) {
       go.mode = git::GitSourceOptions::Mode::kStaged;
     } else if (!range.empty() || !since.empty()) {

@@ -42,6 +42,7 @@ namespace {
 constexpr const char* kConfigName = ".reachscan.yaml";
 constexpr const char* kGitleaksName = ".gitleaks.toml";
 constexpr const char* kIgnoreName = ".reachscanignore";
+constexpr const char* kGitleaksIgnoreName = ".gitleaksignore";
 
 // One report destination: the main one (-f/-o) or an extra --report.
 struct Sink {
@@ -218,6 +219,11 @@ std::optional<Policy> load_policy(const GlobalOptions& g, const Setup& setup,
       error_line(s.message());
       return std::nullopt;
     }
+  if (const std::string gl = find_upwards(root, kGitleaksIgnoreName); !gl.empty())
+    if (Status s = suppressions.add_gitleaks_ignore(gl); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
   if (!g.baseline.empty())
     if (Status s = suppressions.add_baseline(g.baseline); !s.ok()) {
       error_line(s.message());
@@ -298,7 +304,8 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   so.exclude_globs = setup->config.allow_paths;
   so.exclude_globs.insert(so.exclude_globs.end(), g.exclude.begin(), g.exclude.end());
   so.verify = !g.no_verify;
-  so.decode = !g.no_decode && setup->config.decode.value_or(true);
+  so.decode = !g.no_decode && g.max_decode_depth != 0 && setup->config.decode.value_or(true);
+  if (g.max_decode_depth > 0) so.max_decode_depth = g.max_decode_depth;
   so.reach = setup->reach;
   so.root = root;
   if (Status s = apply_archive_flags(g.archive, so.archive); !s.ok()) {

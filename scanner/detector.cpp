@@ -382,7 +382,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
       return true;
     });
     if (!st.ok()) return st;
-    if (depth >= kMaxDecodeDepth || exhausted) break;
+    if (depth >= options_.max_decode_depth || exhausted) break;
     next_buf.clear();
     next_segs.clear();
     for (const Segment& seg : segs) {

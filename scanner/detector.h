@@ -58,6 +58,7 @@ struct DetectorOptions {
   bool verify = true;  // run each rule's offline structural verifier
   // Decode base64-, URL- and hex-encoded runs and scan the decoded text too (scanner/decode.h).
   bool decode = true;
+  int max_decode_depth = kMaxDecodeDepth;  // levels of nested encodings decoded (>= 1)
   std::size_t max_decoded_per_chunk = kMaxDecodedPerChunk;
   // Classify production reach while the text is at hand (files, stdin). Null: the caller
   // classifies later (git scans attach provenance first).

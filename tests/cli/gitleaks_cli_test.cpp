@@ -237,5 +237,75 @@ TEST_F(GitleaksCli, MalformedTomlIsAnError) {
             2);
 }
 
+TEST_F(GitleaksCli, GitleaksIgnoreAndGitleaksBaseline) {
+  tree_.write(".gitleaks.toml", kGitleaksToml);
+  // gitleaks fingerprints of two findings: FILE:RULE:LINE for a directory scan.
+  tree_.write(".gitleaksignore", "# accepted\napp/config.py:acme-api-key:1\n" + tree_.str() +
+                                     "/src/orbit.go:orbit-key:1\n");
+  std::string out, err;
+  EXPECT_TRUE(findings(run("dir -f json " + tree_.str(), &out, &err))) << err;
+  std::set<Found> want = expected_;
+  std::erase_if(want, [](const Found& f) {
+    return std::get<0>(f) == "app/config.py" || std::get<0>(f) == "src/orbit.go";
+  });
+  EXPECT_EQ(found(out), want);
+  // A gitleaks JSON report as the baseline.
+  std::filesystem::remove(tree_.path() / ".gitleaksignore");
+  const std::string baseline =
+      tmp_.write("gitleaks-report.json",
+                 R"([{"RuleID": "widget-token", "File": "deploy/.env", "StartLine": 2,
+           "Fingerprint": "deploy/.env:widget-token:2"}])");
+  EXPECT_TRUE(findings(run("dir -f json --baseline-path " + baseline + " " + tree_.str(), &out)));
+  want = expected_;
+  std::erase_if(want, [](const Found& f) { return std::get<0>(f) == "deploy/.env"; });
+  EXPECT_EQ(found(out), want);
+  // A malformed line is an error naming it.
+  tree_.write(".gitleaksignore", "app/config.py:acme-api-key\n");
+  EXPECT_EQ(run("dir " + tree_.str(), nullptr, &err), 2);
+  EXPECT_NE(err.find(".gitleaksignore:1: not a gitleaks fingerprint"), std::string::npos) << err;
+}
+
+TEST_F(GitleaksCli, GitleaksFlagsWhereTheyMeanTheSame) {
+  tree_.write(".gitleaks.toml", kGitleaksToml);
+  const std::string report = (tmp_.path() / "report.json").string();
+  std::string out, err;
+  EXPECT_TRUE(findings(
+      run("dir --no-banner --report-format json -r " + report + " --redact=100 " + tree_.str(),
+          &out, &err)))
+      << err;
+  const std::string json = slurp(report);
+  ASSERT_FALSE(json.empty());
+  EXPECT_EQ(found(json).size(), expected_.size());
+  for (const Found& f : expected_) EXPECT_EQ(json.find(std::get<3>(f)), std::string::npos);
+  EXPECT_EQ(run("dir --redact --show-secrets " + tree_.str(), nullptr, &err), 2);
+  EXPECT_NE(err.find("excludes"), std::string::npos) << err;
+  // --max-decode-depth 0: nothing decoded, as --no-decode.
+  tree_.write("deploy/b64.txt",
+              "v: " + std::string("YWNtZV9saXZlX2s0djlxMm03eDF6OGMzYjZuNXAwcXJzdA==") + "\n");
+  EXPECT_TRUE(findings(run("dir -f json --max-decode-depth 0 " + tree_.str(), &out, &err)));
+  EXPECT_EQ(found(out), expected_);
+  EXPECT_TRUE(findings(run("dir -f json " + tree_.str(), &out, &err)));
+  EXPECT_EQ(found(out).size(), expected_.size() + 1) << out;
+  // --log-opts maps where it can and refuses the rest.
+  EXPECT_EQ(run("git --log-opts='--since=2024-01-01 -p' " + tree_.str(), nullptr, &err), 2);
+  EXPECT_NE(err.find("--log-opts"), std::string::npos) << err;
+}
+
+TEST_F(GitleaksCli, DirSkipsCMakeBuildTrees) {
+  tree_.write(".gitleaks.toml", kGitleaksToml);
+  tree_.write("build-rel/CMakeCache.txt", "CMAKE_PROJECT_NAME:STATIC=demo\n");
+  tree_.write("build-rel/generated/copy.py",
+              "ACME = 'acme_live_" + fake(9, 24, kLowerAlnum) + "'\n");
+  std::string out, err;
+  EXPECT_TRUE(findings(run("dir -f json " + tree_.str(), &out, &err)));
+  EXPECT_EQ(found(out), expected_);
+  EXPECT_TRUE(findings(run("dir -f json --scan-build-trees " + tree_.str(), &out, &err)));
+  EXPECT_EQ(found(out).size(), expected_.size() + 1);
+  // Named as the root, a build tree is scanned.
+  EXPECT_TRUE(findings(
+      run("dir -f json -c " + tree_.str() + "/.gitleaks.toml " + tree_.str() + "/build-rel", &out,
+          &err)));
+}
+
 }  // namespace
 }  // namespace reachscan
