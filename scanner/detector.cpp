@@ -28,19 +28,11 @@ bool contains_keyword(std::string_view text, const std::vector<std::string>& key
   return false;
 }
 
-// Whether `text` holds one of a rule's keywords anywhere, remembered per rule for the buffer last
-// asked about on this thread (a buffer is asked once per match).
+// Whether `text` holds one of a rule's keywords anywhere. `known` remembers the answer per rule for
+// this one buffer (its caller's, cleared for each buffer): a buffer is asked once per match.
 bool keyword_anywhere(std::string_view text, std::uint32_t rule,
-                      const std::vector<std::string>& keywords) {
-  thread_local const char* last_data = nullptr;
-  thread_local std::size_t last_size = 0;
-  thread_local std::vector<signed char> known;  // per rule: -1 unknown, 0 no, 1 yes
-  if (text.data() != last_data || text.size() != last_size) {
-    last_data = text.data();
-    last_size = text.size();
-    known.clear();
-  }
-  if (known.size() <= rule) known.resize(rule + 1, -1);
+                      const std::vector<std::string>& keywords, std::vector<signed char>& known) {
+  if (known.size() <= rule) known.resize(rule + 1, -1);  // -1 unknown, 0 no, 1 yes
   if (known[rule] < 0) known[rule] = contains_keyword(text, keywords) ? 1 : 0;
   return known[rule] == 1;
 }
@@ -195,15 +187,17 @@ void apply_verdict(Finding& f) {
 }
 
 std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_view text,
-                                         const std::string& path, DetectStats& stats) const {
+                                         const std::string& path, DetectStats& stats,
+                                         std::vector<signed char>& anywhere) const {
   const patterns::Rule& r = matcher_.database().rules()[m.rule];
   const std::string_view whole = text.substr(m.start, m.end - m.start);
   const std::string_view secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
   if (secret.empty()) return std::nullopt;
   const patterns::RuleFilters& filters = matcher_.database().filters(m.rule);
   if (filters.path && !RE2::PartialMatch(path, *filters.path)) return std::nullopt;
-  if (!r.keywords.empty() && !(r.keywords_anywhere ? keyword_anywhere(text, m.rule, r.keywords)
-                                                   : contains_keyword(whole, r.keywords))) {
+  if (!r.keywords.empty() &&
+      !(r.keywords_anywhere ? keyword_anywhere(text, m.rule, r.keywords, anywhere)
+                            : contains_keyword(whole, r.keywords))) {
     ++stats.dropped_keyword;
     return std::nullopt;
   }
@@ -263,9 +257,10 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
   std::vector<std::uint32_t> plain_rules;  // rule index of each finding added below
   LineCursor cursor(c);
   const std::string_view data = c.data;
+  std::vector<signed char> anywhere;  // keywords_anywhere answers for this chunk
   const Status s = matcher_.scan(data, [&](const patterns::Match& m) {
     if (m.end <= c.accept_from || m.end > c.accept_to) return true;
-    std::optional<Finding> f = confirm(m, data, path, stats);
+    std::optional<Finding> f = confirm(m, data, path, stats, anywhere);
     if (!f) return true;
     if (allowed_inline(data, m.start, m.end)) {
       ++stats.suppressed_inline;
@@ -354,6 +349,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
     // Without the last newline: Hyperscan's `$` also matches before a final newline and RE2's
     // does not, so a trailing one would make the engines disagree.
     const std::string_view scanned(buf.data(), buf.size() - 1);
+    std::vector<signed char> anywhere;  // keywords_anywhere answers for this buffer
     const Status st = matcher_.scan(scanned, [&](const patterns::Match& m) {
       auto it =
           std::upper_bound(segs.begin(), segs.end(), m.secret_start,
@@ -361,7 +357,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
       if (it == segs.begin()) return true;  // the secret is in the context, not decoded
       const Segment& seg = *std::prev(it);
       if (m.start < seg.begin || m.secret_end > seg.end || m.end > seg.end + 1) return true;
-      std::optional<Finding> f = confirm(m, buf, path, stats);
+      std::optional<Finding> f = confirm(m, buf, path, stats, anywhere);
       if (!f) return true;
       if (allowed_inline(data, seg.run_start, seg.run_end)) {
         ++stats.suppressed_inline;

@@ -99,8 +99,10 @@ class Detector {
   struct Segment;
   // The gates (keyword, entropy, placeholder) and the rule-derived fields of a finding for match
   // `m` in `text`. Empty when a gate drops it. Positions are left to the caller.
+  // `anywhere` caches keywords_anywhere answers for `text`: one per buffer, empty at first.
   std::optional<Finding> confirm(const patterns::Match& m, std::string_view text,
-                                 const std::string& path, DetectStats& stats) const;
+                                 const std::string& path, DetectStats& stats,
+                                 std::vector<signed char>& anywhere) const;
   // The decoding half of detect(): `out` from `first_plain` on holds this chunk's plain findings,
   // whose rules are `plain_rules`.
   Status detect_decoded(const Chunk& chunk, const std::string& path, std::vector<Finding>& out,

@@ -146,7 +146,9 @@ class GitleaksCli : public ::testing::Test {
     tree_.write("deploy/old.yml", "widget_token: " + legacy + "\n");  // targeted global stopword
     tree_.write("src/zero.go", "k := \"orbit-id-0000" + orbit.substr(4) + "\"\n");  // global regex
     tree_.write("vendor/lib.js", "var k = 'acme_live_" + acme2 + "';\n");           // global path
-    tree_.write("jobs/other.ini", "[auth]\nsecret = " + base32 + "\n");             // no keyword
+    // No keyword, and the same size as batch.ini: a buffer reused for it must not remember
+    // batch.ini's keyword.
+    tree_.write("jobs/other.ini", "; OtherSvc\n[auth]\nsecret = " + base32 + "\n");
   }
 
   // What reachscan reported, as (path relative to the tree, line, rule, secret).
