@@ -3,8 +3,10 @@
 # libgit2 (with mbedTLS, http-parser, PCRE2), yaml-cpp, libarchive (with libxml2, nettle, liblzma,
 # libbz2), OpenSSL, zlib - and the C++ runtime is linked statically (-static-libstdc++
 # -static-libgcc). What stays dynamic, for want of a static archive in Debian or by design:
-# glibc (libc, libm), oneTBB, fmt, libssh2, libzstd, liblz4, libacl and libicu (through libxml2);
-# `ldd reachscan` lists them and the .deb declares them as Depends.
+# glibc (libc, libm), oneTBB (which loads libstdc++ itself), fmt, libssh2, libzstd, liblz4, libicu
+# (through libxml2) and GSSAPI/Kerberos (through libgit2). Checked with `readelf -d reachscan`:
+# NEEDED libfmt libtbb libssh2 libzstd liblz4 libicuuc libgssapi_krb5 libm libc. The .deb
+# declares them as Depends.
 if(NOT REACHSCAN_STATIC)
   return()
 endif()
@@ -20,7 +22,7 @@ foreach(lib mbedtls mbedx509 mbedcrypto http_parser pcre2-8 xml2 nettle lzma bz2
     list(APPEND REACHSCAN_STATIC_TAIL ${REACHSCAN_STATIC_${lib}})
   endif()
 endforeach()
-foreach(lib ssh2 zstd lz4 acl icuuc ssl crypto z)
+foreach(lib ssh2 zstd lz4 acl icuuc gssapi_krb5 ssl crypto z)
   file(GLOB found /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/lib${lib}.a
                   /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/lib${lib}.so
                   /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/lib${lib}.so.[0-9]*)
