@@ -38,9 +38,11 @@ struct GlobalOptions {
   std::string min_reach;
   bool no_verify = false;
   bool no_decode = false;
+  int max_decode_depth = -1;         // --max-decode-depth: 0 no decoding; -1 the default
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
   ArchiveFlags archive;              // --max-archive-depth, --max-archive-size, ...
   bool follow_symlinks = false;      // dir: symlinked files outside the scan root too
+  bool scan_build_trees = false;     // dir: CMake build trees below the root too
   std::string version;
 };
 
@@ -58,6 +60,8 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target);
 // `rules list` and `rules check [PATH...]`.
 int run_rules_list(const GlobalOptions& g);
 int run_rules_check(const GlobalOptions& g, const std::vector<std::string>& paths);
+// `rules import-gitleaks FILE`: the gitleaks config as a reachscan rule file on stdout or -o.
+int run_rules_import_gitleaks(const GlobalOptions& g, const std::string& file);
 // `install-hook`.
 int run_install_hook(const GlobalOptions& g, git::HookOptions hook);
 

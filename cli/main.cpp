@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/org_command.h"
@@ -19,6 +20,26 @@ namespace {
 using namespace reachscan;
 using namespace reachscan::cli;
 
+// gitleaks' --log-opts, where it means what one of our flags means. Anything else is an error
+// rather than a scan of something other than what was asked for.
+Status map_log_opts(const std::string& opts, std::string& range, std::string& branch) {
+  std::istringstream in(opts);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  if (words.size() == 1 && words[0] == "--all") return {};
+  if (words.size() == 1 && words[0].find("..") != std::string::npos) {
+    range = words[0];
+    return {};
+  }
+  if (words.size() == 1 && words[0].front() != '-') {
+    branch = words[0];
+    return {};
+  }
+  return Status::error("--log-opts '" + opts +
+                       "': only 'A..B', '--all' or one revision map to reachscan (--range, the "
+                       "default, --branch); use those flags");
+}
+
 int run(int argc, char** argv) {
   GlobalOptions g;
   g.version = REACHSCAN_VERSION;
@@ -28,19 +49,29 @@ int run(int argc, char** argv) {
   app.fallthrough(true);
   app.option_defaults()->always_capture_default();
 
-  app.add_option("-f,--format", g.format,
+  app.add_option("-f,--format,--report-format", g.format,
                  "Output format: text, json, jsonl, sarif, short (one line per finding, for "
                  "hooks), github (GitHub Actions annotations), csv (one row per place)")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github", "csv"}));
-  app.add_option("-o,--output", g.output, "Write the report to FILE (mode 0600) instead of stdout");
+  app.add_option("-o,--output,-r,--report-path", g.output,
+                 "Write the report to FILE (mode 0600) instead of stdout");
   app.add_option("--report", g.reports,
                  "Also write a report in FORMAT to PATH (mode 0600) from the same scan, e.g. "
                  "sarif:results.sarif (repeatable)");
-  app.add_flag("--redact", g.redact, "Mask secrets in every output format");
-  app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
+  int redact_percent = 0;
+  auto* redact = app.add_flag("--redact{100}", redact_percent,
+                              "Mask secrets in every output format (gitleaks' --redact=N: any N "
+                              "above 0 masks, and reachscan always masks the whole secret)");
+  auto* show =
+      app.add_flag("--show-secrets", g.show_secrets, "Print secrets in clear, even in text output");
+  redact->excludes(show);
   app.add_option("-c,--config", g.config,
-                 "Config file (default: .reachscan.yaml in the scan root, if present)");
-  app.add_option("--rules", g.rule_paths, "Extra rule file or folder (repeatable)");
+                 "Config file: .reachscan.yaml, or a gitleaks .toml (default: .reachscan.yaml in "
+                 "the scan root; else $GITLEAKS_CONFIG; else .gitleaks.toml in the scan root)");
+  app.add_option("--rules", g.rule_paths,
+                 "Extra rule file or folder (repeatable); a .toml file is read as a gitleaks "
+                 "config's rules")
+      ->allow_extra_args(false);  // `dir --rules R PATH`: PATH is what to scan
   app.add_option("--only-rules", g.only_rules, "Only these rule ids (comma-separated)")
       ->delimiter(',');
   app.add_option("--skip-rules", g.skip_rules, "Skip these rule ids (comma-separated)")
@@ -63,8 +94,9 @@ int run(int argc, char** argv) {
          "--exit-code", g.exit_code,
          "Exit status when findings are reported (default 1, or 3 when one reaches production)")
       ->check(CLI::Range(0, 125));
-  app.add_option("--baseline", g.baseline,
-                 "Hide findings present in an earlier JSON/JSONL report (by fingerprint)");
+  app.add_option("--baseline,--baseline-path", g.baseline,
+                 "Hide findings present in an earlier JSON/JSONL report (by fingerprint; a "
+                 "gitleaks JSON report works too)");
   app.add_option("--ignore-file", g.ignore_file,
                  "Fingerprints to ignore (default: .reachscanignore in the scan root)");
   app.add_flag("--no-cache", g.no_cache, "Compile rules afresh instead of using the cache");
@@ -78,6 +110,11 @@ int run(int argc, char** argv) {
   app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
   app.add_flag("--no-decode", g.no_decode,
                "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
+  app.add_option("--max-decode-depth", g.max_decode_depth,
+                 "Levels of nested encodings to decode (0: none, as --no-decode; default 2)")
+      ->check(CLI::Range(0, 8));
+  bool no_banner = false;
+  app.add_flag("--no-banner", no_banner, "Accepted for gitleaks users; reachscan prints no banner");
 
   add_archive_flags(app, g.archive);
 
@@ -91,6 +128,9 @@ int run(int argc, char** argv) {
   dir->add_option("paths", dir_target.paths, "Files or folders (default: the current folder)");
   dir->add_flag("--follow-symlinks", g.follow_symlinks,
                 "Also scan files that symlinks inside the tree point to outside it");
+  dir->add_flag("--scan-build-trees", g.scan_build_trees,
+                "Also scan CMake build trees below the scanned folder (folders holding a "
+                "CMakeCache.txt), which are skipped by default");
 
   auto* in = app.add_subcommand("stdin", "Scan standard input");
   in->add_option("--label", stdin_target.label, "Path to report for the input");
@@ -98,7 +138,8 @@ int run(int argc, char** argv) {
   auto* gitcmd = app.add_subcommand(
       "git",
       "Scan a git repository: every blob in its history (default), what is staged (--staged), "
-      "or what a range of commits adds (--range, --since-commit). Users of gitleaks' --log-opts: "
+      "or what a range of commits adds (--range, --since-commit). gitleaks' --log-opts is "
+      "accepted: "
       "'--log-opts=A..B' is '--range A..B', '--log-opts=--all' is the default, "
       "'--log-opts=BRANCH' is '--branch BRANCH'.");
   bool staged = false, all_objects = false;
@@ -114,6 +155,15 @@ int run(int argc, char** argv) {
       gitcmd->add_option("--branch", branch, "Scan only the history reachable from this revision");
   gitcmd->add_flag("--all-objects", all_objects,
                    "Also scan blobs no ref reaches (dangling, unreachable)");
+  std::string log_opts;
+  auto* log_opts_opt = gitcmd->add_option(
+      "--log-opts", log_opts,
+      "gitleaks' git log options, where they map: 'A..B' (--range), '--all' (the default), "
+      "'REV' (--branch)");
+  log_opts_opt->excludes(staged_opt)
+      ->excludes(range_opt)
+      ->excludes(since_opt)
+      ->excludes(branch_opt);
   staged_opt->excludes(range_opt)->excludes(since_opt)->excludes(branch_opt);
   range_opt->excludes(since_opt)->excludes(branch_opt);
   since_opt->excludes(branch_opt);
@@ -133,6 +183,12 @@ int run(int argc, char** argv) {
   std::vector<std::string> check_paths;
   auto* check = rules->add_subcommand("check", "Validate rule files and their examples");
   check->add_option("paths", check_paths, "Rule files or folders (default: the built-in rules)");
+  std::string gitleaks_file;
+  auto* import_gitleaks = rules->add_subcommand(
+      "import-gitleaks",
+      "Convert a gitleaks config (.gitleaks.toml) to a reachscan rule file, written to stdout or "
+      "-o FILE; what cannot be converted is listed as warnings");
+  import_gitleaks->add_option("file", gitleaks_file, "The gitleaks config")->required();
 
   OrgFlags org_flags;
   const OrgCommands org = add_org_subcommands(app, org_flags);
@@ -144,6 +200,7 @@ int run(int argc, char** argv) {
     return rc == 0 ? kExitClean : kExitError;
   }
   g.exit_code_set = app.count("--exit-code") > 0;
+  g.redact = redact_percent > 0;
 
   if (dir->parsed()) return run_scan(g, dir_target);
   if (in->parsed()) return run_scan(g, stdin_target);
@@ -152,6 +209,11 @@ int run(int argc, char** argv) {
   if (gitcmd->parsed()) {
     git::GitSourceOptions& go = git_target.git;
     go.all_objects = all_objects;
+    if (!log_opts.empty())
+      if (Status s = map_log_opts(log_opts, range, branch); !s.ok()) {
+        error_line(s.message());
+        return kExitError;
+      }
     if (staged) {
       go.mode = git::GitSourceOptions::Mode::kStaged;
     } else if (!range.empty() || !since.empty()) {
@@ -163,6 +225,7 @@ int run(int argc, char** argv) {
     return run_scan(g, git_target);
   }
   if (check->parsed()) return run_rules_check(g, check_paths);
+  if (import_gitleaks->parsed()) return run_rules_import_gitleaks(g, gitleaks_file);
   if (install->parsed()) return run_install_hook(g, hook);
   return run_rules_list(g);
 }

@@ -107,6 +107,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     // The size limit applies after a look at the content: archives have their own limits.
     wo.max_file_size = 0;
     wo.follow_symlinks = g.follow_symlinks;
+    wo.skip_build_trees = !g.scan_build_trees;
     // The walker prunes excluded folders itself: the pipeline need not match every file again.
     wo.exclude_globs = std::move(so.exclude_globs);
     so.exclude_globs.clear();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "patterns/gitleaks.h"
 #include "patterns/rule.h"
 #include "report/escape.h"
 #include "sources/archive.h"
@@ -19,7 +20,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kConfigName = ".reachscan.yaml";
+constexpr const char* kGitleaksName = ".gitleaks.toml";
 constexpr const char* kIgnoreName = ".reachscanignore";
+constexpr const char* kGitleaksIgnoreName = ".gitleaksignore";
 
 // Runs `write` on a sink's reporter. A reader that went away (`| head`) ends that report quietly:
 // it is not an error, and the scan's outcome still decides the exit status.
@@ -68,9 +71,44 @@ std::string find_upwards(const std::string& root, const char* name) {
   }
 }
 
+namespace {
+
+// The config that applies: -c FILE; else .reachscan.yaml in the root or above; else the gitleaks
+// config in GITLEAKS_CONFIG; else .gitleaks.toml in the root or above. Empty: none.
+std::string config_for(const GlobalOptions& g, const std::string& root) {
+  if (!g.config.empty()) return g.config;
+  if (std::string found = find_upwards(root, kConfigName); !found.empty()) return found;
+  if (const char* env = std::getenv("GITLEAKS_CONFIG"); env && *env) return env;
+  return find_upwards(root, kGitleaksName);
+}
+
+// The built-in rules (unless the config turns them off) and the config's own. A gitleaks config
+// brings its rules, and its global allowlists and disabledRules also reach the built-in rules when
+// `[extend] useDefault` keeps them.
+patterns::RuleSet config_rules(const GlobalOptions& g, const Config& config,
+                               patterns::GitleaksConfig gitleaks) {
+  patterns::RuleSet rules;
+  if (config.gitleaks.empty() ? config.builtin_rules : gitleaks.use_default) {
+    rules = patterns::embedded_rules_for_scan(
+        g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
+    for (patterns::Rule& r : rules.rules)
+      r.allowlists.insert(r.allowlists.end(), gitleaks.global_allowlists.begin(),
+                          gitleaks.global_allowlists.end());
+    const auto unknown = patterns::select_rules(rules.rules, {}, gitleaks.disabled_rules);
+    for (const std::string& id : unknown)
+      rules.warnings.push_back(config.gitleaks + ": [extend] disabledRules: '" + id +
+                               "' is no rule here; ignored");
+  }
+  rules.append(std::move(gitleaks.rules));
+  for (const std::string& p : config.rule_paths) rules.append(patterns::load_rules(p));
+  return rules;
+}
+
+}  // namespace
+
 std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root) {
   Setup out;
-  const std::string config_path = g.config.empty() ? find_upwards(root, kConfigName) : g.config;
+  const std::string config_path = config_for(g, root);
   if (!config_path.empty()) {
     auto c = load_config(config_path);
     if (!c) {
@@ -89,13 +127,22 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
   }
   if (!out.reach) out.reach = std::make_shared<const reach::ReachConfig>();
 
-  patterns::RuleSet rules = patterns::embedded_rules_for_scan(
-      g.no_cache ? "" : patterns::RuleDatabase::default_cache_dir());
-  for (const std::string& p : out.config.rule_paths) rules.append(patterns::load_rules(p));
+  patterns::GitleaksConfig gitleaks;
+  if (!out.config.gitleaks.empty()) {
+    // A gitleaks config that cannot be read stops the run, as a bad .reachscan.yaml does.
+    gitleaks = patterns::load_gitleaks(out.config.gitleaks);
+    if (!gitleaks.rules.errors.empty()) {
+      for (const std::string& e : gitleaks.rules.errors) error_line(e);
+      return std::nullopt;
+    }
+  }
+  patterns::RuleSet rules = config_rules(g, out.config, std::move(gitleaks));
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
   rules.check_companions();
   for (std::string& e : rules.errors) out.errors.push_back(std::move(e));
+  for (const std::string& w : rules.warnings)
+    fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
 
   std::vector<std::string> only = out.config.only_rules, skip = out.config.skip_rules;
   only.insert(only.end(), g.only_rules.begin(), g.only_rules.end());
@@ -145,6 +192,11 @@ std::optional<Policy> load_policy(const GlobalOptions& g, const Setup& setup,
       error_line(s.message());
       return std::nullopt;
     }
+  if (const std::string gl = find_upwards(root, kGitleaksIgnoreName); !gl.empty())
+    if (Status s = suppressions.add_gitleaks_ignore(gl); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
   if (!g.baseline.empty())
     if (Status s = suppressions.add_baseline(g.baseline); !s.ok()) {
       error_line(s.message());
@@ -170,7 +222,8 @@ std::optional<ScanOptions> scan_options(const GlobalOptions& g, const Setup& set
   so.exclude_globs = setup.config.allow_paths;
   so.exclude_globs.insert(so.exclude_globs.end(), g.exclude.begin(), g.exclude.end());
   so.verify = !g.no_verify;
-  so.decode = !g.no_decode && setup.config.decode.value_or(true);
+  so.decode = !g.no_decode && g.max_decode_depth != 0 && setup.config.decode.value_or(true);
+  if (g.max_decode_depth > 0) so.max_decode_depth = g.max_decode_depth;
   so.reach = setup.reach;
   so.root = root;
   if (Status s = apply_archive_flags(g.archive, so.archive); !s.ok()) {

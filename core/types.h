@@ -139,6 +139,9 @@ struct Finding {
   std::vector<std::string> decoded;
 
   std::optional<CommitInfo> commit;  // set for findings from git history
+  // Commits (lower-case ids) a rule allowlist names for this finding: an occurrence in one of them
+  // is suppressed. Set by the detector, which cannot know the commit; read by the policy.
+  std::vector<std::string> allow_commits;
   Verification verification;
   std::optional<Reach> reach;
 };

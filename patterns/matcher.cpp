@@ -30,6 +30,17 @@ struct ThreadState {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
+// The secret among a match's groups (g[0] is the whole match, n groups in all): the rule's
+// secret_group, or for secret_group 0 the first non-empty group, else the whole match. Null when
+// the group did not take part in the match.
+const re2::StringPiece* secret_of(const Rule& r, const re2::StringPiece* g, int n) {
+  if (r.secret_group > 0)
+    return r.secret_group < n && g[r.secret_group].data() != nullptr ? &g[r.secret_group] : nullptr;
+  for (int i = 1; i < n; ++i)
+    if (!g[i].empty()) return &g[i];
+  return &g[0];
+}
+
 int on_hit(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
            void* ctx) {
   auto* st = static_cast<ThreadState*>(ctx);
@@ -91,7 +102,7 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
   });
 
   const re2::StringPiece text(data.data(), data.size());
-  re2::StringPiece groups[2];
+  std::vector<re2::StringPiece> group_store;
   std::size_t i = 0;
   while (i < st.hits.size()) {
     const std::uint32_t rule = st.hits[i].rule;
@@ -102,7 +113,12 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
       continue;
     }
     const RE2& re = *confirm;
-    const std::size_t window = db_->rules()[rule].max_length;
+    const Rule& spec = db_->rules()[rule];
+    const std::size_t window = spec.max_length;
+    // Group 1 for most rules; every group for rules that pick another one.
+    const int ngroups = spec.secret_group == 1 ? 2 : re.NumberOfCapturingGroups() + 1;
+    group_store.resize(static_cast<std::size_t>(ngroups));
+    re2::StringPiece* groups = group_store.data();
     std::size_t covered = 0;  // matches of this rule are emitted up to here
     bool any = false;
     for (; i < st.hits.size() && st.hits[i].rule == rule; ++i) {
@@ -114,22 +130,22 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
       if (clamped) from = covered;
       bool confirmed = false;
       // Emit every match between `from` and the hit; the last one reaches the hit.
-      while (from < hit && re.Match(text, from, hit, RE2::UNANCHORED, groups, 2)) {
+      while (from < hit && re.Match(text, from, hit, RE2::UNANCHORED, groups, ngroups)) {
         const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
         // Extend greedily: the hit may be the first of several ends of one longer match.
         const std::size_t limit = std::min(data.size(), start + window);
-        if (!re.Match(text, start, limit, RE2::ANCHOR_START, groups, 2)) break;
+        if (!re.Match(text, start, limit, RE2::ANCHOR_START, groups, ngroups)) break;
         const std::size_t end = start + groups[0].size();
         confirmed = true;
         any = true;
         covered = std::max(end, start + 1);
-        if (groups[1].data() != nullptr) {
+        if (const re2::StringPiece* secret = secret_of(spec, groups, ngroups)) {
           Match m;
           m.rule = rule;
           m.start = start;
           m.end = end;
-          m.secret_start = static_cast<std::size_t>(groups[1].data() - data.data());
-          m.secret_end = m.secret_start + groups[1].size();
+          m.secret_start = static_cast<std::size_t>(secret->data() - data.data());
+          m.secret_end = m.secret_start + secret->size();
           st.matches.push_back(m);
         }
         if (end >= hit) break;

@@ -1,5 +1,5 @@
 // The two-stage matcher: Hyperscan finds where rule matches end, RE2 confirms each one and
-// extracts the secret (capture group 1).
+// extracts the secret (capture group 1, or the rule's secret_group).
 //
 // One Matcher serves every thread: per-thread Hyperscan scratch and hit buffers live inside it.
 // scan() is thread-safe and never throws; matches come out sorted by start offset.
@@ -21,7 +21,7 @@ struct Match {
   std::uint32_t rule = 0;  // index into RuleDatabase::rules()
   std::size_t start = 0;   // whole match, offsets into the scanned buffer
   std::size_t end = 0;
-  std::size_t secret_start = 0;  // capture group 1
+  std::size_t secret_start = 0;  // the secret: capture group 1 or the rule's secret_group
   std::size_t secret_end = 0;
 };
 

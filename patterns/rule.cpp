@@ -15,6 +15,7 @@
 
 #include "core/read_file.h"
 #include "patterns/embedded.h"
+#include "patterns/gitleaks.h"
 
 namespace reachscan::patterns {
 namespace {
@@ -55,8 +56,45 @@ const std::set<std::string>& known_keys() {
                                              "companions",
                                              "companion_lines",
                                              "companion_only",
-                                             "opaque"};
+                                             "opaque",
+                                             "secret_group",
+                                             "path",
+                                             "keywords_anywhere",
+                                             "allowlists"};
   return keys;
+}
+
+Allowlist parse_allowlist(const YAML::Node& node) {
+  if (!node.IsMap()) throw YAML::Exception(node.Mark(), "an allowlist must be a mapping");
+  static const std::set<std::string> keys = {"description",  "condition", "commits",  "paths",
+                                             "regex_target", "regexes",   "stopwords"};
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (!keys.count(key))
+      throw YAML::Exception(kv.first.Mark(), "unknown allowlist field '" + key + "'");
+  }
+  Allowlist a;
+  if (node["description"]) a.description = node["description"].as<std::string>();
+  if (node["condition"]) {
+    const std::string c = lower(node["condition"].as<std::string>());
+    if (c != "or" && c != "and")
+      throw YAML::Exception(node["condition"].Mark(), "condition must be OR or AND");
+    a.all = c == "and";
+  }
+  for (std::string& c : string_list(node, "commits")) a.commits.push_back(lower(std::move(c)));
+  a.paths = string_list(node, "paths");
+  if (node["regex_target"]) {
+    a.regex_target = node["regex_target"].as<std::string>();
+    if (a.regex_target != "secret" && a.regex_target != "match" && a.regex_target != "line")
+      throw YAML::Exception(node["regex_target"].Mark(),
+                            "regex_target must be secret, match or line");
+  }
+  a.regexes = string_list(node, "regexes");
+  for (std::string& w : string_list(node, "stopwords")) a.stopwords.push_back(lower(std::move(w)));
+  if (a.commits.empty() && a.paths.empty() && a.regexes.empty() && a.stopwords.empty())
+    throw YAML::Exception(node.Mark(),
+                          "an allowlist needs at least one of commits, paths, regexes, stopwords");
+  return a;
 }
 
 Rule parse_rule(const YAML::Node& node, const std::string& source) {
@@ -98,6 +136,13 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   if (node["companion_lines"]) r.companion_lines = node["companion_lines"].as<std::size_t>();
   if (node["companion_only"]) r.companion_only = node["companion_only"].as<bool>();
   if (node["opaque"]) r.opaque = node["opaque"].as<bool>();
+  if (node["secret_group"]) r.secret_group = node["secret_group"].as<int>();
+  if (node["path"]) r.path = node["path"].as<std::string>();
+  if (node["keywords_anywhere"]) r.keywords_anywhere = node["keywords_anywhere"].as<bool>();
+  if (const YAML::Node al = node["allowlists"]) {
+    if (!al.IsSequence()) throw YAML::Exception(al.Mark(), "allowlists must be a list");
+    for (const YAML::Node& a : al) r.allowlists.push_back(parse_allowlist(a));
+  }
   return r;
 }
 
@@ -111,6 +156,7 @@ std::string where(const std::string& source, const YAML::Mark& mark) {
 void RuleSet::append(RuleSet other) {
   for (Rule& r : other.rules) rules.push_back(std::move(r));
   for (std::string& e : other.errors) errors.push_back(std::move(e));
+  for (std::string& w : other.warnings) warnings.push_back(std::move(w));
 }
 
 void RuleSet::drop_duplicate_ids() {
@@ -189,6 +235,10 @@ RuleSet load_rules(const std::string& path) {
     files.emplace_back(path);
   }
   for (const fs::path& f : files) {
+    if (is_toml_path(f.string())) {
+      out.append(load_gitleaks(f.string()).rules);
+      continue;
+    }
     // Rule files may come from the scanned tree (its config's `rules:`): regular files only,
     // size-capped (core/read_file.h).
     auto text = read_regular_file(f.string(), kMaxRuleFileBytes, "rule file");
@@ -211,7 +261,7 @@ RuleSet embedded_rules() {
 namespace {
 
 std::string embedded_digest() {
-  std::string all = "reachscan-rules-v2";
+  std::string all = "reachscan-rules-v3";
   for (const EmbeddedFile& f : embedded_rule_files()) {
     all.append(f.name);
     all.push_back('\0');
@@ -227,6 +277,19 @@ std::string embedded_digest() {
     out.push_back(kHex[md[i] >> 4]);
     out.push_back(kHex[md[i] & 15]);
   }
+  return out;
+}
+
+nlohmann::json allowlists_json(const std::vector<Allowlist>& list) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Allowlist& a : list)
+    out.push_back({{"description", a.description},
+                   {"all", a.all},
+                   {"commits", a.commits},
+                   {"paths", a.paths},
+                   {"regex_target", a.regex_target},
+                   {"regexes", a.regexes},
+                   {"stopwords", a.stopwords}});
   return out;
 }
 
@@ -247,7 +310,11 @@ nlohmann::json to_json(const Rule& r) {
           {"companions", r.companions},
           {"companion_lines", r.companion_lines},
           {"companion_only", r.companion_only},
-          {"opaque", r.opaque}};
+          {"opaque", r.opaque},
+          {"secret_group", r.secret_group},
+          {"path", r.path},
+          {"keywords_anywhere", r.keywords_anywhere},
+          {"allowlists", allowlists_json(r.allowlists)}};
 }
 
 Rule from_json(const nlohmann::json& j) {
@@ -269,6 +336,20 @@ Rule from_json(const nlohmann::json& j) {
   r.companion_lines = j.at("companion_lines");
   r.companion_only = j.at("companion_only");
   r.opaque = j.at("opaque");
+  r.secret_group = j.at("secret_group");
+  r.path = j.at("path");
+  r.keywords_anywhere = j.at("keywords_anywhere");
+  for (const auto& a : j.at("allowlists")) {
+    Allowlist al;
+    al.description = a.at("description");
+    al.all = a.at("all");
+    al.commits = a.at("commits").get<std::vector<std::string>>();
+    al.paths = a.at("paths").get<std::vector<std::string>>();
+    al.regex_target = a.at("regex_target");
+    al.regexes = a.at("regexes").get<std::vector<std::string>>();
+    al.stopwords = a.at("stopwords").get<std::vector<std::string>>();
+    r.allowlists.push_back(std::move(al));
+  }
   return r;
 }
 
@@ -332,6 +413,7 @@ std::vector<std::string> lint_rule(const Rule& r) {
     p.push_back("companion_lines must be at most " + std::to_string(kMaxCompanionLines));
   for (const std::string& c : r.companions)
     if (c == r.id) p.push_back("a rule cannot be its own companion");
+  if (r.secret_group < 0 || r.secret_group > 99) p.push_back("secret_group must be 0 to 99");
   if (r.companion_only && !r.companions.empty())
     p.push_back("a companion_only rule cannot have companions of its own");
   return p;

@@ -19,6 +19,20 @@ inline constexpr std::size_t kMaxMaxLength = 65536;
 inline constexpr std::size_t kDefaultCompanionLines = 5;
 inline constexpr std::size_t kMaxCompanionLines = 50;
 
+// An allowlist in the gitleaks sense (see patterns/README.md, "Allowlists"): a finding is dropped
+// when, with condition OR, its commit or path is listed or its target matches a regex or its
+// secret holds a stopword; with condition AND, when every list that is not empty agrees.
+struct Allowlist {
+  std::string description;
+  bool all = false;                  // condition AND (default OR)
+  std::vector<std::string> commits;  // lower-cased commit ids
+  std::vector<std::string> paths;    // RE2 patterns on the file path
+  // What `regexes` test: "secret" (default), "match" (the whole rule match) or "line".
+  std::string regex_target = "secret";
+  std::vector<std::string> regexes;    // RE2 patterns
+  std::vector<std::string> stopwords;  // lower-cased; a secret containing one is dropped
+};
+
 struct Rule {
   std::string id;
   std::string name;
@@ -47,6 +61,15 @@ struct Rule {
   // value): a specific rule's finding in its decoding replaces this rule's finding.
   bool opaque = false;
 
+  // Which capture group is the secret: 1 by default; 0 takes the first non-empty group, or the
+  // whole match when the pattern has none (gitleaks' rule when `secretGroup` is not set).
+  int secret_group = 1;
+  // RE2 pattern on the file path: the rule applies only to files it matches (empty: every file).
+  std::string path;
+  // Keywords looked for anywhere in the scanned text instead of inside the match (gitleaks).
+  bool keywords_anywhere = false;
+  std::vector<Allowlist> allowlists;
+
   // Generic rules (keyword-and-entropy assignments) yield to a specific rule on the same secret.
   bool generic() const { return id.rfind("generic.", 0) == 0; }
 };
@@ -54,6 +77,9 @@ struct Rule {
 struct RuleSet {
   std::vector<Rule> rules;
   std::vector<std::string> errors;  // each names the file and, where known, the rule id
+  // What was loaded with a difference or left out on purpose (a gitleaks field reachscan has no
+  // counterpart for): worth telling, but not a failure.
+  std::vector<std::string> warnings;
 
   void append(RuleSet other);
   // Keeps the first rule of each id; later ones become errors naming both files.
@@ -66,7 +92,8 @@ struct RuleSet {
 // Parses one YAML document holding a list of rules. `source` names it in messages.
 RuleSet parse_rules(std::string_view yaml, const std::string& source);
 
-// Loads a rule file, or every *.yaml / *.yml file below a folder (sorted by path).
+// Loads a rule file, or every *.yaml / *.yml file below a folder (sorted by path). A *.toml
+// file is read as a gitleaks config (patterns/gitleaks.h).
 RuleSet load_rules(const std::string& path);
 
 // The rules compiled into the binary from patterns/rules/.

@@ -102,6 +102,42 @@ std::string store_cached(const std::string& dir, const std::string& file, hs_dat
   return {};
 }
 
+// Joins patterns as alternatives, as gitleaks does for an allowlist's lists.
+std::shared_ptr<const RE2> join(const std::vector<std::string>& patterns, std::string* error) {
+  if (patterns.empty()) return nullptr;
+  std::string all;
+  for (const std::string& p : patterns) {
+    RE2 one(p, confirm_options());
+    if (!one.ok()) {
+      *error = "'" + p + "': " + one.error();
+      return nullptr;
+    }
+    all += (all.empty() ? "(?:" : "|(?:") + p + ")";
+  }
+  return std::make_shared<const RE2>(all, confirm_options());
+}
+
+// Compiles a rule's path pattern and allowlists. False, with `error` set, when one is invalid.
+bool compile_filters(const Rule& r, RuleFilters& out, std::string* error) {
+  if (!r.path.empty()) {
+    out.path = join({r.path}, error);
+    if (!out.path) return false;
+  }
+  for (const Allowlist& a : r.allowlists) {
+    CompiledAllowlist c;
+    c.spec = &a;
+    c.paths = join(a.paths, error);
+    if (!a.paths.empty() && !c.paths) return false;
+    c.regexes = join(a.regexes, error);
+    if (!a.regexes.empty() && !c.regexes) return false;
+    out.allowlists.push_back(std::move(c));
+  }
+  return true;
+}
+
+// How many capture groups a rule's secret_group needs.
+int groups_needed(const Rule& r) { return r.secret_group; }
+
 }  // namespace
 
 std::string RuleDatabase::default_cache_dir() {
@@ -129,6 +165,17 @@ std::vector<std::string> check_pattern(const std::string& pattern) {
   return problems;
 }
 
+std::string engine_problem(const Rule& rule) {
+  RE2 re(rule.pattern, confirm_options());
+  if (!re.ok()) return "RE2 rejects the pattern: " + re.error();
+  if (re.NumberOfCapturingGroups() < groups_needed(rule))
+    return "pattern has no capture group " + std::to_string(groups_needed(rule));
+  RuleFilters filters;
+  std::string error;
+  if (!compile_filters(rule, filters, &error)) return "invalid path or allowlist pattern " + error;
+  return {};
+}
+
 RuleDatabase::~RuleDatabase() { hs_free_database(static_cast<hs_database_t*>(hs_)); }
 
 const re2::RE2* RuleDatabase::confirm(std::size_t rule) const {
@@ -139,12 +186,30 @@ const re2::RE2* RuleDatabase::confirm(std::size_t rule) const {
   return slot.re->ok() ? slot.re.get() : nullptr;
 }
 
+void RuleDatabase::compile_all_filters() {
+  filters_.assign(rules_.size(), RuleFilters{});
+  std::string unused;  // every rule left passed compile_filters in build()
+  for (std::size_t i = 0; i < rules_.size(); ++i)
+    (void)compile_filters(rules_[i], filters_[i], &unused);
+}
+
 RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                                               const DatabaseOptions& options) {
   BuildResult result;
   std::shared_ptr<RuleDatabase> db(new RuleDatabase());
   const std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
   const bool cache = options.use_cache && !dir.empty();
+
+  // Path patterns and allowlists are checked whether or not the database comes from the cache:
+  // the cache key covers only the match patterns.
+  std::erase_if(rules, [&](const Rule& r) {
+    RuleFilters f;
+    std::string error;
+    if (compile_filters(r, f, &error)) return false;
+    result.errors.push_back(r.source + ": rule " + r.id + ": invalid path or allowlist pattern " +
+                            error);
+    return true;
+  });
 
   // A cache entry is stored only under the key of a rule set that passed both engines, so a hit
   // on the full input set proves every rule valid: RE2 compilation can wait until a rule's first
@@ -158,6 +223,7 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
         db->rules_.push_back(std::move(r));
         db->confirm_.push_back(std::make_unique<LazyRegex>());
       }
+      db->compile_all_filters();
       result.database = std::move(db);
       return result;
     }
@@ -171,9 +237,9 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                               ": RE2 rejects the pattern: " + re->error());
       continue;
     }
-    if (re->NumberOfCapturingGroups() < 1) {
-      result.errors.push_back(r.source + ": rule " + r.id +
-                              ": pattern has no capture group (the secret must be group 1)");
+    if (re->NumberOfCapturingGroups() < groups_needed(r)) {
+      result.errors.push_back(r.source + ": rule " + r.id + ": pattern has no capture group " +
+                              std::to_string(groups_needed(r)) + " (its secret_group)");
       continue;
     }
     db->rules_.push_back(std::move(r));
@@ -200,6 +266,7 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
     db->confirm_.erase(db->confirm_.begin() + failed);
   }
   for (const Rule& r : db->rules_) db->max_length_ = std::max(db->max_length_, r.max_length);
+  db->compile_all_filters();
   if (db->hs_ && cache) {
     // A cache that cannot be written only costs speed; it is not worth an error.
     (void)store_cached(dir, dir + "/" + cache_key(db->rules_) + ".hsdb",

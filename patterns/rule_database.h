@@ -25,6 +25,18 @@ struct DatabaseOptions {
   bool use_cache = true;
 };
 
+// A rule's path pattern and allowlists, compiled once for the detector. A null regex means the
+// list it stands for is empty.
+struct CompiledAllowlist {
+  const Allowlist* spec = nullptr;
+  std::shared_ptr<const re2::RE2> paths;    // the paths, joined as alternatives
+  std::shared_ptr<const re2::RE2> regexes;  // the regexes, joined as alternatives
+};
+struct RuleFilters {
+  std::shared_ptr<const re2::RE2> path;  // Rule::path; null: every file
+  std::vector<CompiledAllowlist> allowlists;
+};
+
 class RuleDatabase {
  public:
   struct BuildResult {
@@ -44,6 +56,8 @@ class RuleDatabase {
   // The confirm regex of a rule, compiled on first use (a warm start with few hits compiles few).
   // Null if RE2 rejects the pattern, which a validated build rules out. Thread-safe.
   const re2::RE2* confirm(std::size_t rule) const;
+  // The rule's path pattern and allowlists (empty for most rules). Thread-safe.
+  const RuleFilters& filters(std::size_t rule) const { return filters_[rule]; }
   // Largest max_length over all rules: chunk overlap must cover it.
   std::size_t max_match_length() const { return max_length_; }
   // Opaque hs_database_t*; null when there are no rules.
@@ -54,15 +68,21 @@ class RuleDatabase {
 
  private:
   RuleDatabase() = default;
+  void compile_all_filters();
   std::vector<Rule> rules_;
   struct LazyRegex {
     std::once_flag once;
     std::unique_ptr<re2::RE2> re;
   };
   std::vector<std::unique_ptr<LazyRegex>> confirm_;
+  std::vector<RuleFilters> filters_;  // parallel to rules_
   std::size_t max_length_ = 0;
   void* hs_ = nullptr;
 };
+
+// Why RE2 cannot compile a rule (its pattern, secret_group, path and allowlist patterns), or empty
+// when it can. Fast: Hyperscan's verdict waits for build(), whose database is cached.
+std::string engine_problem(const Rule& rule);
 
 // Checks one pattern in both engines. Returns the problems found (empty when it is usable).
 std::vector<std::string> check_pattern(const std::string& pattern);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/read_file.h"
+#include "patterns/gitleaks.h"
 
 namespace reachscan {
 namespace {
@@ -94,6 +95,14 @@ Expected<std::uint64_t> parse_size(const std::string& text) {
 Expected<Config> load_config(const std::string& path) {
   // The config may come from the scanned tree: a regular file, size-capped (core/read_file.h).
   // The cap also bounds parse time; nesting is bounded below.
+  if (patterns::is_toml_path(path)) {
+    auto toml = read_regular_file(path, kMaxRuleFileBytes, "gitleaks config");
+    if (!toml) return toml.status();
+    Config c;
+    c.path = path;
+    c.gitleaks = path;
+    return c;
+  }
   auto text = read_regular_file(path, kMaxConfigBytes, "config file");
   if (!text) return text.status();
   return parse_config(*text, path);
@@ -142,6 +151,10 @@ Expected<Config> parse_config(std::string_view text, const std::string& path) {
           else
             throw YAML::Exception(a.first.Mark(), "unknown allow key '" + k + "'");
         }
+      } else if (key == "builtin_rules") {
+        if (!v.IsScalar() || (v.as<std::string>() != "true" && v.as<std::string>() != "false"))
+          throw YAML::Exception(v.Mark(), "builtin_rules must be true or false");
+        c.builtin_rules = v.as<std::string>() == "true";
       } else if (key == "environments") {
         // Read by the reach stage (reach::load_reach_config).
       } else {

@@ -10,6 +10,11 @@
 //     secrets: ['^sk_test_']             # RE2 patterns; a matching secret is not reported
 //     fingerprints: ['rule:hash']        # as in .reachscanignore
 //   environments: {...}          # the production map, read by reach/ (see reach/README.md)
+//   builtin_rules: false         # run only the rules named above, not the built-in ones
+//
+// A gitleaks config (a *.toml file given as -c FILE, in GITLEAKS_CONFIG, or `.gitleaks.toml` in
+// the scan root) is a Config too: its rules and allowlists (patterns/gitleaks.h), and the built-in
+// rules only when its `[extend] useDefault` asks for them.
 //
 // Unknown top-level keys are kept as warnings, so later versions' files still load.
 #pragma once
@@ -35,10 +40,13 @@ struct Config {
   std::vector<std::string> allow_paths;
   std::vector<std::string> allow_secrets;
   std::vector<std::string> allow_fingerprints;
+  bool builtin_rules = true;
+  std::string gitleaks;  // the gitleaks config this Config stands for; empty for .reachscan.yaml
   std::vector<std::string> warnings;
 };
 
-// Reads and validates a config file: a regular file (not a folder, FIFO or device) of at most
+// Reads and validates a config file (or, for a *.toml path, checks that the gitleaks config can be
+// read and names it in `gitleaks`): a regular file (not a folder, FIFO or device) of at most
 // kMaxConfigBytes, nested at most 64 levels. Errors name the file and line.
 Expected<Config> load_config(const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "scanner/detector.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -24,6 +26,15 @@ bool contains_keyword(std::string_view text, const std::vector<std::string>& key
   for (const std::string& k : keywords)
     if (lower.find(k) != std::string::npos) return true;
   return false;
+}
+
+// Whether `text` holds one of a rule's keywords anywhere. `known` remembers the answer per rule for
+// this one buffer (its caller's, cleared for each buffer): a buffer is asked once per match.
+bool keyword_anywhere(std::string_view text, std::uint32_t rule,
+                      const std::vector<std::string>& keywords, std::vector<signed char>& known) {
+  if (known.size() <= rule) known.resize(rule + 1, -1);  // -1 unknown, 0 no, 1 yes
+  if (known[rule] < 0) known[rule] = contains_keyword(text, keywords) ? 1 : 0;
+  return known[rule] == 1;
 }
 
 // Inline markers that keep a line out of the report: ours, and those of other scanners, so a
@@ -74,6 +85,50 @@ std::string_view fragment(std::string_view data, std::size_t start, std::size_t 
   if (nl != std::string_view::npos && nl < hi) hi = nl;
   while (hi > end && (data[hi - 1] == '\r')) --hi;
   return data.substr(lo, hi - lo);
+}
+
+// The whole lines [start, end) touches, without the final newline.
+std::string_view whole_lines(std::string_view data, std::size_t start, std::size_t end) {
+  std::size_t lo = start == 0 ? 0 : data.rfind('\n', start - 1);
+  lo = lo == std::string_view::npos || start == 0 ? 0 : lo + 1;
+  std::size_t hi = data.find('\n', end > start ? end - 1 : end);
+  if (hi == std::string_view::npos) hi = data.size();
+  return data.substr(lo, hi - lo);
+}
+
+bool contains_stopword(std::string_view secret, const std::vector<std::string>& words) {
+  if (words.empty()) return false;
+  std::string lower(secret);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const std::string& w : words)
+    if (lower.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Applies a rule's allowlists to finding `f` (gitleaks' semantics, see patterns/README.md). True
+// when one drops it; commit conditions, which only the policy can check, are left on the finding
+// in `allow_commits`.
+bool allowlisted(const patterns::RuleFilters& filters, Finding& f, std::string_view match,
+                 std::string_view line) {
+  for (const patterns::CompiledAllowlist& c : filters.allowlists) {
+    const patterns::Allowlist& a = *c.spec;
+    const std::string_view target = a.regex_target == "match"  ? match
+                                    : a.regex_target == "line" ? line
+                                                               : std::string_view(f.secret);
+    const bool path_ok = c.paths && !f.path.empty() && RE2::PartialMatch(f.path, *c.paths);
+    const bool regex_ok = c.regexes && !target.empty() && RE2::PartialMatch(target, *c.regexes);
+    const bool stop_ok = contains_stopword(f.secret, a.stopwords);
+    if (!a.all) {
+      if (path_ok || regex_ok || stop_ok) return true;
+    } else {
+      const bool rest = (a.paths.empty() || path_ok) && (a.regexes.empty() || regex_ok) &&
+                        (a.stopwords.empty() || stop_ok);
+      if (!rest) continue;
+      if (a.commits.empty()) return true;
+    }
+    f.allow_commits.insert(f.allow_commits.end(), a.commits.begin(), a.commits.end());
+  }
+  return false;
 }
 
 // Walks forward through a chunk counting lines, so positions cost O(distance travelled).
@@ -132,12 +187,17 @@ void apply_verdict(Finding& f) {
 }
 
 std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_view text,
-                                         const std::string& path, DetectStats& stats) const {
+                                         const std::string& path, DetectStats& stats,
+                                         std::vector<signed char>& anywhere) const {
   const patterns::Rule& r = matcher_.database().rules()[m.rule];
   const std::string_view whole = text.substr(m.start, m.end - m.start);
   const std::string_view secret = text.substr(m.secret_start, m.secret_end - m.secret_start);
   if (secret.empty()) return std::nullopt;
-  if (!r.keywords.empty() && !contains_keyword(whole, r.keywords)) {
+  const patterns::RuleFilters& filters = matcher_.database().filters(m.rule);
+  if (filters.path && !RE2::PartialMatch(path, *filters.path)) return std::nullopt;
+  if (!r.keywords.empty() &&
+      !(r.keywords_anywhere ? keyword_anywhere(text, m.rule, r.keywords, anywhere)
+                            : contains_keyword(whole, r.keywords))) {
     ++stats.dropped_keyword;
     return std::nullopt;
   }
@@ -164,6 +224,16 @@ std::optional<Finding> Detector::confirm(const patterns::Match& m, std::string_v
   return f;
 }
 
+bool Detector::dropped_by_allowlist(const patterns::Match& m, std::string_view text,
+                                    Finding& f) const {
+  const patterns::RuleFilters& filters = matcher_.database().filters(m.rule);
+  if (filters.allowlists.empty()) return false;
+  std::string_view match = text.substr(m.start, m.end - m.start);
+  while (!match.empty() && match.front() == '\n') match.remove_prefix(1);
+  while (!match.empty() && match.back() == '\n') match.remove_suffix(1);
+  return allowlisted(filters, f, match, whole_lines(text, m.start, m.end));
+}
+
 void Detector::complete(Finding& f, const patterns::Rule& r, std::string_view text,
                         std::size_t offset, const std::string& path) const {
   if (options_.verify && !r.verify.empty()) {
@@ -187,12 +257,17 @@ Status Detector::detect(const Chunk& c, const std::string& path, std::vector<Fin
   std::vector<std::uint32_t> plain_rules;  // rule index of each finding added below
   LineCursor cursor(c);
   const std::string_view data = c.data;
+  std::vector<signed char> anywhere;  // keywords_anywhere answers for this chunk
   const Status s = matcher_.scan(data, [&](const patterns::Match& m) {
     if (m.end <= c.accept_from || m.end > c.accept_to) return true;
-    std::optional<Finding> f = confirm(m, data, path, stats);
+    std::optional<Finding> f = confirm(m, data, path, stats, anywhere);
     if (!f) return true;
     if (allowed_inline(data, m.start, m.end)) {
       ++stats.suppressed_inline;
+      return true;
+    }
+    if (dropped_by_allowlist(m, data, *f)) {
+      ++stats.suppressed_allowlist;
       return true;
     }
     cursor.place(*f, m.secret_start, m.secret_end);
@@ -274,6 +349,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
     // Without the last newline: Hyperscan's `$` also matches before a final newline and RE2's
     // does not, so a trailing one would make the engines disagree.
     const std::string_view scanned(buf.data(), buf.size() - 1);
+    std::vector<signed char> anywhere;  // keywords_anywhere answers for this buffer
     const Status st = matcher_.scan(scanned, [&](const patterns::Match& m) {
       auto it =
           std::upper_bound(segs.begin(), segs.end(), m.secret_start,
@@ -281,10 +357,14 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
       if (it == segs.begin()) return true;  // the secret is in the context, not decoded
       const Segment& seg = *std::prev(it);
       if (m.start < seg.begin || m.secret_end > seg.end || m.end > seg.end + 1) return true;
-      std::optional<Finding> f = confirm(m, buf, path, stats);
+      std::optional<Finding> f = confirm(m, buf, path, stats, anywhere);
       if (!f) return true;
       if (allowed_inline(data, seg.run_start, seg.run_end)) {
         ++stats.suppressed_inline;
+        return true;
+      }
+      if (dropped_by_allowlist(m, buf, *f)) {
+        ++stats.suppressed_allowlist;
         return true;
       }
       cursor.place(*f, seg.run_start, seg.run_end);
@@ -298,7 +378,7 @@ Status Detector::detect_decoded(const Chunk& c, const std::string& path, std::ve
       return true;
     });
     if (!st.ok()) return st;
-    if (depth >= kMaxDecodeDepth || exhausted) break;
+    if (depth >= options_.max_decode_depth || exhausted) break;
     next_buf.clear();
     next_segs.clear();
     for (const Segment& seg : segs) {

@@ -1,7 +1,7 @@
-// The detector: from bytes to findings. Runs the two-stage matcher, then the keyword, entropy and
-// placeholder gates and inline `reachscan:allow` suppression, and fills in positions. It also
-// decodes base64-, URL- and hex-encoded runs and runs the same steps on the decoded text
-// (scanner/decode.h), and joins multi-part credentials once a file's findings are in
+// The detector: from bytes to findings. Runs the two-stage matcher, then the path, keyword, entropy
+// and placeholder gates, inline `reachscan:allow` suppression and the rules' allowlists, and fills
+// in positions. It also decodes base64-, URL- and hex-encoded runs and runs the same steps on the
+// decoded text (scanner/decode.h), and joins multi-part credentials once a file's findings are in
 // (scanner/pairing.h).
 //
 // Every source (files, stdin, git blobs, rule examples) goes through detect(), so `rules check`
@@ -38,8 +38,9 @@ struct DetectStats {
   std::uint64_t dropped_entropy = 0;
   std::uint64_t dropped_placeholder = 0;
   std::uint64_t dropped_keyword = 0;
-  std::uint64_t decoded_runs = 0;       // encoded runs decoded to text and scanned
-  std::uint64_t decode_budget_hit = 0;  // chunks whose decoding stopped at kMaxDecodedPerChunk
+  std::uint64_t suppressed_allowlist = 0;  // a rule allowlist (path, regex, stopword) held
+  std::uint64_t decoded_runs = 0;          // encoded runs decoded to text and scanned
+  std::uint64_t decode_budget_hit = 0;     // chunks whose decoding stopped at kMaxDecodedPerChunk
 };
 
 // Decoding bounds: encoded runs inside decoded text are decoded too, up to this depth, and at
@@ -57,6 +58,7 @@ struct DetectorOptions {
   bool verify = true;  // run each rule's offline structural verifier
   // Decode base64-, URL- and hex-encoded runs and scan the decoded text too (scanner/decode.h).
   bool decode = true;
+  int max_decode_depth = kMaxDecodeDepth;  // levels of nested encodings decoded (>= 1)
   std::size_t max_decoded_per_chunk = kMaxDecodedPerChunk;
   // Classify production reach while the text is at hand (files, stdin). Null: the caller
   // classifies later (git scans attach provenance first).
@@ -97,13 +99,17 @@ class Detector {
   struct Segment;
   // The gates (keyword, entropy, placeholder) and the rule-derived fields of a finding for match
   // `m` in `text`. Empty when a gate drops it. Positions are left to the caller.
+  // `anywhere` caches keywords_anywhere answers for `text`: one per buffer, empty at first.
   std::optional<Finding> confirm(const patterns::Match& m, std::string_view text,
-                                 const std::string& path, DetectStats& stats) const;
+                                 const std::string& path, DetectStats& stats,
+                                 std::vector<signed char>& anywhere) const;
   // The decoding half of detect(): `out` from `first_plain` on holds this chunk's plain findings,
   // whose rules are `plain_rules`.
   Status detect_decoded(const Chunk& chunk, const std::string& path, std::vector<Finding>& out,
                         std::size_t first_plain, const std::vector<std::uint32_t>& plain_rules,
                         DetectStats& stats) const;
+  // Applies the rule's allowlists to the finding of match `m` in `text` (the scanned buffer).
+  bool dropped_by_allowlist(const patterns::Match& m, std::string_view text, Finding& f) const;
   // Runs the verifier and the reach classifier; `offset` is the secret's (or its encoded run's)
   // offset in `text`, the chunk being scanned.
   void complete(Finding& f, const patterns::Rule& rule, std::string_view text, std::size_t offset,

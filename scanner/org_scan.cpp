@@ -58,9 +58,18 @@ std::string ruleset_hash(const std::vector<patterns::Rule>& rules, const ScanOpt
     field(static_cast<int>(r.companion_only)), field(static_cast<int>(r.opaque));
     for (const std::string& k : r.keywords) field(k);
     for (const std::string& c : r.companions) field(c);
+    field(r.secret_group), field(r.path), field(static_cast<int>(r.keywords_anywhere));
+    for (const patterns::Allowlist& a : r.allowlists) {
+      field(static_cast<int>(a.all)), field(a.regex_target);
+      for (const auto* list : {&a.commits, &a.paths, &a.regexes, &a.stopwords}) {
+        for (const std::string& v : *list) field(v);
+        all += '\1';
+      }
+    }
     all += '\n';
   }
-  field(o.max_file_size), field(static_cast<int>(o.decode)), field(o.chunk_size);
+  field(o.max_file_size), field(static_cast<int>(o.decode)), field(o.max_decode_depth);
+  field(o.chunk_size);
   field(o.archive.max_depth), field(o.archive.max_size), field(o.archive.max_ratio);
   field(o.archive.ratio_floor), field(o.archive.max_members), field(o.archive.max_buffered);
   field(static_cast<int>(o.archive.binary_strings)), field(o.archive.min_string);

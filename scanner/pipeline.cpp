@@ -94,6 +94,7 @@ struct Scanner::Impl {
     DetectorOptions d;
     d.verify = o.verify;
     d.decode = o.decode;
+    d.max_decode_depth = o.max_decode_depth;
     d.reach = o.reach.get();
     d.root = o.root;
     if (o.deployment) d.deployment = [lazy] { return lazy->get(); };

@@ -54,7 +54,8 @@ struct ScanOptions {
   std::vector<std::string> exclude_globs;
   std::size_t chunk_size = 16u << 20;  // bytes per read and per Hyperscan block scan
   bool verify = true;                  // offline structural verification
-  bool decode = true;                  // also scan decoded base64/URL/hex runs (scanner/decode.h)
+  int max_decode_depth = 2;  // nested encodings decoded; default scanner/detector.h kMaxDecodeDepth
+  bool decode = true;        // also scan decoded base64/URL/hex runs (scanner/decode.h)
   // Production-reach classification with the user's environments map; null: not classified.
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;                     // scan root for the classifier (see reach::FileContext)

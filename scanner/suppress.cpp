@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -26,6 +27,52 @@ bool well_formed_fingerprint(std::string_view fp) {
 }
 
 }  // namespace
+
+bool Suppressions::add_gitleaks_fingerprint(std::string_view fp) {
+  // From the right: LINE, RULE, then FILE with an optional leading COMMIT (40 hex digits).
+  const auto c1 = fp.rfind(':');
+  if (c1 == std::string_view::npos || c1 + 1 == fp.size() || c1 == 0) return false;
+  const auto c2 = fp.rfind(':', c1 - 1);
+  if (c2 == std::string_view::npos || c2 == 0 || c2 + 1 == c1) return false;
+  GitleaksFingerprint g;
+  for (char ch : fp.substr(c1 + 1)) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+    g.line = g.line * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  g.rule = std::string(fp.substr(c2 + 1, c1 - c2 - 1));
+  std::string_view file = fp.substr(0, c2);
+  const auto c3 = file.find(':');
+  if (c3 == 40 && std::all_of(file.begin(), file.begin() + 40, [](char ch) {
+        return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
+      })) {
+    g.commit = std::string(file.substr(0, 40));
+    for (char& ch : g.commit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    file.remove_prefix(41);
+  }
+  if (file.empty()) return false;
+  g.file = std::string(file);
+  gitleaks_.push_back(std::move(g));
+  return true;
+}
+
+Status Suppressions::add_gitleaks_ignore(const std::string& path) {
+  auto text = read_regular_file(path, kMaxIgnoreBytes, "ignore file");
+  if (!text) return text.status();
+  std::istringstream in(*text);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    const auto b = line.find_first_not_of(" \t");
+    if (b == std::string::npos || line[b] == '#') continue;
+    if (!add_gitleaks_fingerprint(std::string_view(line).substr(b)))
+      return Status::error(path + ":" + std::to_string(n) +
+                           ": not a gitleaks fingerprint (expected FILE:RULE:LINE or "
+                           "COMMIT:FILE:RULE:LINE)");
+  }
+  return {};
+}
 
 struct Suppressions::Patterns {
   std::vector<std::unique_ptr<RE2>> secrets;
@@ -70,6 +117,12 @@ Status Suppressions::add_baseline(const std::string& path) {
   std::set<std::string> found;
   auto take = [&](const nlohmann::json& f, const std::string& where) -> Status {
     if (!f.is_object()) return Status::error(where + ": a finding must be a JSON object");
+    // A gitleaks report: its findings carry gitleaks fingerprints.
+    if (const auto g = f.find("Fingerprint"); g != f.end() && !f.contains("fingerprint")) {
+      if (!g->is_string() || !add_gitleaks_fingerprint(g->get_ref<const std::string&>()))
+        return Status::error(where + ": malformed gitleaks \"Fingerprint\"");
+      return {};
+    }
     const auto fp = f.find("fingerprint");
     if (fp == f.end() || !fp->is_string())
       return Status::error(where + ": finding has no \"fingerprint\" string");
@@ -128,6 +181,20 @@ Status Suppressions::add_secret_pattern(const std::string& pattern) {
 
 bool Suppressions::suppressed(const Finding& f) const {
   if (fingerprints_.count(f.fingerprint)) return true;
+  for (const GitleaksFingerprint& g : gitleaks_) {
+    if (g.rule != f.rule_id || g.line != f.line) continue;
+    const bool path_ok =
+        f.path == g.file || (f.path.size() > g.file.size() && f.path.ends_with(g.file) &&
+                             f.path[f.path.size() - g.file.size() - 1] == '/');
+    if (!path_ok) continue;
+    if (g.commit.empty() || (f.commit && f.commit->id == g.commit)) return true;
+  }
+  if (f.commit && !f.allow_commits.empty()) {
+    std::string id = f.commit->id;
+    for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string& c : f.allow_commits)
+      if (c == id) return true;
+  }
   for (const auto& re : patterns_->secrets)
     if (RE2::PartialMatch(f.secret, *re)) return true;
   return false;

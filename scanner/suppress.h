@@ -3,9 +3,11 @@
 // are handled by the detector, which sees the line.)
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -26,7 +28,15 @@ class Suppressions {
   [[nodiscard]] Status add_baseline(const std::string& path);
   [[nodiscard]] Status add_secret_pattern(const std::string& re2_pattern);
   void add_fingerprint(std::string fp) { fingerprints_.insert(std::move(fp)); }
+  // `.gitleaksignore`: gitleaks fingerprints, `FILE:RULE:LINE` (directory scans) or
+  // `COMMIT:FILE:RULE:LINE` (git scans), one per line; `#` comments and blank lines are ignored.
+  // A finding matches when its rule id and line are those named, its path is FILE or ends in
+  // `/FILE`, and (if one is named) its commit is COMMIT. A malformed line is an error naming it.
+  [[nodiscard]] Status add_gitleaks_ignore(const std::string& path);
+  // One gitleaks fingerprint; false when it is malformed.
+  bool add_gitleaks_fingerprint(std::string_view fp);
 
+  // Also true for a finding from a commit its rule's allowlists name (Finding::allow_commits).
   bool suppressed(const Finding& f) const;
   // Removes suppressed findings; returns how many.
   std::size_t apply(std::vector<Finding>& findings) const;
@@ -34,7 +44,12 @@ class Suppressions {
 
  private:
   struct Patterns;
+  struct GitleaksFingerprint {
+    std::string commit, file, rule;
+    std::uint64_t line = 0;
+  };
   std::set<std::string> fingerprints_;
+  std::vector<GitleaksFingerprint> gitleaks_;
   std::unique_ptr<Patterns> patterns_;
 };
 

@@ -23,6 +23,13 @@ bool is_vcs_dir(const char* name) {
          std::strcmp(name, ".svn") == 0;
 }
 
+// A CMake build tree: CMake writes CMakeCache.txt at its top.
+bool is_build_tree(const FTSENT* e) {
+  const std::string marker = std::string(e->fts_accpath) + "/CMakeCache.txt";
+  struct stat st;
+  return ::lstat(marker.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 }  // namespace
 
 bool glob_match(const std::string& pattern, const std::string& path) {
@@ -118,6 +125,10 @@ std::optional<WalkEntry> Walker::next(std::vector<Skip>& skips) {
       case FTS_D:
         if (e->fts_level > 0 && w.options.skip_vcs_dirs && is_vcs_dir(e->fts_name)) {
           skips.push_back({display, SkipReason::kExcluded, "version-control metadata"});
+          fts_set(w.fts, e, FTS_SKIP);
+        } else if (e->fts_level > 0 && w.options.skip_build_trees && is_build_tree(e)) {
+          skips.push_back({display, SkipReason::kExcluded,
+                           "CMake build tree (holds CMakeCache.txt); name it to scan it"});
           fts_set(w.fts, e, FTS_SKIP);
         } else if (e->fts_level > 0 && w.excluded(e, display)) {
           skips.push_back({display, SkipReason::kExcluded, "matches an allow-listed path"});

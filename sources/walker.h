@@ -21,7 +21,10 @@ struct WalkOptions {
   std::uint64_t max_file_size = 0;         // 0: no limit
   std::vector<std::string> exclude_globs;  // matched against the reported path (fnmatch)
   bool skip_vcs_dirs = true;               // .git, .hg, .svn
-  bool follow_symlinks = false;            // also scan symlinked files outside the root
+  // Folders below a root that hold a CMakeCache.txt: CMake build trees (generated sources, copies
+  // of test data, caches). A build tree named as a root is still scanned.
+  bool skip_build_trees = true;
+  bool follow_symlinks = false;  // also scan symlinked files outside the root
 };
 
 struct WalkEntry {

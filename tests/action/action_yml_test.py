@@ -127,6 +127,18 @@ class ActionYml(unittest.TestCase):
                 continue  # our own action, by release tag
             self.assertRegex(use, r"@[0-9a-f]{40}$", f"README: {use} is not pinned")
 
+    def test_workflows_pin_third_party_actions_by_sha(self):
+        # The release workflow (issue 17) and any other: every `uses:` by commit SHA.
+        workflows = sorted((SOURCE / ".github" / "workflows").glob("*.yml"))
+        self.assertTrue(workflows)
+        for wf in workflows:
+            doc = yaml.safe_load(wf.read_text())
+            for job in doc["jobs"].values():
+                for step in job.get("steps", []):
+                    if "uses" in step:
+                        self.assertRegex(step["uses"], r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$",
+                                         f"{wf.name}: {step['uses']} is not pinned")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
