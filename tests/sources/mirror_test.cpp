@@ -150,6 +150,26 @@ TEST_F(Mirror, SmartHttpTokenGoesThroughTheCallbackAndNeverToDisk) {
   EXPECT_EQ(slurp(c.git_dir + "/config").find(token), std::string::npos);
 }
 
+TEST_F(Mirror, TokenIsNotOfferedToAnotherHostAfterARedirect) {
+  const std::string token = testing::fake_github_token(13);
+  MockForge other(tmp_, "{}", served_.string(), token);  // wants the token too
+  TempDir first_dir;
+  MockForge first(first_dir, nlohmann::json{{"redirect_base", other.url()}}.dump());
+  MirrorOptions o = options();
+  o.token = token;
+  // Control: the other server takes the token when it is the clone URL's own host.
+  auto direct = fetch_all(o, {remote("direct", other.url() + "/private-git/app.git")});
+  ASSERT_TRUE(direct.at("direct").status.ok()) << direct.at("direct").status.message();
+  // Through a redirect from the first server, the other one never gets it.
+  auto redirected =
+      fetch_all(o, {remote("redirected", first.url() + "/redirect/private-git/app.git")});
+  const MirrorResult& r = redirected.at("redirected");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_NE(r.status.message().find("authentication required by"), std::string::npos)
+      << r.status.message();
+  EXPECT_EQ(r.status.message().find(token), std::string::npos);
+}
+
 TEST_F(Mirror, FailedClonesAreRecordedWhileTheOthersSucceed) {
   GitDaemon daemon(served_);
   ASSERT_NE(daemon.port(), 0);

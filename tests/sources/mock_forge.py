@@ -15,6 +15,7 @@ Repository entries are passed through as JSON. Any other path answers 404.
 Each request is appended to LOG_FILE as a JSON line: path, query, authorization, private_token,
 user_agent.
 
+A "redirect_base" key in ROUTES makes /redirect/REST answer 302 to redirect_base + /REST.
 Paths under /git/ run `git http-backend` over GIT_ROOT (smart HTTP); paths under /private-git/
 do the same but first require HTTP basic authentication whose password is TOKEN.
 """
@@ -71,6 +72,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self):
         parts = urlsplit(self.path)
+        if parts.path.startswith("/redirect/") and "redirect_base" in ROUTES:
+            target = ROUTES["redirect_base"] + parts.path[len("/redirect"):]
+            if parts.query:
+                target += "?" + parts.query
+            return self.send(302, "", {"Location": target})
         if parts.path.startswith("/git/"):
             return self.git(parts, "/git")
         if parts.path.startswith("/private-git/"):
