@@ -6,6 +6,7 @@
 #include <deque>
 #include <iterator>
 
+#include "git/id_set.h"
 #include "git/libgit2.h"
 #include "git/repository.h"
 
@@ -20,8 +21,8 @@ struct HistoryWalker::Impl {
   bool walk_done = false;
   bool objects_done = false;
   bool end_checked = false;
-  ObjectIdSet seen_trees;
-  ObjectIdSet seen_blobs;
+  OdbPtr odb;
+  FlatIdSet seen;  // trees and blobs met so far (ids of different types never collide)
   std::deque<BlobTask> pending;
   std::uint64_t commits = 0;
   std::uint64_t missing = 0;
@@ -32,8 +33,8 @@ struct HistoryWalker::Impl {
   std::size_t order_pos = 0;
 
   explicit Impl(const Repository& r, Options o) : repo(r), options(std::move(o)) {
-    seen_trees.reserve(1 << 16);
-    seen_blobs.reserve(1 << 16);
+    git_odb* raw_odb = nullptr;
+    if (git_repository_odb(&raw_odb, raw()) == 0) odb.reset(raw_odb);
   }
 
   git_repository* raw() const { return static_cast<git_repository*>(repo.raw()); }
@@ -124,7 +125,9 @@ struct HistoryWalker::Impl {
     }
   }
 
-  // Walks the trees of one commit that were not seen before, queueing new blobs.
+  // Walks the trees of one commit that were not seen before, queueing new blobs. Trees are read
+  // raw from the object database and parsed here: no git_tree object, no object cache (see
+  // init_library), one inflate per new tree and one seen-set lookup per entry of a new tree.
   void walk_commit(const git_oid& commit_oid, std::vector<std::string>& errors) {
     git_commit* raw_commit = nullptr;
     if (git_commit_lookup(&raw_commit, raw(), &commit_oid) != 0) {
@@ -139,94 +142,75 @@ struct HistoryWalker::Impl {
     for (unsigned p = 0; p < git_commit_parentcount(raw_commit); ++p)
       parents.push_back(to_id(git_commit_parent_id(raw_commit, p)));
     const ObjectId root = to_id(git_commit_tree_id(raw_commit));
-    if (!seen_trees.insert(root).second) return;
-    // Most of a new tree is its first parent's tree unchanged. When that parent was walked, an
-    // entry with the same name, id and mode as there was seen with it and needs no set lookup:
-    // on a history with large directories (git.git: ~500 entries at the root, 200k commits) the
-    // lookups were most of the walk.
-    std::optional<ObjectId> parent_root;
-    if (git_commit_parentcount(raw_commit) > 0) {
-      const git_oid* pid = git_commit_parent_id(raw_commit, 0);
-      git_commit* parent = nullptr;
-      if (graph.parents.count(to_id(pid)) && git_commit_lookup(&parent, raw(), pid) == 0) {
-        CommitPtr holder(parent);
-        parent_root = to_id(git_commit_tree_id(parent));
-      }
-    }
+    if (!seen.insert(root)) return;
     struct Item {
       ObjectId tree;
       std::string prefix;
-      std::optional<ObjectId> base;  // the same folder in the first parent's tree
     };
-    std::vector<Item> stack = {{root, "", parent_root}};
+    std::vector<Item> stack = {{root, ""}};
     while (!stack.empty()) {
       Item item = std::move(stack.back());
       stack.pop_back();
       const git_oid toid = to_oid(item.tree);
-      git_tree* raw_tree = nullptr;
-      if (git_tree_lookup(&raw_tree, raw(), &toid) != 0) {
+      git_odb_object* raw_tree = nullptr;
+      if (git_odb_read(&raw_tree, odb.get(), &toid) != 0) {
         errors.push_back(
             last_error("cannot read tree " + item.tree.hex() + " (commit " + cid.hex() + ")"));
         continue;
       }
-      TreePtr tree(raw_tree);
-      TreePtr base;
-      if (item.base) {
-        const git_oid boid = to_oid(*item.base);
-        git_tree* raw_base = nullptr;
-        if (git_tree_lookup(&raw_base, raw(), &boid) == 0) base.reset(raw_base);
+      OdbObjectPtr tree(raw_tree);
+      if (git_odb_object_type(raw_tree) != GIT_OBJECT_TREE) {
+        errors.push_back("object " + item.tree.hex() + " is not a tree (commit " + cid.hex() + ")");
+        continue;
       }
-      const std::size_t n = git_tree_entrycount(raw_tree);
-      const std::size_t bn = base ? git_tree_entrycount(base.get()) : 0;
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const git_tree_entry* e = git_tree_entry_byindex(raw_tree, i);
-        const char* name = git_tree_entry_name(e);
-        // Both trees are sorted by name (git's order differs from strcmp's only around names
-        // that extend a folder's name; a miss there just takes the lookup below).
-        const git_tree_entry* same = nullptr;
-        if (j < bn) {  // mostly the entry at the same position: no name compare needed (an
-                       // id with its mode seen in the parent's tree was seen, whatever its name)
-          const git_tree_entry* b = git_tree_entry_byindex(base.get(), j);
-          if (git_oid_equal(git_tree_entry_id(b), git_tree_entry_id(e)) &&
-              git_tree_entry_filemode(b) == git_tree_entry_filemode(e)) {
-            ++j;
-            continue;
-          }
-        }
-        while (j < bn &&
-               std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)), name) < 0)
-          ++j;
-        if (j < bn &&
-            std::strcmp(git_tree_entry_name(git_tree_entry_byindex(base.get(), j)), name) == 0)
-          same = git_tree_entry_byindex(base.get(), j);
-        if (same && git_oid_equal(git_tree_entry_id(same), git_tree_entry_id(e)) &&
-            git_tree_entry_filemode(same) == git_tree_entry_filemode(e))
-          continue;
-        const ObjectId eid = to_id(git_tree_entry_id(e));
-        const git_object_t type = git_tree_entry_type(e);
-        // Most entries of a new tree were seen before: build the path only for new ones.
-        auto path = [&] {
-          return item.prefix.empty() ? std::string(name) : item.prefix + "/" + name;
-        };
-        if (type == GIT_OBJECT_TREE) {
-          if (seen_trees.insert(eid).second) {
-            std::optional<ObjectId> sub_base;
-            if (same && git_tree_entry_type(same) == GIT_OBJECT_TREE)
-              sub_base = to_id(git_tree_entry_id(same));
-            stack.push_back({eid, path(), sub_base});
-          }
-        } else if (type == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
-          if (seen_blobs.insert(eid).second) {
-            BlobTask t;
-            t.blob = eid;
-            t.path = path();
-            t.commit = cid;
-            pending.push_back(std::move(t));
-          }
+      const std::string_view data(static_cast<const char*>(git_odb_object_data(raw_tree)),
+                                  git_odb_object_size(raw_tree));
+      if (!walk_entries(data, item.prefix, cid, [&](const ObjectId& id, std::string&& path) {
+            stack.push_back({id, std::move(path)});
+          }))
+        errors.push_back("tree " + item.tree.hex() + " is corrupt (commit " + cid.hex() + ")");
+    }
+  }
+
+  // Goes through one raw tree ("<octal mode> <name>\0<20-byte id>" per entry): queues blobs not
+  // seen before and hands subtrees not seen before to `push_tree`. False when the tree does not
+  // parse (what parsed is kept).
+  template <typename PushTree>
+  bool walk_entries(std::string_view data, const std::string& prefix, const ObjectId& cid,
+                    PushTree&& push_tree) {
+    auto path = [&](std::string_view name) {
+      std::string p;
+      p.reserve(prefix.size() + 1 + name.size());
+      if (!prefix.empty()) p.append(prefix).push_back('/');
+      p.append(name);
+      return p;
+    };
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+      const std::size_t space = data.find(' ', pos);
+      if (space == std::string_view::npos) return false;
+      const std::size_t nul = data.find('\0', space + 1);
+      if (nul == std::string_view::npos || nul + 21 > data.size()) return false;
+      const std::string_view mode = data.substr(pos, space - pos);
+      const std::string_view name = data.substr(space + 1, nul - space - 1);
+      ObjectId id;
+      std::memcpy(id.bytes.data(), data.data() + nul + 1, 20);
+      pos = nul + 21;
+      // Modes as git writes them: 40000 tree, 100644/100755 file, 120000 symlink (its blob is
+      // only a path), 160000 submodule (a commit of another repository).
+      if (mode == "40000" || mode == "040000") {
+        if (seen.insert(id)) push_tree(id, path(name));
+      } else if (mode.size() == 6 && mode.substr(0, 3) == "100") {
+        if (seen.insert(id)) {
+          BlobTask t;
+          t.blob = id;
+          t.path = path(name);
+          t.commit = cid;
+          pending.push_back(std::move(t));
         }
       }
     }
+    return true;
   }
 
   // Parents-before-children order of every commit reachable from `tips` whose object exists,
@@ -252,13 +236,7 @@ struct HistoryWalker::Impl {
         if (next_parent < parents) {
           const git_oid parent = *git_commit_parent_id(raw_commit, next_parent++);
           if (visited.insert(to_id(&parent)).second) {
-            git_odb* odb = nullptr;
-            bool exists = false;
-            if (git_repository_odb(&odb, raw()) == 0) {
-              exists = git_odb_exists(odb, &parent) == 1;
-              git_odb_free(odb);
-            }
-            if (exists)
+            if (odb && git_odb_exists(odb.get(), &parent) == 1)
               stack.emplace_back(parent, 0);
             else
               ++missing;
@@ -278,16 +256,13 @@ struct HistoryWalker::Impl {
       Impl* self;
       std::vector<ObjectId> ids;
     } payload{this, {}};
-    git_odb* odb = nullptr;
-    if (git_repository_odb(&odb, raw()) != 0) return;
-    OdbPtr holder(odb);
+    if (!odb) return;
     git_odb_foreach(
-        odb,
+        odb.get(),
         [](const git_oid* id, void* p) {
           auto* pl = static_cast<Payload*>(p);
           const ObjectId oid = to_id(id);
-          if (!pl->self->seen_blobs.count(oid) && !pl->self->seen_trees.count(oid))
-            pl->ids.push_back(oid);
+          if (!pl->self->seen.contains(oid)) pl->ids.push_back(oid);
           return 0;
         },
         &payload);
@@ -297,8 +272,9 @@ struct HistoryWalker::Impl {
       const git_oid oid = to_oid(id);
       std::size_t len = 0;
       git_object_t type = GIT_OBJECT_INVALID;
-      if (git_odb_read_header(&len, &type, odb, &oid) != 0 || type != GIT_OBJECT_BLOB) continue;
-      seen_blobs.insert(id);
+      if (git_odb_read_header(&len, &type, odb.get(), &oid) != 0 || type != GIT_OBJECT_BLOB)
+        continue;
+      seen.insert(id);
       BlobTask t;
       t.blob = id;
       t.path = "(unreachable blob " + id.hex().substr(0, 12) + ")";
