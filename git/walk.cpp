@@ -8,6 +8,7 @@
 
 #include "git/id_set.h"
 #include "git/libgit2.h"
+#include "git/raw_tree.h"
 #include "git/repository.h"
 
 namespace reachscan::git {
@@ -151,20 +152,13 @@ struct HistoryWalker::Impl {
     while (!stack.empty()) {
       Item item = std::move(stack.back());
       stack.pop_back();
-      const git_oid toid = to_oid(item.tree);
-      git_odb_object* raw_tree = nullptr;
-      if (git_odb_read(&raw_tree, odb.get(), &toid) != 0) {
+      const auto tree = read_raw_tree(odb.get(), item.tree);
+      if (!tree) {
         errors.push_back(
             last_error("cannot read tree " + item.tree.hex() + " (commit " + cid.hex() + ")"));
         continue;
       }
-      OdbObjectPtr tree(raw_tree);
-      if (git_odb_object_type(raw_tree) != GIT_OBJECT_TREE) {
-        errors.push_back("object " + item.tree.hex() + " is not a tree (commit " + cid.hex() + ")");
-        continue;
-      }
-      const std::string_view data(static_cast<const char*>(git_odb_object_data(raw_tree)),
-                                  git_odb_object_size(raw_tree));
+      const std::string_view data = tree->data;
       if (!walk_entries(data, item.prefix, cid, [&](const ObjectId& id, std::string&& path) {
             stack.push_back({id, std::move(path)});
           }))
@@ -185,32 +179,19 @@ struct HistoryWalker::Impl {
       p.append(name);
       return p;
     };
-    std::size_t pos = 0;
-    while (pos < data.size()) {
-      const std::size_t space = data.find(' ', pos);
-      if (space == std::string_view::npos) return false;
-      const std::size_t nul = data.find('\0', space + 1);
-      if (nul == std::string_view::npos || nul + 21 > data.size()) return false;
-      const std::string_view mode = data.substr(pos, space - pos);
-      const std::string_view name = data.substr(space + 1, nul - space - 1);
-      ObjectId id;
-      std::memcpy(id.bytes.data(), data.data() + nul + 1, 20);
-      pos = nul + 21;
-      // Modes as git writes them: 40000 tree, 100644/100755 file, 120000 symlink (its blob is
-      // only a path), 160000 submodule (a commit of another repository).
-      if (mode == "40000" || mode == "040000") {
-        if (seen.insert(id)) push_tree(id, path(name));
-      } else if (mode.size() == 6 && mode.substr(0, 3) == "100") {
-        if (seen.insert(id)) {
+    return for_each_entry(data, [&](const RawEntry& e) {
+      if (e.kind == EntryKind::kTree) {
+        if (seen.insert(e.id)) push_tree(e.id, path(e.name));
+      } else if (e.kind == EntryKind::kFile) {
+        if (seen.insert(e.id)) {
           BlobTask t;
-          t.blob = id;
-          t.path = path(name);
+          t.blob = e.id;
+          t.path = path(e.name);
           t.commit = cid;
           pending.push_back(std::move(t));
         }
       }
-    }
-    return true;
+    });
   }
 
   // Parents-before-children order of every commit reachable from `tips` whose object exists,
