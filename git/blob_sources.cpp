@@ -48,7 +48,12 @@ class GitSource final : public BlobSource {
         auto id = repo_->resolve_commit(*options_.branch);
         if (!id) return id.status();
       }
-      walker_ = std::make_unique<HistoryWalker>(*repo_, wo);
+      // The walk runs on its own thread, beside `describe` on the pipeline's: its own handle
+      // (libgit2 handles are not shared between threads).
+      auto walk_repo = Repository::open(git_dir_);
+      if (!walk_repo) return walk_repo.status();
+      walk_repo_ = std::move(*walk_repo);
+      walker_ = std::make_unique<HistoryWalker>(*walk_repo_, wo);
       batches_.set_capacity(2);
       // The walk runs on a thread of its own, a batch or two ahead of the readers, so that
       // walking trees (serial) overlaps reading and scanning blobs (parallel).
@@ -226,6 +231,7 @@ class GitSource final : public BlobSource {
   std::string git_dir_;
   mutable tbb::enumerable_thread_specific<std::unique_ptr<Repository>> handles_;
 
+  std::unique_ptr<Repository> walk_repo_;  // the walk thread's handle; outlives walker_
   std::unique_ptr<HistoryWalker> walker_;
   tbb::concurrent_bounded_queue<std::vector<BlobTask>> batches_;
   std::thread producer_;

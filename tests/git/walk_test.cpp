@@ -1,0 +1,158 @@
+// The history walk's parts, tested against git itself: the seen-set of ids, the paths a commit
+// touched (raw tree diff) and the refs whose history contains a commit (many refs).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "git/id_set.h"
+#include "git/repository.h"
+#include "tests/support/temp_dir.h"
+
+namespace reachscan::git {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+std::string run(const fs::path& dir, const std::string& cmd) {
+  const fs::path out = dir.parent_path() / "cmd.out";
+  const std::string full =
+      "cd '" + dir.string() + "' && (" + cmd + ") >'" + out.string() + "' 2>&1";
+  EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) out.push_back(l);
+  return out;
+}
+
+ObjectId id_of(std::uint32_t n) {
+  ObjectId id;
+  for (std::size_t i = 0; i < id.bytes.size(); ++i)
+    id.bytes[i] = static_cast<unsigned char>((n * 2654435761u) >> (i % 4 * 8) ^ i);
+  return id;
+}
+
+TEST(FlatIdSet, InsertsOnceAndGrowsWithoutLosingIds) {
+  FlatIdSet set;
+  for (std::uint32_t n = 0; n < 200000; ++n) EXPECT_TRUE(set.insert(id_of(n))) << n;
+  EXPECT_EQ(set.size(), 200000u);
+  for (std::uint32_t n = 0; n < 200000; n += 7) {
+    EXPECT_TRUE(set.contains(id_of(n)));
+    EXPECT_FALSE(set.insert(id_of(n)));
+  }
+  EXPECT_FALSE(set.contains(id_of(200001)));
+  EXPECT_FALSE(set.insert(ObjectId{}));  // the all-zero id is no object
+  EXPECT_EQ(set.size(), 200000u);
+}
+
+class GitWalkParts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
+    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
+    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
+    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
+    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+    ::setenv("HOME", tmp_.str().c_str(), 1);
+    repo_ = tmp_.path() / "repo";
+    fs::create_directories(repo_);
+    run(repo_, "git init -q -b main .");
+  }
+  void write(const std::string& rel, const std::string& content) {
+    fs::create_directories((repo_ / rel).parent_path());
+    std::ofstream(repo_ / rel, std::ios::binary) << content;
+  }
+  void commit(const std::string& msg) {
+    run(repo_, "git add -A && git commit -q -m '" + msg + "'");
+  }
+  std::unique_ptr<Repository> open() {
+    auto r = Repository::open(repo_.string());
+    EXPECT_TRUE(r.ok());
+    return std::move(*r);
+  }
+  ObjectId head() { return *ObjectId::from_hex(lines(run(repo_, "git rev-parse HEAD"))[0]); }
+
+  TempDir tmp_;
+  fs::path repo_;
+};
+
+TEST_F(GitWalkParts, TouchedPathsAreGitsChangedPaths) {
+  write("a/b/c.txt", "1\n");
+  write("a/b/d.txt", "1\n");
+  write("a/e.txt", "1\n");
+  write("a-b.txt", "1\n");  // sorts between "a" and "a/" in git's tree order
+  write("z/keep.txt", "1\n");
+  commit("root");
+  auto repo = open();
+  auto root = repo->describe(head());
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(std::set<std::string>(root->touched.begin(), root->touched.end()),
+            (std::set<std::string>{"a/b/c.txt", "a/b/d.txt", "a/e.txt", "a-b.txt", "z/keep.txt"}));
+
+  write("a/b/c.txt", "2\n");         // changed deep down
+  fs::remove(repo_ / "a/e.txt");     // deleted
+  fs::remove_all(repo_ / "z");       // a folder deleted
+  write("n/m/new.txt", "new\n");     // a new folder
+  run(repo_, "chmod +x a/b/d.txt");  // a mode change only
+  commit("changes");
+  auto second = repo->describe(head());
+  ASSERT_TRUE(second.ok());
+  const auto expected = lines(run(repo_, "git diff --name-only --no-renames HEAD~1 HEAD"));
+  EXPECT_EQ(std::set<std::string>(second->touched.begin(), second->touched.end()),
+            std::set<std::string>(expected.begin(), expected.end()));
+  auto capped = repo->describe(head(), 2);
+  ASSERT_TRUE(capped.ok());
+  EXPECT_EQ(capped->touched.size(), 2u);
+}
+
+TEST_F(GitWalkParts, RefsContainingWithManyRefsMatchGit) {
+  // 40 commits on main, a side branch, and 450 tags spread over them: bitsets of 8 words.
+  for (int i = 0; i < 40; ++i) {
+    write("f" + std::to_string(i) + ".txt", std::to_string(i) + "\n");
+    commit("c" + std::to_string(i));
+    if (i == 20) run(repo_, "git branch side");
+  }
+  run(repo_,
+      "git checkout -q side && echo s > side.txt && git add side.txt && git commit -q -m side"
+      " && git checkout -q main");
+  run(repo_,
+      "i=0; for c in $(git rev-list --all); do for k in 1 2 3 4 5 6 7 8 9 10 11; do"
+      " [ $i -lt 450 ] && printf '%s refs/tags/t%04d\\n' $c $i >> ../tags; i=$((i+1));"
+      " done; done; sort -k2 ../tags >> .git/packed-refs");
+  auto repo = open();
+  HistoryWalker walker(*repo, {});
+  std::vector<std::string> errors;
+  while (!walker.next_batch(4096, errors).empty()) {
+  }
+  ASSERT_TRUE(errors.empty()) << errors.front();
+  const auto all = lines(run(repo_, "git rev-list --all"));
+  std::vector<ObjectId> wanted;
+  for (std::size_t i = 0; i < all.size(); i += 9) wanted.push_back(*ObjectId::from_hex(all[i]));
+  const auto got = repo->refs_containing(wanted, walker.graph(), 1000);
+  for (const ObjectId& c : wanted) {
+    auto expected = lines(run(repo_, "git for-each-ref --format='%(refname:short)' --contains " +
+                                         c.hex() + " refs/heads refs/tags"));
+    std::sort(expected.begin(), expected.end());
+    const auto it = got.find(c);
+    ASSERT_NE(it, got.end()) << c.hex();
+    EXPECT_EQ(it->second, expected) << c.hex();
+  }
+}
+
+}  // namespace
+}  // namespace reachscan::git
