@@ -38,6 +38,7 @@ struct GlobalOptions {
   std::string min_reach;
   bool no_verify = false;
   bool no_decode = false;
+  bool entropy_strings = false;      // --entropy-strings: the opt-in high-entropy string rules
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
   ArchiveFlags archive;              // --max-archive-depth, --max-archive-size, ...
   bool follow_symlinks = false;      // dir: symlinked files outside the scan root too

@@ -77,6 +77,9 @@ int run(int argc, char** argv) {
   app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
   app.add_flag("--no-decode", g.no_decode,
                "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
+  app.add_flag("--entropy-strings", g.entropy_strings,
+               "Also report bare high-entropy base64 and hex strings in quotes or assignments "
+               "(opt-in: noisy on source code)");
 
   add_archive_flags(app, g.archive);
 

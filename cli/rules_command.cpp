@@ -12,7 +12,7 @@
 namespace reachscan::cli {
 
 int run_rules_list(const GlobalOptions& g) {
-  patterns::RuleSet rules = patterns::embedded_rules();
+  patterns::RuleSet rules = patterns::embedded_rules_with_opt_in();
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   for (const std::string& e : rules.errors) error_line(e);
   if (g.format == "json" || g.format == "jsonl") {
@@ -25,6 +25,7 @@ int run_rules_list(const GlobalOptions& g) {
                      {"tags", r.tags},
                      {"pattern", r.pattern},
                      {"min_entropy", r.min_entropy},
+                     {"opt_in", r.opt_in},
                      {"source", r.source}});
     fmt::print("{}\n", arr.dump(2));
   } else {
@@ -39,7 +40,7 @@ int run_rules_list(const GlobalOptions& g) {
 int run_rules_check(const GlobalOptions& g, const std::vector<std::string>& paths) {
   patterns::RuleSet rules;
   if (paths.empty()) {
-    rules = patterns::embedded_rules();
+    rules = patterns::embedded_rules_with_opt_in();
     for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   } else {
     for (const std::string& p : paths) {

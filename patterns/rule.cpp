@@ -55,7 +55,8 @@ const std::set<std::string>& known_keys() {
                                              "companions",
                                              "companion_lines",
                                              "companion_only",
-                                             "opaque"};
+                                             "opaque",
+                                             "opt_in"};
   return keys;
 }
 
@@ -98,6 +99,7 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   if (node["companion_lines"]) r.companion_lines = node["companion_lines"].as<std::size_t>();
   if (node["companion_only"]) r.companion_only = node["companion_only"].as<bool>();
   if (node["opaque"]) r.opaque = node["opaque"].as<bool>();
+  if (node["opt_in"]) r.opt_in = node["opt_in"].as<std::string>();
   return r;
 }
 
@@ -201,17 +203,23 @@ RuleSet load_rules(const std::string& path) {
   return out;
 }
 
-RuleSet embedded_rules() {
+RuleSet embedded_rules_with_opt_in() {
   RuleSet out;
   for (const EmbeddedFile& f : embedded_rule_files())
     out.append(parse_rules(f.content, "patterns/rules/" + std::string(f.name)));
   return out;
 }
 
+RuleSet embedded_rules() {
+  RuleSet out = embedded_rules_with_opt_in();
+  drop_opt_in_rules(out.rules, {}, {});
+  return out;
+}
+
 namespace {
 
 std::string embedded_digest() {
-  std::string all = "reachscan-rules-v2";
+  std::string all = "reachscan-rules-v4";
   for (const EmbeddedFile& f : embedded_rule_files()) {
     all.append(f.name);
     all.push_back('\0');
@@ -247,7 +255,8 @@ nlohmann::json to_json(const Rule& r) {
           {"companions", r.companions},
           {"companion_lines", r.companion_lines},
           {"companion_only", r.companion_only},
-          {"opaque", r.opaque}};
+          {"opaque", r.opaque},
+          {"opt_in", r.opt_in}};
 }
 
 Rule from_json(const nlohmann::json& j) {
@@ -269,13 +278,14 @@ Rule from_json(const nlohmann::json& j) {
   r.companion_lines = j.at("companion_lines");
   r.companion_only = j.at("companion_only");
   r.opaque = j.at("opaque");
+  r.opt_in = j.at("opt_in");
   return r;
 }
 
 }  // namespace
 
 RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
-  if (cache_dir.empty()) return embedded_rules();
+  if (cache_dir.empty()) return embedded_rules_with_opt_in();
   const std::string file = cache_dir + "/rules-" + embedded_digest() + ".json";
   {
     std::ifstream in(file, std::ios::binary);
@@ -292,7 +302,7 @@ RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
       }
     }
   }
-  RuleSet set = embedded_rules();
+  RuleSet set = embedded_rules_with_opt_in();
   if (set.errors.empty()) {
     nlohmann::json doc = nlohmann::json::array();
     for (const Rule& r : set.rules) doc.push_back(to_json(r));
@@ -328,6 +338,9 @@ std::vector<std::string> lint_rule(const Rule& r) {
   if (r.max_length == 0 || r.max_length > kMaxMaxLength)
     p.push_back("max_length must be between 1 and " + std::to_string(kMaxMaxLength));
   if (r.min_entropy < 0 || r.min_entropy > 8) p.push_back("min_entropy must be between 0 and 8");
+  if (!r.opt_in.empty() &&
+      std::find(std::begin(kOptInNames), std::end(kOptInNames), r.opt_in) == std::end(kOptInNames))
+    p.push_back("opt_in '" + r.opt_in + "' is not a known scan option (entropy-strings)");
   if (r.companion_lines > kMaxCompanionLines)
     p.push_back("companion_lines must be at most " + std::to_string(kMaxCompanionLines));
   for (const std::string& c : r.companions)
@@ -352,6 +365,15 @@ std::vector<std::string> select_rules(std::vector<Rule>& rules,
     return (!only_set.empty() && !only_set.count(r.id)) || skip_set.count(r.id);
   });
   return unknown;
+}
+
+void drop_opt_in_rules(std::vector<Rule>& rules, const std::vector<std::string>& enabled,
+                       const std::vector<std::string>& named) {
+  const std::set<std::string> on(enabled.begin(), enabled.end());
+  const std::set<std::string> ids(named.begin(), named.end());
+  std::erase_if(rules, [&](const Rule& r) {
+    return !r.opt_in.empty() && !on.count(r.opt_in) && !ids.count(r.id);
+  });
 }
 
 }  // namespace reachscan::patterns
