@@ -166,6 +166,8 @@ Fixture& fixture() {
                                              ? reachscan::patterns::load_rules(rules_path)
                                              : reachscan::patterns::embedded_rules();
     for (const std::string& e : rules.errors) std::fprintf(stderr, "rules: %s\n", e.c_str());
+    // What a default scan compiles: opt-in rules (--entropy-strings) stay out.
+    reachscan::patterns::drop_opt_in_rules(rules.rules, {}, {});
     reachscan::patterns::DatabaseOptions o;
     o.use_cache = false;  // hermetic: never read or write the user's cache
     auto built = RuleDatabase::build(std::move(rules.rules), o);

@@ -39,6 +39,7 @@ struct GlobalOptions {
   bool no_verify = false;
   bool no_decode = false;
   int max_decode_depth = -1;         // --max-decode-depth: 0 no decoding; -1 the default
+  bool entropy_strings = false;      // --entropy-strings: the opt-in high-entropy string rules
   std::vector<std::string> reports;  // --report FORMAT:PATH, extra reports from the same scan
   ArchiveFlags archive;              // --max-archive-depth, --max-archive-size, ...
   bool follow_symlinks = false;      // dir: symlinked files outside the scan root too

@@ -115,6 +115,9 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(0, 8));
   bool no_banner = false;
   app.add_flag("--no-banner", no_banner, "Accepted for gitleaks users; reachscan prints no banner");
+  app.add_flag("--entropy-strings", g.entropy_strings,
+               "Also report bare high-entropy base64 and hex strings in quotes or assignments "
+               "(opt-in: noisy on source code)");
 
   add_archive_flags(app, g.archive);
 

@@ -62,7 +62,7 @@ int run_rules_import_gitleaks(const GlobalOptions& g, const std::string& file) {
 }
 
 int run_rules_list(const GlobalOptions& g) {
-  patterns::RuleSet rules = patterns::embedded_rules();
+  patterns::RuleSet rules = patterns::embedded_rules_with_opt_in();
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   warning_lines(rules.warnings);
   for (const std::string& e : rules.errors) error_line(e);
@@ -76,6 +76,7 @@ int run_rules_list(const GlobalOptions& g) {
                      {"tags", r.tags},
                      {"pattern", r.pattern},
                      {"min_entropy", r.min_entropy},
+                     {"opt_in", r.opt_in},
                      {"source", r.source}});
     fmt::print("{}\n", arr.dump(2));
   } else {
@@ -90,7 +91,7 @@ int run_rules_list(const GlobalOptions& g) {
 int run_rules_check(const GlobalOptions& g, const std::vector<std::string>& paths) {
   patterns::RuleSet rules;
   if (paths.empty()) {
-    rules = patterns::embedded_rules();
+    rules = patterns::embedded_rules_with_opt_in();
     for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   } else {
     for (const std::string& p : paths) {

@@ -155,6 +155,10 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
                " (see `reachscan rules list`)");
     return std::nullopt;
   }
+  // Opt-in detectors run when their flag is given or --only-rules names them.
+  std::vector<std::string> opt_ins;
+  if (g.entropy_strings) opt_ins.emplace_back("entropy-strings");
+  patterns::drop_opt_in_rules(rules.rules, opt_ins, only);
 
   patterns::DatabaseOptions dbo;
   dbo.use_cache = !g.no_cache;

@@ -60,7 +60,8 @@ const std::set<std::string>& known_keys() {
                                              "secret_group",
                                              "path",
                                              "keywords_anywhere",
-                                             "allowlists"};
+                                             "allowlists",
+                                             "opt_in"};
   return keys;
 }
 
@@ -143,6 +144,7 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
     if (!al.IsSequence()) throw YAML::Exception(al.Mark(), "allowlists must be a list");
     for (const YAML::Node& a : al) r.allowlists.push_back(parse_allowlist(a));
   }
+  if (node["opt_in"]) r.opt_in = node["opt_in"].as<std::string>();
   return r;
 }
 
@@ -251,17 +253,23 @@ RuleSet load_rules(const std::string& path) {
   return out;
 }
 
-RuleSet embedded_rules() {
+RuleSet embedded_rules_with_opt_in() {
   RuleSet out;
   for (const EmbeddedFile& f : embedded_rule_files())
     out.append(parse_rules(f.content, "patterns/rules/" + std::string(f.name)));
   return out;
 }
 
+RuleSet embedded_rules() {
+  RuleSet out = embedded_rules_with_opt_in();
+  drop_opt_in_rules(out.rules, {}, {});
+  return out;
+}
+
 namespace {
 
 std::string embedded_digest() {
-  std::string all = "reachscan-rules-v3";
+  std::string all = "reachscan-rules-v5";
   for (const EmbeddedFile& f : embedded_rule_files()) {
     all.append(f.name);
     all.push_back('\0');
@@ -314,7 +322,8 @@ nlohmann::json to_json(const Rule& r) {
           {"secret_group", r.secret_group},
           {"path", r.path},
           {"keywords_anywhere", r.keywords_anywhere},
-          {"allowlists", allowlists_json(r.allowlists)}};
+          {"allowlists", allowlists_json(r.allowlists)},
+          {"opt_in", r.opt_in}};
 }
 
 Rule from_json(const nlohmann::json& j) {
@@ -350,13 +359,14 @@ Rule from_json(const nlohmann::json& j) {
     al.stopwords = a.at("stopwords").get<std::vector<std::string>>();
     r.allowlists.push_back(std::move(al));
   }
+  r.opt_in = j.at("opt_in");
   return r;
 }
 
 }  // namespace
 
 RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
-  if (cache_dir.empty()) return embedded_rules();
+  if (cache_dir.empty()) return embedded_rules_with_opt_in();
   const std::string file = cache_dir + "/rules-" + embedded_digest() + ".json";
   {
     std::ifstream in(file, std::ios::binary);
@@ -373,7 +383,7 @@ RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
       }
     }
   }
-  RuleSet set = embedded_rules();
+  RuleSet set = embedded_rules_with_opt_in();
   if (set.errors.empty()) {
     nlohmann::json doc = nlohmann::json::array();
     for (const Rule& r : set.rules) doc.push_back(to_json(r));
@@ -409,6 +419,9 @@ std::vector<std::string> lint_rule(const Rule& r) {
   if (r.max_length == 0 || r.max_length > kMaxMaxLength)
     p.push_back("max_length must be between 1 and " + std::to_string(kMaxMaxLength));
   if (r.min_entropy < 0 || r.min_entropy > 8) p.push_back("min_entropy must be between 0 and 8");
+  if (!r.opt_in.empty() &&
+      std::find(std::begin(kOptInNames), std::end(kOptInNames), r.opt_in) == std::end(kOptInNames))
+    p.push_back("opt_in '" + r.opt_in + "' is not a known scan option (entropy-strings)");
   if (r.companion_lines > kMaxCompanionLines)
     p.push_back("companion_lines must be at most " + std::to_string(kMaxCompanionLines));
   for (const std::string& c : r.companions)
@@ -434,6 +447,15 @@ std::vector<std::string> select_rules(std::vector<Rule>& rules,
     return (!only_set.empty() && !only_set.count(r.id)) || skip_set.count(r.id);
   });
   return unknown;
+}
+
+void drop_opt_in_rules(std::vector<Rule>& rules, const std::vector<std::string>& enabled,
+                       const std::vector<std::string>& named) {
+  const std::set<std::string> on(enabled.begin(), enabled.end());
+  const std::set<std::string> ids(named.begin(), named.end());
+  std::erase_if(rules, [&](const Rule& r) {
+    return !r.opt_in.empty() && !on.count(r.opt_in) && !ids.count(r.id);
+  });
 }
 
 }  // namespace reachscan::patterns

@@ -60,6 +60,9 @@ struct Rule {
   // The secret is an encoded value that may hold anything (a Kubernetes Secret's base64 `data:`
   // value): a specific rule's finding in its decoding replaces this rule's finding.
   bool opaque = false;
+  // Off unless the scan asks for it by this name (e.g. "entropy-strings" for --entropy-strings):
+  // detectors too noisy to run by default. Empty: always on.
+  std::string opt_in;
 
   // Which capture group is the secret: 1 by default; 0 takes the first non-empty group, or the
   // whole match when the pattern has none (gitleaks' rule when `secretGroup` is not set).
@@ -96,12 +99,17 @@ RuleSet parse_rules(std::string_view yaml, const std::string& source);
 // file is read as a gitleaks config (patterns/gitleaks.h).
 RuleSet load_rules(const std::string& path);
 
-// The rules compiled into the binary from patterns/rules/.
+// The rules compiled into the binary from patterns/rules/ that are on by default (no `opt_in`).
 RuleSet embedded_rules();
+// All of them, opt-in detectors included (for `rules check` and `rules list`).
+RuleSet embedded_rules_with_opt_in();
 
-// The same rules without their examples, for scanning: parsed once and kept as JSON in
-// `cache_dir` (keyed on a hash of the embedded text), so a warm start skips the YAML parser.
-// An empty `cache_dir` or an unusable cache falls back to parsing.
+// The names a rule's `opt_in` may take; each is a scan flag (--entropy-strings).
+inline constexpr std::string_view kOptInNames[] = {"entropy-strings"};
+
+// Every embedded rule (opt-in ones too; see drop_opt_in_rules) without its examples, for scanning:
+// parsed once and kept as JSON in `cache_dir` (keyed on a hash of the embedded text), so a warm
+// start skips the YAML parser. An empty `cache_dir` or an unusable cache falls back to parsing.
 RuleSet embedded_rules_for_scan(const std::string& cache_dir);
 
 // Checks that need no regex engine: id well-formed, required fields present. Returns problems.
@@ -111,5 +119,10 @@ std::vector<std::string> lint_rule(const Rule& rule);
 std::vector<std::string> select_rules(std::vector<Rule>& rules,
                                       const std::vector<std::string>& only,
                                       const std::vector<std::string>& skip);
+
+// Drops the rules whose `opt_in` is set, unless that name is in `enabled` or the rule's id is in
+// `named` (an --only-rules list that names it explicitly).
+void drop_opt_in_rules(std::vector<Rule>& rules, const std::vector<std::string>& enabled,
+                       const std::vector<std::string>& named);
 
 }  // namespace reachscan::patterns

@@ -59,6 +59,7 @@ std::string ruleset_hash(const std::vector<patterns::Rule>& rules, const ScanOpt
     for (const std::string& k : r.keywords) field(k);
     for (const std::string& c : r.companions) field(c);
     field(r.secret_group), field(r.path), field(static_cast<int>(r.keywords_anywhere));
+    field(r.opt_in);
     for (const patterns::Allowlist& a : r.allowlists) {
       field(static_cast<int>(a.all)), field(a.regex_target);
       for (const auto* list : {&a.commits, &a.paths, &a.regexes, &a.stopwords}) {

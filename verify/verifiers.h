@@ -78,5 +78,7 @@ Verification pgp_private_key(const Input& in);
 Verification connection_string(const Input& in);
 // pypi.cpp
 Verification pypi_macaroon(const Input& in);
+// basic_credentials.cpp
+Verification basic_credentials(const Input& in);
 
 }  // namespace reachscan::verify::detail

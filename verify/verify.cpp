@@ -18,8 +18,9 @@ struct Entry {
 };
 
 // Sorted by name (verifier_names() relies on it; a test checks it).
-constexpr std::array<Entry, 15> kVerifiers = {{
+constexpr std::array<Entry, 16> kVerifiers = {{
     {"aws_access_key_id", detail::aws_access_key_id},
+    {"basic_credentials", detail::basic_credentials},
     {"connection_string", detail::connection_string},
     {"github_checksum", detail::github_checksum},
     {"grafana_checksum", detail::grafana_checksum},

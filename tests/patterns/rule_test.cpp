@@ -77,6 +77,39 @@ TEST(SelectRules, OnlyAndSkipAndUnknown) {
   EXPECT_EQ(select_rules(again, {}, {"nope"}), std::vector<std::string>{"nope"});
 }
 
+TEST(OptInRules, OffUnlessEnabledOrNamed) {
+  RuleSet set = parse_rules(
+      "[{id: a, name: a, pattern: '(a)'},"
+      " {id: generic.e, name: e, pattern: '(e)', opt_in: entropy-strings}]",
+      "x");
+  ASSERT_TRUE(set.errors.empty()) << set.errors.front();
+  EXPECT_EQ(set.rules[1].opt_in, "entropy-strings");
+  auto off = set.rules;
+  drop_opt_in_rules(off, {}, {});
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(off[0].id, "a");
+  auto on = set.rules;
+  drop_opt_in_rules(on, {"entropy-strings"}, {});
+  EXPECT_EQ(on.size(), 2u);
+  auto named = set.rules;
+  drop_opt_in_rules(named, {}, {"generic.e"});
+  EXPECT_EQ(named.size(), 2u);
+  const RuleSet bad = parse_rules("[{id: z, name: z, pattern: '(z)', opt_in: everything}]", "y");
+  EXPECT_TRUE(bad.rules.empty());
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_NE(bad.errors[0].find("opt_in 'everything'"), std::string::npos) << bad.errors[0];
+}
+
+TEST(OptInRules, EmbeddedSetLeavesThemOut) {
+  const RuleSet all = embedded_rules_with_opt_in();
+  const RuleSet on = embedded_rules();
+  std::size_t opt_in = 0;
+  for (const Rule& r : all.rules) opt_in += !r.opt_in.empty();
+  EXPECT_GE(opt_in, 2u);
+  EXPECT_EQ(on.rules.size() + opt_in, all.rules.size());
+  for (const Rule& r : on.rules) EXPECT_TRUE(r.opt_in.empty()) << r.id;
+}
+
 TEST(RuleSet, DuplicateIdsKeepFirst) {
   RuleSet set = parse_rules(
       "[{id: a, name: one, pattern: '(a)'}, {id: a, name: two, pattern: '(b)'}]", "dup.yaml");
