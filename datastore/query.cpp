@@ -26,15 +26,6 @@ ReachVerdict verdict_of(const Finding& f) {
   return f.reach ? f.reach->verdict : ReachVerdict::kUnknown;
 }
 
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::map<std::string, Triage> all_triage(Connection& db) {
   std::map<std::string, Triage> out;
   auto sel = db.prepare("SELECT fingerprint, status, comment, updated_at FROM triage");

@@ -1,6 +1,17 @@
 #include "datastore/sqlite.h"
 
+#include <ctime>
+
 namespace reachscan::datastore {
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 Expected<std::unique_ptr<Connection>> Connection::open(const std::string& path, bool create,
                                                        bool read_only) {

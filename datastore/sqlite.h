@@ -14,6 +14,9 @@
 
 namespace reachscan::datastore {
 
+// The current time, UTC, ISO 8601 ("2026-12-07T15:04:05Z"), as the datastore writes it.
+std::string now_utc();
+
 class Statement {
  public:
   Statement() = default;

@@ -53,15 +53,6 @@ static_assert(kMigrationCount == kSchemaVersion);
 
 constexpr std::size_t kBatch = 4096;  // clean blobs per transaction
 
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // 20 raw bytes from 40 hex digits (the memo's key); the hex itself when it is not one.
 std::string oid_bytes(std::string_view hex) {
   if (hex.size() != 40) return std::string(hex);
