@@ -62,14 +62,7 @@ int render(const GlobalOptions& g, datastore::Store& store, const datastore::Fil
       ++summary.suppressed;
       continue;
     }
-    const ReachVerdict v = s.first.reach ? s.first.reach->verdict : ReachVerdict::kUnknown;
-    if (!policy.shown(v)) {
-      ++summary.below_min_reach;
-      continue;
-    }
-    ++summary.findings_by_rule[s.first.rule_id];
-    ++summary.findings_by_reach[to_string(v)];
-    summary.occurrences += s.count;
+    if (!tally(policy, s, summary)) continue;
     // By repository: each finding once per repository, with its verdict there.
     std::map<std::string, ReachVerdict> where;
     for (const Finding& o : s.occurrences) {
@@ -163,7 +156,6 @@ int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, RepositoryFee
     summary.already_scanned += o.blobs_known;
     if (o.state == RepoOutcome::State::kInterrupted) break;
   }
-  for (const std::string& e : feed.errors()) summary.errors.push_back(e);
   for (const std::string& e : setup->errors) summary.errors.push_back(e);
   summary.complete = !interrupted();
   summary.elapsed_seconds =

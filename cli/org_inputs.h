@@ -23,8 +23,6 @@ class RepositoryFeed {
   virtual std::optional<OrgRepository> next() = 0;
   // How many repositories the feed hands out in all.
   virtual std::size_t size() const = 0;
-  // Problems with the inputs themselves (a list line that names nothing usable).
-  virtual std::vector<std::string> errors() const { return {}; }
 };
 
 enum class FeedKind { kRepos, kGithub, kGitlab };

@@ -203,6 +203,13 @@ std::vector<Repository> Store::repositories() {
   return out;
 }
 
+std::string Store::state(std::int64_t repo_id) {
+  auto sel = db_->prepare("SELECT state FROM repositories WHERE id = ?1");
+  if (!sel) return {};
+  sel->bind(1, repo_id);
+  return sel->step() ? sel->text(0) : std::string();
+}
+
 std::map<std::string, std::string> Store::ref_tips(std::int64_t repo_id) {
   std::map<std::string, std::string> out;
   auto sel = db_->prepare("SELECT ref, tip FROM ref_tips WHERE repo_id = ?1");

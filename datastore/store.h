@@ -86,6 +86,8 @@ class Store {
 
   Expected<std::int64_t> add_repository(const std::string& name, const std::string& url);
   std::vector<Repository> repositories();
+  // One repository's state ("pending", "scanned", "failed"); empty when it is not known.
+  std::string state(std::int64_t repo_id);
   std::map<std::string, std::string> ref_tips(std::int64_t repo_id);
 
   // The blob memo. `known_clean` sees blobs added in this run too.
@@ -106,8 +108,6 @@ class Store {
   // Triage as JSON ([{fingerprint, status, comment, updated_at}]) and back.
   Expected<std::string> export_triage();
   Expected<std::size_t> import_triage(std::string_view json);
-
-  const Status& last_error() const { return error_; }
 
  private:
   Store() = default;

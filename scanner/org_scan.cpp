@@ -103,10 +103,8 @@ RepoOutcome OrgScanner::scan(const OrgRepository& repo, ScanCounters* counters) 
   // The refs as they are before the walk: if they move while it runs, the next run walks again.
   auto tips = git::ref_tips(repo.git_dir);
   if (!tips) return fail(tips.status().message());
-  if (!options_.rescan && *tips == store_.ref_tips(*id)) {
-    for (const datastore::Repository& r : store_.repositories())
-      if (r.id == *id && r.state == "scanned") return done(RepoOutcome::State::kUnchanged);
-  }
+  if (!options_.rescan && *tips == store_.ref_tips(*id) && store_.state(*id) == "scanned")
+    return done(RepoOutcome::State::kUnchanged);
 
   git::GitSourceOptions go;
   go.repo = repo.git_dir;

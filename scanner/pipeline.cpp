@@ -246,17 +246,8 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   }
 
   std::vector<SecretFinding> findings = store.finish();
-  for (SecretFinding& s : findings) {
-    const ReachVerdict v = s.first.reach ? s.first.reach->verdict : ReachVerdict::kUnknown;
-    if (!policy.shown(v)) {
-      ++summary.below_min_reach;
-      continue;
-    }
-    ++summary.findings_by_rule[s.first.rule_id];
-    ++summary.findings_by_reach[to_string(v)];
-    summary.occurrences += s.count;
-    result.findings.push_back(std::move(s));
-  }
+  for (SecretFinding& s : findings)
+    if (tally(policy, s, summary)) result.findings.push_back(std::move(s));
   summary.findings = result.findings.size();
   std::sort(summary.skipped.begin(), summary.skipped.end(),
             [](const Skip& a, const Skip& b) { return a.path < b.path; });

@@ -27,4 +27,16 @@ int Policy::exit_code(const ScanSummary& summary,
   return options_.fail_on == FailOn::kProduction ? kExitClean : options_.exit_code;
 }
 
+bool tally(const Policy& policy, const SecretFinding& f, ScanSummary& summary) {
+  const ReachVerdict v = f.first.reach ? f.first.reach->verdict : ReachVerdict::kUnknown;
+  if (!policy.shown(v)) {
+    ++summary.below_min_reach;
+    return false;
+  }
+  ++summary.findings_by_rule[f.first.rule_id];
+  ++summary.findings_by_reach[to_string(v)];
+  summary.occurrences += f.count;
+  return true;
+}
+
 }  // namespace reachscan

@@ -52,4 +52,8 @@ class Policy {
   Suppressions suppressions_;
 };
 
+// Whether `policy` shows `f` (--min-reach); counted into `summary` either way: below_min_reach,
+// or by rule, by reach and its occurrences. Every report's summary counts findings this way.
+bool tally(const Policy& policy, const SecretFinding& f, ScanSummary& summary);
+
 }  // namespace reachscan

@@ -9,7 +9,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config git ca-certificates \
   libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
-  libssl-dev zlib1g-dev libarchive-dev libcurl4-openssl-dev libtomlplusplus-dev pre-commit \
+  libssl-dev zlib1g-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libtomlplusplus-dev pre-commit \
   python3 python3-yaml help2man dpkg-dev file \
   clang libclang-rt-14-dev >/dev/null  # clang + its runtimes: libFuzzer (fuzz preset)
 # Node.js and npm for the SARIF validator: Debian's, unless a Node.js with npm is already there

@@ -13,24 +13,19 @@
 #include <mutex>
 #include <thread>
 
+#include "git/libgit2.h"
 #include "sources/http.h"
 
 namespace reachscan::sources {
 namespace fs = std::filesystem;
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const {
-    if (p) Free(p);
-  }
-};
-template <typename T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
-using RepoPtr = Handle<git_repository, git_repository_free>;
+// Owning libgit2 handles, as the git sources hold them.
+using git::detail::Handle;
+using git::detail::RefPtr;
+using git::detail::RepoPtr;
 using RemotePtr = Handle<git_remote, git_remote_free>;
 using ConfigPtr = Handle<git_config, git_config_free>;
-using RefPtr = Handle<git_reference, git_reference_free>;
 
 constexpr char kMirrorRefspec[] = "+refs/*:refs/*";
 

@@ -22,19 +22,13 @@ namespace {
 
 using reachscan::testing::fake_github_token;
 using reachscan::testing::fake_token;
+using reachscan::testing::slurp;
 using reachscan::testing::TempDir;
 
 struct Outcome {
   int code = -1;
   std::string out, err;
 };
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void sh(const std::string& cmd) {
   ASSERT_EQ(std::system(("set -e; " + cmd + " >/dev/null 2>&1").c_str()), 0) << cmd;
