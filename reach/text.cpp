@@ -6,14 +6,9 @@
 namespace reachscan::reach::detail {
 namespace {
 
-// ASCII lower case without a locale lookup (globs and keys are matched a lot).
+// ASCII lower case without a locale lookup (keys are matched a lot).
 char lc(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool has_wildcard(const char* p, const char* pe) {
-  for (; p < pe; ++p)
-    if (*p == '*' || *p == '?' || *p == '[') return true;
-  return false;
-}
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -22,75 +17,6 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   for (std::size_t i = 0; i < prefix.size(); ++i)
     if (lc(s[i]) != lc(prefix[i])) return false;
   return true;
-}
-
-// Glob matcher over [p, pe) and [t, te). Patterns are short, so plain backtracking is fine.
-bool match(const char* p, const char* pe, const char* t, const char* te, bool path) {
-  while (p < pe) {
-    const char c = *p;
-    if (c == '*') {
-      const bool dbl = path && p + 1 < pe && p[1] == '*';
-      const char* q = p + (dbl ? 2 : 1);
-      if (dbl && q < pe && *q == '/') {  // "**/": zero or more folders
-        if (match(q + 1, pe, t, te, path)) return true;
-        for (const char* s = t; s < te; ++s)
-          if (*s == '/' && match(q + 1, pe, s + 1, te, path)) return true;
-        return false;
-      }
-      // A literal tail after the star: compare it with the end of the text directly.
-      if (!has_wildcard(q, pe)) {
-        const std::ptrdiff_t tail = pe - q;
-        if (te - t < tail) return false;
-        const char* s = te - tail;
-        if (path && !dbl && std::find(t, s, '/') != s) return false;
-        for (const char* a = q; a < pe; ++a, ++s)
-          if (lc(*a) != lc(*s)) return false;
-        return true;
-      }
-      for (const char* s = t;; ++s) {
-        if (match(q, pe, s, te, path)) return true;
-        if (s == te) return false;
-        if (!dbl && path && *s == '/') return false;
-      }
-    }
-    if (t == te) return false;
-    if (c == '?') {
-      if (path && *t == '/') return false;
-      ++p;
-      ++t;
-      continue;
-    }
-    if (c == '[') {
-      const char* q = p + 1;
-      const bool negate = q < pe && (*q == '!' || *q == '^');
-      if (negate) ++q;
-      bool hit = false;
-      const char* start = q;
-      while (q < pe && (*q != ']' || q == start)) {
-        if (q + 2 < pe && q[1] == '-' && q[2] != ']') {
-          if (lc(*t) >= lc(*q) && lc(*t) <= lc(q[2])) hit = true;
-          q += 3;
-        } else {
-          if (lc(*t) == lc(*q)) hit = true;
-          ++q;
-        }
-      }
-      if (q >= pe) {  // no closing bracket: a literal '['
-        if (*t != '[') return false;
-        ++p;
-        ++t;
-        continue;
-      }
-      if (hit == negate) return false;
-      p = q + 1;
-      ++t;
-      continue;
-    }
-    if (lc(c) != lc(*t)) return false;
-    ++p;
-    ++t;
-  }
-  return t == te;
 }
 
 // Removes surrounding quotes and trailing punctuation from a value.
@@ -213,26 +139,6 @@ std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = lc(c);
   return out;
-}
-
-bool glob_match(std::string_view pattern, std::string_view text, bool path_mode) {
-  return match(pattern.data(), pattern.data() + pattern.size(), text.data(),
-               text.data() + text.size(), path_mode);
-}
-
-bool path_glob_match(std::string_view pattern, std::string_view rel_path) {
-  if (pattern.empty()) return false;
-  if (pattern.front() == '/') return glob_match(pattern.substr(1), rel_path, true);
-  if (glob_match(pattern, rel_path, true)) return true;
-  for (std::size_t i = 0; i < rel_path.size(); ++i)
-    if (rel_path[i] == '/' && glob_match(pattern, rel_path.substr(i + 1), true)) return true;
-  return false;
-}
-
-std::size_t glob_literal_length(std::string_view pattern) {
-  return static_cast<std::size_t>(std::count_if(pattern.begin(), pattern.end(), [](char c) {
-    return c != '*' && c != '?' && c != '[' && c != ']';
-  }));
 }
 
 std::vector<std::string> words_of(std::string_view s) {

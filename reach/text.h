@@ -1,4 +1,4 @@
-// Text helpers of the reach stage: globs, words, hosts, key/value pairs in a line, ARNs.
+// Text helpers of the reach stage: words, hosts, key/value pairs in a line, ARNs.
 // Internal to reach/. The structural view of a file is in reach/file_view.h.
 #pragma once
 
@@ -12,17 +12,7 @@ namespace reachscan::reach::detail {
 
 std::string to_lower(std::string_view s);
 
-// Glob match, ASCII case-insensitive. `*` any run (in path mode, not across '/'; `**` across),
-// `?` one character, `[a-z]`/`[!a-z]` classes.
-bool glob_match(std::string_view pattern, std::string_view text, bool path_mode = false);
-
-// Path glob: a pattern starting with '/' is anchored at `rel_path`'s start; any other pattern may
-// match any trailing part of the path that starts at a folder boundary ('k8s/base/**' matches
-// 'infra/k8s/base/x.yaml'; '*.md' matches every Markdown file).
-bool path_glob_match(std::string_view pattern, std::string_view rel_path);
-
-// Characters in a glob that are not wildcards: how specific it is.
-std::size_t glob_literal_length(std::string_view pattern);
+// Globs: core/glob.h (one dialect for the whole scanner).
 
 // Lower-cased words of a value, path segment or host: split on non-alphanumerics and at
 // lower-to-upper case changes ("valuesProd.yaml" -> values, prod, yaml).

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/glob.h"
 #include "reach/classify.h"
 #include "reach/deployment.h"
 #include "scanner/chunked_scan.h"
@@ -46,7 +47,7 @@ bool clean(const FileOutcome& o) {
 
 bool excluded(const std::vector<std::string>& globs, const std::string& path) {
   for (const std::string& g : globs)
-    if (glob_match(g, path)) return true;
+    if (path_glob_covers(g, path)) return true;
   return false;
 }
 

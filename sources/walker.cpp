@@ -1,6 +1,5 @@
 #include "sources/walker.h"
 
-#include <fnmatch.h>
 #include <fts.h>
 #include <sys/stat.h>
 
@@ -8,6 +7,8 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+
+#include "core/glob.h"
 
 namespace reachscan {
 namespace {
@@ -32,21 +33,6 @@ bool is_build_tree(const FTSENT* e) {
 
 }  // namespace
 
-bool glob_match(const std::string& pattern, const std::string& path) {
-  if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) return true;
-  // "**/x" also matches "x" at the top.
-  if (pattern.rfind("**/", 0) == 0 && fnmatch(pattern.c_str() + 3, path.c_str(), 0) == 0)
-    return true;
-  if (pattern.find('/') == std::string::npos) {
-    const std::size_t slash = path.rfind('/');
-    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    return fnmatch(pattern.c_str(), base.c_str(), 0) == 0;
-  }
-  // "dir/" or "dir/**" excludes a folder's content.
-  if (pattern.back() == '/' && path.rfind(pattern, 0) == 0) return true;
-  return false;
-}
-
 struct Walker::Impl {
   WalkOptions options;
   std::vector<std::string> roots;
@@ -63,14 +49,16 @@ struct Walker::Impl {
     return std::string_view(resolved).substr(0, root_real.size()) == root_real;
   }
 
-  // Globs match the path relative to the root being walked, or the reported path.
+  // Globs (core/glob.h) match the path relative to the root being walked, or the reported path.
+  // Folders are matched too, so an excluded folder is not entered.
   bool excluded(const FTSENT* e, const std::string& display) const {
     if (options.exclude_globs.empty()) return false;
     const std::string rel = e->fts_level > 0 && e->fts_pathlen > root_len
                                 ? std::string(e->fts_path + root_len + 1)
                                 : display;
+    const bool is_dir = e->fts_info == FTS_D;
     for (const std::string& g : options.exclude_globs)
-      if (glob_match(g, rel) || glob_match(g, display)) return true;
+      if (path_glob_match(g, rel, is_dir) || path_glob_match(g, display, is_dir)) return true;
     return false;
   }
 };

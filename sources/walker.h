@@ -19,7 +19,7 @@ namespace reachscan {
 
 struct WalkOptions {
   std::uint64_t max_file_size = 0;         // 0: no limit
-  std::vector<std::string> exclude_globs;  // matched against the reported path (fnmatch)
+  std::vector<std::string> exclude_globs;  // core/glob.h dialect, on the path in the root
   bool skip_vcs_dirs = true;               // .git, .hg, .svn
   // Folders below a root that hold a CMakeCache.txt: CMake build trees (generated sources, copies
   // of test data, caches). A build tree named as a root is still scanned.
@@ -47,9 +47,5 @@ class Walker {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// True if `path` matches a glob (fnmatch; `**/` matches any number of folders; a pattern without
-// a slash also matches the file name alone).
-bool glob_match(const std::string& pattern, const std::string& path);
 
 }  // namespace reachscan

@@ -20,12 +20,12 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 
 bool any_glob(const std::vector<std::string>& globs, std::string_view text) {
   return std::any_of(globs.begin(), globs.end(),
-                     [&](const std::string& g) { return detail::glob_match(g, text); });
+                     [&](const std::string& g) { return glob_match(g, text); });
 }
 
 bool any_path_glob(const std::vector<std::string>& globs, std::string_view path) {
   return std::any_of(globs.begin(), globs.end(),
-                     [&](const std::string& g) { return detail::path_glob_match(g, path); });
+                     [&](const std::string& g) { return path_glob_match(g, path); });
 }
 
 namespace {
@@ -95,9 +95,9 @@ std::optional<ConfigHit> lookup(const ReachConfig& cfg, EnvList list, std::strin
   std::size_t best_len = 0;
   for (const Environment& e : cfg.environments) {
     for (const std::string& g : e.*list) {
-      const bool hit = path_mode ? detail::path_glob_match(g, value) : detail::glob_match(g, value);
+      const bool hit = path_mode ? path_glob_match(g, value) : glob_match(g, value);
       if (!hit) continue;
-      const std::size_t len = detail::glob_literal_length(g);
+      const std::size_t len = glob_literal_length(g);
       if (!best || len > best_len || (len == best_len && e.production && !best->env->production)) {
         best = ConfigHit{&e, g};
         best_len = len;

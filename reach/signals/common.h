@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/glob.h"
 #include "reach/classify.h"
 #include "reach/file_view.h"
 #include "reach/model.h"

@@ -94,7 +94,7 @@ bool key_matches(std::string_view key, std::string_view path) {
     const std::size_t pd = path.rfind('.', p == 0 ? 0 : p - 1);
     const std::size_t kb = kd == std::string_view::npos || k == 0 ? 0 : kd + 1;
     const std::size_t pb = pd == std::string_view::npos || p == 0 ? 0 : pd + 1;
-    if (!detail::glob_match(key.substr(kb, k - kb), path.substr(pb, p - pb))) return false;
+    if (!glob_match(key.substr(kb, k - kb), path.substr(pb, p - pb))) return false;
     if (kb == 0) return true;   // every component of the data key matched
     if (pb == 0) return false;  // the data key is longer than the key path
     k = kb - 1;

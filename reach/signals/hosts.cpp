@@ -117,7 +117,7 @@ std::vector<HostSeen> near_hosts(const Model& m, const FileView& view) {
       const Pair& p = *it;
       const std::string last = p.key.substr(p.key.find_last_of('.') + 1);
       if (!std::any_of(m.host_keys.begin(), m.host_keys.end(),
-                       [&](const std::string& k) { return detail::glob_match(k, last); }))
+                       [&](const std::string& k) { return glob_match(k, last); }))
         continue;
       if (p.value.find("://") != std::string::npos) continue;  // found as a URL already
       const std::string h = detail::host_of(p.value);

@@ -44,7 +44,7 @@ void path_signals(const Model& m, const std::string& rel, Collector& c) {
         c.add("file_name", "file name " + file + ": " + marker.what, marker.weight);
   for (const auto& marker : m.path_globs)
     for (const std::string& g : marker.globs)
-      if (detail::path_glob_match(g, rel)) {
+      if (path_glob_match(g, rel)) {
         c.add("path", rel + " matches " + quote(g) + ": " + marker.what, marker.weight);
         break;
       }

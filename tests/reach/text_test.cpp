@@ -1,4 +1,4 @@
-// Text helpers of the reach stage: globs, words, hosts, key/value pairs and the structural view.
+// Text helpers of the reach stage: words, hosts, key/value pairs and the structural view.
 #include "reach/text.h"
 
 #include <gtest/gtest.h>
@@ -11,31 +11,6 @@
 
 namespace reachscan::reach::detail {
 namespace {
-
-TEST(ReachGlob, PlainAndPathModes) {
-  EXPECT_TRUE(glob_match("*.prod.acme.internal", "db.eu.prod.acme.internal"));
-  EXPECT_TRUE(glob_match("PROD-*", "prod-payments"));
-  EXPECT_FALSE(glob_match("prod-*", "preprod-payments"));
-  EXPECT_TRUE(glob_match("127.*", "127.0.0.1"));
-  EXPECT_TRUE(glob_match("v[0-9]*", "v12.1"));
-  EXPECT_FALSE(glob_match("v[!0-9]*", "v12.1"));
-  EXPECT_TRUE(glob_match("ap?", "api"));
-  EXPECT_FALSE(glob_match("k8s/*", "k8s/a/b", true));
-  EXPECT_TRUE(glob_match("k8s/**", "k8s/a/b", true));
-  EXPECT_TRUE(glob_match("**/values.yaml", "values.yaml", true));
-  EXPECT_TRUE(glob_match("a/**/b.yaml", "a/x/y/b.yaml", true));
-  EXPECT_TRUE(glob_match("a/**/b.yaml", "a/b.yaml", true));
-}
-
-TEST(ReachGlob, PathGlobsMatchTrailingParts) {
-  EXPECT_TRUE(path_glob_match("k8s/base/**", "infra/k8s/base/deploy.yaml"));
-  EXPECT_TRUE(path_glob_match("*.md", "docs/runbooks/keys.md"));
-  EXPECT_FALSE(path_glob_match("*.md", "docs/runbooks/keys.mdx"));
-  EXPECT_TRUE(path_glob_match("/ops/live/**", "ops/live/a.env"));
-  EXPECT_FALSE(path_glob_match("/ops/live/**", "x/ops/live/a.env"));
-  EXPECT_FALSE(path_glob_match("base/**", "database/x.yaml"));
-  EXPECT_EQ(glob_literal_length("*.prod.acme.io"), 13u);
-}
 
 TEST(ReachWords, SplitsOnPunctuationAndCase) {
   EXPECT_EQ(words_of("values-prod.yaml"), (std::vector<std::string>{"values", "prod", "yaml"}));
