@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "git/repository.h"
+#include "tests/git/git_env.h"
 #include "tests/support/scan.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,12 +28,7 @@ using testing::fake_github_token;
 using testing::fake_token;
 using testing::TempDir;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 // Runs a shell command in `dir`; returns its exit status and output.
 std::pair<int, std::string> sh(const fs::path& dir, const std::string& cmd) {
@@ -50,12 +46,7 @@ void must(const fs::path& dir, const std::string& cmd) {
 class GitRepo : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
-    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
-    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    ::setenv("HOME", tmp_.str().c_str(), 1);
+    testing::set_git_test_env(tmp_.path());
     ::setenv("XDG_CACHE_HOME", (tmp_.path() / "cache").c_str(), 1);
     ::setenv("XDG_CONFIG_HOME", (tmp_.path() / "config").c_str(), 1);
     repo_ = tmp_.path() / "repo";

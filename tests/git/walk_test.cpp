@@ -13,6 +13,7 @@
 
 #include "git/id_set.h"
 #include "git/repository.h"
+#include "tests/git/git_env.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan::git {
@@ -63,12 +64,7 @@ TEST(FlatIdSet, InsertsOnceAndGrowsWithoutLosingIds) {
 class GitWalkParts : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
-    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
-    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    ::setenv("HOME", tmp_.str().c_str(), 1);
+    testing::set_git_test_env(tmp_.path());
     repo_ = tmp_.path() / "repo";
     fs::create_directories(repo_);
     run(repo_, "git init -q -b main .");

@@ -24,13 +24,6 @@
 
 namespace reachscan::testing {
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Runs a shell command in `dir`; returns its exit status and output.
 inline std::pair<int, std::string> sh(const std::filesystem::path& dir, const std::string& cmd) {
   const std::string out = (dir.parent_path() / (dir.filename().string() + ".sh.out")).string();

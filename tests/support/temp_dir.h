@@ -1,4 +1,5 @@
-// Test helpers: a temporary folder removed at the end of the test, and small file writers.
+// Test helpers: a temporary folder removed at the end of the test, small file writers and a
+// whole-file reader.
 #pragma once
 
 #include <unistd.h>
@@ -7,9 +8,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace reachscan::testing {
+
+// The whole content of a file (empty when it cannot be read).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 class TempDir {
  public:
