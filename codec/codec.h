@@ -47,6 +47,9 @@ int hex_value(char c);
 // Decodes hex text of even length (either case); nullopt for an odd length or a non-hex digit.
 std::optional<std::string> hex_decode(std::string_view text);
 
+// %XX-escapes every byte outside RFC 3986's unreserved set (A-Z a-z 0-9 - . _ ~) and `keep`.
+std::string percent_encode(std::string_view text, std::string_view keep = {});
+
 // Undoes %XX escapes; a '%' not followed by two hex digits stays as it is, and '+' stays '+'.
 std::string percent_decode(std::string_view text);
 

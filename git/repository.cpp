@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 #include <semaphore>
+#include <utility>
 
 #include "git/libgit2.h"
 
@@ -91,16 +92,25 @@ namespace {
 constexpr std::size_t kLargeBlob = std::size_t{16} << 20;
 std::counting_semaphore<1> g_large_blob_slot{1};
 
-}  // namespace
-
-Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
+// An object's size and type from its header, without reading it.
+Expected<std::pair<std::size_t, git_object_t>> read_header(git_odb* odb, const ObjectId& id) {
   const git_oid oid = to_oid(id);
   std::size_t len = 0;
   git_object_t type = GIT_OBJECT_INVALID;
-  if (git_odb_read_header(&len, &type, impl_->odb.get(), &oid) != 0)
+  if (git_odb_read_header(&len, &type, odb, &oid) != 0)
     return Status::error(last_error("cannot read object " + id.hex()));
-  if (type != GIT_OBJECT_BLOB) return Status::error("object " + id.hex() + " is not a blob");
-  const bool large = len > kLargeBlob;
+  return std::pair{len, type};
+}
+
+}  // namespace
+
+Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
+  auto header = read_header(impl_->odb.get(), id);
+  if (!header) return header.status();
+  if (header->second != GIT_OBJECT_BLOB)
+    return Status::error("object " + id.hex() + " is not a blob");
+  const git_oid oid = to_oid(id);
+  const bool large = header->first > kLargeBlob;
   if (large) g_large_blob_slot.acquire();  // released with the blob (any thread)
   git_odb_object* raw = nullptr;
   if (git_odb_read(&raw, impl_->odb.get(), &oid) != 0) {
@@ -121,12 +131,9 @@ Expected<Repository::Blob> Repository::read_blob(const ObjectId& id) const {
 }
 
 Expected<std::uint64_t> Repository::blob_size(const ObjectId& id) const {
-  const git_oid oid = to_oid(id);
-  std::size_t len = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  if (git_odb_read_header(&len, &type, impl_->odb.get(), &oid) != 0)
-    return Status::error(last_error("cannot read object " + id.hex()));
-  return static_cast<std::uint64_t>(len);
+  auto header = read_header(impl_->odb.get(), id);
+  if (!header) return header.status();
+  return static_cast<std::uint64_t>(header->first);
 }
 
 Expected<ObjectId> Repository::resolve_commit(const std::string& rev) const {

@@ -4,6 +4,7 @@
 #include <map>
 #include <system_error>
 
+#include "codec/codec.h"
 #include "report/json_fields.h"
 #include "report/reporter.h"
 
@@ -37,19 +38,8 @@ const char* severity_for(Confidence c) {
 // Relative paths become URI references; characters outside RFC 3986's unreserved set and '/'
 // are percent-encoded. Absolute paths become file:// URIs.
 std::string to_uri(const std::string& path) {
-  std::string out;
-  if (!path.empty() && path.front() == '/') out = "file://";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+  const std::string scheme = !path.empty() && path.front() == '/' ? "file://" : "";
+  return scheme + codec::percent_encode(path, "/");
 }
 
 // SARIF's reportingDescriptor.name is a "friendly name": one Pascal-case identifier that differs

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "codec/codec.h"
+
 namespace reachscan::sources {
 namespace {
 
@@ -122,20 +124,7 @@ std::string url_origin(const std::string& url) {
   return scheme + "://" + authority + (scheme == "https" ? ":443" : ":80");
 }
 
-std::string url_escape(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+std::string url_escape(const std::string& s) { return codec::percent_encode(s); }
 
 HttpResponse http_get(const HttpRequest& request) {
   global_init();
