@@ -6,9 +6,10 @@
 #   bench/git_shapes.sh [large|refs]...      (default: both; REACHSCAN=path, BLOB_MB=1024,
 #                                              REFS=100000, COMMITS=20000)
 #
-#   large  one commit holding one BLOB_MB text blob (a fake key near its end), packed: reachscan
-#          with --max-file-size 0 (read whole: libgit2 cannot stream a packed object) and with
-#          the default size limit (skipped, reported), against `git cat-file blob`.
+#   large  one commit holding one BLOB_MB text blob (a fake key on its last line), packed:
+#          reachscan with --max-file-size 0 (streamed from the pack in chunks, its id checked) and
+#          with the default size limit (skipped, reported), against `git cat-file blob`; then the
+#          line the key was reported at against the line it is on.
 #   refs   COMMITS commits in a line, each adding a file, and REFS tags spread over them (packed
 #          refs), a fake key in the first commit so that provenance (the refs containing it) is
 #          computed over every ref: against `git rev-list --all` and `git for-each-ref --contains`.
@@ -45,6 +46,14 @@ PY
   measure "git cat-file blob HEAD:big.txt" git -C "$r" cat-file blob HEAD:big.txt
   measure "reachscan git --max-file-size 0" "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r"
   measure "reachscan git (default size limit)" "$REACHSCAN" -q -f jsonl git "$r"
+  local want
+  want=$(git -C "$r" cat-file blob HEAD:big.txt | wc -l)
+  "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r" 2>/dev/null | python3 -c '
+import json, sys
+want = int(sys.argv[1])
+lines = [json.loads(l)["line"] for l in sys.stdin if json.loads(l).get("type") == "finding"]
+print("  findings at lines", lines, "- the key is on line", want,
+      "(ok)" if lines and all(x == want for x in lines) else "(WRONG)")' "$want"
 }
 
 refs() {

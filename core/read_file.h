@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -22,5 +23,10 @@ constexpr std::uint64_t kMaxBaselineBytes = 512ull << 20;  // an earlier JSON/JS
 [[nodiscard]] Expected<std::string> read_regular_file(const std::string& path,
                                                       std::uint64_t max_bytes,
                                                       const std::string& what);
+
+// Replaces `path` with `data` atomically (a temporary file in the same folder, then a rename), the
+// file readable and writable by its owner only (0600): how caches that may hold what rules look
+// for are written. Concurrent writers of the same path leave one complete file. Thread-safe.
+[[nodiscard]] Status write_private_file(const std::string& path, std::string_view data);
 
 }  // namespace reachscan
