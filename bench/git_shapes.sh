@@ -4,7 +4,8 @@
 # Not a test: it takes minutes and needs ~3 GB of disk for the large blob.
 #
 #   bench/git_shapes.sh [large|refs]...      (default: both; REACHSCAN=path, BLOB_MB=1024,
-#                                              REFS=100000, COMMITS=20000)
+#                                              REFS=100000, COMMITS=20000; BASE=path of an
+#                                              earlier reachscan, timed on the large blob too)
 #
 #   large  one commit holding one BLOB_MB text blob (a fake key on its last line), packed:
 #          reachscan with --max-file-size 0 (streamed from the pack in chunks, its id checked) and
@@ -46,6 +47,7 @@ PY
   measure "git cat-file blob HEAD:big.txt" git -C "$r" cat-file blob HEAD:big.txt
   measure "reachscan git --max-file-size 0" "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r"
   measure "reachscan git (default size limit)" "$REACHSCAN" -q -f jsonl git "$r"
+  [ -z "${BASE:-}" ] || measure "BASE reachscan git --max-file-size 0" "$BASE" -q --max-file-size 0 -f jsonl git "$r"
   local want
   want=$(git -C "$r" cat-file blob HEAD:big.txt | wc -l)
   "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r" 2>/dev/null | python3 -c '
@@ -94,6 +96,8 @@ for l in sys.stdin:
 }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), reachscan $REACHSCAN"
+# Fill the rule-database caches first: no timing below includes a Hyperscan compile.
+for b in "$REACHSCAN" ${BASE:+"$BASE"}; do echo hi | "$b" -q stdin > /dev/null 2>&1 || true; done
 for shape in "${@:-large refs}"; do
   for s in $shape; do "$s"; done
 done

@@ -1,6 +1,7 @@
 #include "core/read_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +50,34 @@ Expected<std::string> read_regular_file(const std::string& path, std::uint64_t m
   }
   out.resize(len);
   return out;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(data_, size_);
+}
+
+Expected<MappedFile> map_regular_file(const std::string& path, std::uint64_t max_bytes,
+                                      const std::string& what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return Status::error(path + ": cannot read " + what + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::uint64_t>(st.st_size) > max_bytes || st.st_size == 0) {
+    ::close(fd);
+    // The same checks and messages as a read, for what cannot or need not be mapped.
+    auto read = read_regular_file(path, max_bytes, what);
+    if (!read) return read.status();
+    return Status::error(path + ": " + what + " is empty");
+  }
+  MappedFile m;
+  m.size_ = static_cast<std::size_t>(st.st_size);
+  void* p = ::mmap(nullptr, m.size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  const int err = errno;
+  ::close(fd);
+  if (p == MAP_FAILED)
+    return Status::error(path + ": cannot read " + what + ": " + std::strerror(err));
+  m.data_ = p;
+  return m;
 }
 
 Status write_private_file(const std::string& path, std::string_view data) {

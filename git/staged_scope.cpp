@@ -196,9 +196,9 @@ std::optional<std::vector<std::string>> staged_scope(git_repository* repo, git_i
   if (!std::is_sorted(entries.begin(), entries.end(),
                       [](const Entry& a, const Entry& b) { return a.path < b.path; }))
     return std::nullopt;
-  auto bytes = read_regular_file(file, kMaxIndexBytes, "index");
+  auto bytes = map_regular_file(file, kMaxIndexBytes, "index");
   CacheNode root;
-  if (!bytes || !read_cache_tree(*bytes, count, root)) return std::nullopt;
+  if (!bytes || !read_cache_tree(bytes->view(), count, root)) return std::nullopt;
   if (root.valid && git_oid_equal(&root.id, git_tree_id(head))) return std::vector<std::string>{};
   ScopeWalk walk(repo, std::move(entries));
   if (!walk.compare("", &root, head, 0, count)) return std::nullopt;

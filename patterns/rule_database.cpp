@@ -79,10 +79,11 @@ std::string cache_key(const std::vector<Rule>& rules) {
 // A cached database, or null when there is none or it does not load: Hyperscan checks the
 // serialised bytes (magic, version, platform, checksum) and the caller rebuilds on any mismatch.
 hs_database_t* load_cached(const std::string& file) {
-  auto bytes = read_regular_file(file, kMaxCachedDatabase, "database cache");
+  auto bytes = map_regular_file(file, kMaxCachedDatabase, "database cache");
   if (!bytes) return nullptr;
   hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes->data(), bytes->size(), &db) != HS_SUCCESS) return nullptr;
+  if (hs_deserialize_database(bytes->view().data(), bytes->view().size(), &db) != HS_SUCCESS)
+    return nullptr;
   return db;
 }
 
