@@ -4,11 +4,13 @@
 # Not a test: it takes minutes and needs ~3 GB of disk for the large blob.
 #
 #   bench/git_shapes.sh [large|refs]...      (default: both; REACHSCAN=path, BLOB_MB=1024,
-#                                              REFS=100000, COMMITS=20000)
+#                                              REFS=100000, COMMITS=20000; BASE=path of an
+#                                              earlier reachscan, timed on the large blob too)
 #
-#   large  one commit holding one BLOB_MB text blob (a fake key near its end), packed: reachscan
-#          with --max-file-size 0 (read whole: libgit2 cannot stream a packed object) and with
-#          the default size limit (skipped, reported), against `git cat-file blob`.
+#   large  one commit holding one BLOB_MB text blob (a fake key on its last line), packed:
+#          reachscan with --max-file-size 0 (streamed from the pack in chunks, its id checked) and
+#          with the default size limit (skipped, reported), against `git cat-file blob`; then the
+#          line the key was reported at against the line it is on.
 #   refs   COMMITS commits in a line, each adding a file, and REFS tags spread over them (packed
 #          refs), a fake key in the first commit so that provenance (the refs containing it) is
 #          computed over every ref: against `git rev-list --all` and `git for-each-ref --contains`.
@@ -45,6 +47,15 @@ PY
   measure "git cat-file blob HEAD:big.txt" git -C "$r" cat-file blob HEAD:big.txt
   measure "reachscan git --max-file-size 0" "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r"
   measure "reachscan git (default size limit)" "$REACHSCAN" -q -f jsonl git "$r"
+  [ -z "${BASE:-}" ] || measure "BASE reachscan git --max-file-size 0" "$BASE" -q --max-file-size 0 -f jsonl git "$r"
+  local want
+  want=$(git -C "$r" cat-file blob HEAD:big.txt | wc -l)
+  { "$REACHSCAN" -q --max-file-size 0 -f jsonl git "$r" 2>/dev/null || true; } | python3 -c '
+import json, sys
+want = int(sys.argv[1])
+lines = [json.loads(l)["line"] for l in sys.stdin if json.loads(l).get("type") == "finding"]
+print("  findings at lines", lines, "- the key is on line", want,
+      "(ok)" if lines and all(x == want for x in lines) else "(WRONG)")' "$want"
 }
 
 refs() {
@@ -85,6 +96,8 @@ for l in sys.stdin:
 }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), reachscan $REACHSCAN"
+# Fill the rule-database caches first: no timing below includes a Hyperscan compile.
+for b in "$REACHSCAN" ${BASE:+"$BASE"}; do echo hi | "$b" -q stdin > /dev/null 2>&1 || true; done
 for shape in "${@:-large refs}"; do
   for s in $shape; do "$s"; done
 done

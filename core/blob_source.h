@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,10 +38,23 @@ struct Item {
   std::uint64_t token = 0;  // the source's own handle (an index into its tables)
 };
 
+// An item's bytes produced piece by piece (a large git blob inflated as it is read), so that
+// content of any size is scanned in bounded memory. Used by one thread at a time.
+class ByteStream {
+ public:
+  virtual ~ByteStream() = default;
+  // Fills `buf` with up to `n` bytes and returns how many, 0 at the end, or -1 after describing
+  // the failure in `error`. A failure means the content is damaged or unreadable (truncated,
+  // corrupt, or not the content its id names); the bytes handed out before it were real reads.
+  virtual long read(char* buf, std::size_t n, std::string& error) = 0;
+};
+
 // An item's content, produced by BlobSource::load on a worker thread. Exactly one of: `fd` >= 0
-// (a descriptor the pipeline reads to the end in chunks and closes), `data` (the bytes), `skip`.
+// (a descriptor the pipeline reads to the end in chunks and closes), `stream` (read to the end in
+// chunks), `data` (the bytes), `skip`.
 struct Loaded {
   int fd = -1;
+  std::unique_ptr<ByteStream> stream;
   std::optional<std::string> data;
   std::optional<Skip> skip;
 };

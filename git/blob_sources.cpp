@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "git/object_streams.h"
 #include "git/repository.h"
 
 namespace reachscan::git {
@@ -20,6 +21,9 @@ namespace {
 constexpr std::size_t kBatchBlobs = 4096;
 constexpr std::string_view kLfsPointer = "version https://git-lfs.github.com/spec/v1";
 constexpr std::size_t kMaxHeadPaths = 20;
+// Blobs from this size on are streamed when stored whole (git/object_streams.h): the size from
+// which libgit2's whole-object reads are serialised process-wide (Repository::read_blob).
+constexpr std::uint64_t kStreamFrom = 16u << 20;
 
 Item to_item(BlobTask&& t) {
   Item item;
@@ -114,14 +118,19 @@ class GitSource final : public BlobSource {
       out.skip = Skip{item.path, SkipReason::kUnreadable, "bad object id " + item.blob};
       return out;
     }
-    if (max_size) {
-      auto size = handle->blob_size(*id);
-      if (size && *size > max_size) {
-        out.skip = Skip{item.path, SkipReason::kTooLarge,
-                        std::to_string(*size) + " bytes, blob " + item.blob};
+    auto size = handle->blob_size(*id);
+    if (size && max_size && *size > max_size) {
+      out.skip = Skip{item.path, SkipReason::kTooLarge,
+                      std::to_string(*size) + " bytes, blob " + item.blob};
+      return out;
+    }
+    // A large blob stored whole is inflated as the pipeline reads it (bounded memory); one
+    // stored as a delta is read whole by libgit2 below.
+    if (size && *size >= kStreamFrom)
+      if (auto opened = streams().open_blob(*id)) {
+        out.stream = std::move(opened->stream);
         return out;
       }
-    }
     auto content = handle->read_blob(*id);
     if (!content) {
       out.skip = Skip{item.path, SkipReason::kUnreadable, content.status().message()};
@@ -226,9 +235,17 @@ class GitSource final : public BlobSource {
     producer_.join();
   }
 
+  // The packs' indexes, mapped on the first large blob.
+  const ObjectStreams& streams() const {
+    std::call_once(streams_once_, [this] { streams_ = std::make_unique<ObjectStreams>(git_dir_); });
+    return *streams_;
+  }
+
   std::unique_ptr<Repository> repo_;
   GitSourceOptions options_;
   std::string git_dir_;
+  mutable std::once_flag streams_once_;
+  mutable std::unique_ptr<ObjectStreams> streams_;
   mutable tbb::enumerable_thread_specific<std::unique_ptr<Repository>> handles_;
 
   std::unique_ptr<Repository> walk_repo_;  // the walk thread's handle; outlives walker_

@@ -5,6 +5,7 @@
 
 #include "git/libgit2.h"
 #include "git/repository.h"
+#include "git/staged_scope.h"
 
 namespace reachscan::git {
 using namespace detail;  // NOLINT: the plumbing of this stage
@@ -90,8 +91,18 @@ Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector
       return Status::error(last_error("cannot read HEAD"));
     head_tree.reset(reinterpret_cast<git_tree*>(raw));
   }
-  git_diff* diff_raw = nullptr;
+  // Only the paths where the index can differ from HEAD (the cache tree skips unchanged folders
+  // without reading them); everything when the index has no usable cache tree.
+  const auto scope = staged_scope(r, index.get(), head_tree.get());
+  if (scope && scope->empty()) return std::vector<BlobTask>{};
+  std::vector<char*> paths;
   git_diff_options o = diff_options();
+  if (scope) {
+    for (const std::string& p : *scope) paths.push_back(const_cast<char*>(p.c_str()));
+    o.pathspec = {paths.data(), paths.size()};
+    o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+  }
+  git_diff* diff_raw = nullptr;
   if (git_diff_tree_to_index(&diff_raw, r, head_tree.get(), index.get(), &o) != 0)
     return Status::error(last_error("cannot diff the index against HEAD"));
   DiffPtr diff(diff_raw);

@@ -365,21 +365,21 @@ Rule from_json(const nlohmann::json& j) {
 
 }  // namespace
 
+// The parsed built-in rules cached as JSON: far more than any rule set needs is a damaged file.
+constexpr std::uint64_t kMaxRuleCacheBytes = 64u << 20;
+
 RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
   if (cache_dir.empty()) return embedded_rules_with_opt_in();
   const std::string file = cache_dir + "/rules-" + embedded_digest() + ".json";
-  {
-    std::ifstream in(file, std::ios::binary);
-    if (in) {
-      const auto doc = nlohmann::json::parse(in, nullptr, false);
-      if (doc.is_array()) {
-        try {
-          RuleSet out;
-          for (const auto& j : doc) out.rules.push_back(from_json(j));
-          return out;
-        } catch (const nlohmann::json::exception&) {
-          // A damaged cache entry: parse again below and rewrite it.
-        }
+  if (auto text = read_regular_file(file, kMaxRuleCacheBytes, "rule cache")) {
+    const auto doc = nlohmann::json::parse(*text, nullptr, false);
+    if (doc.is_array()) {
+      try {
+        RuleSet out;
+        for (const auto& j : doc) out.rules.push_back(from_json(j));
+        return out;
+      } catch (const nlohmann::json::exception&) {
+        // A damaged cache entry: parse again below and rewrite it.
       }
     }
   }
@@ -389,12 +389,7 @@ RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
     for (const Rule& r : set.rules) doc.push_back(to_json(r));
     std::error_code ec;
     std::filesystem::create_directories(cache_dir, ec);
-    const std::string tmp = file + ".tmp." + std::to_string(::getpid());
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << doc.dump();
-    }
-    if (std::rename(tmp.c_str(), file.c_str()) != 0) std::remove(tmp.c_str());
+    (void)write_private_file(file, doc.dump());  // a cache that cannot be written costs speed only
   }
   return set;
 }

@@ -10,13 +10,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "core/read_file.h"
 
 namespace reachscan::patterns {
 namespace {
 
 // Bump when anything that shapes the compiled database changes (flags, mode).
 constexpr const char* kCacheFormat = "reachscan-hsdb-v1";
+constexpr std::uint64_t kMaxCachedDatabase = 256u << 20;
 
 RE2::Options confirm_options() {
   RE2::Options o;
@@ -63,24 +65,29 @@ hs_database_t* compile(const std::vector<Rule>& rules, int* failed, std::string*
   return nullptr;
 }
 
+// The cache key: every match pattern, the Hyperscan version and the CPU features the database
+// is compiled for (a home folder shared between machines must not hand one the other's database).
 std::string cache_key(const std::vector<Rule>& rules) {
   std::string all = std::string(kCacheFormat) + '\0' + hs_version() + '\0';
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) == HS_SUCCESS)
+    all += std::to_string(platform.tune) + ':' + std::to_string(platform.cpu_features) + '\0';
   for (const Rule& r : rules) all += r.pattern + '\0';
   return sha256_hex(all);
 }
 
+// A cached database, or null when there is none or it does not load: Hyperscan checks the
+// serialised bytes (magic, version, platform, checksum) and the caller rebuilds on any mismatch.
 hs_database_t* load_cached(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return nullptr;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
+  auto bytes = map_regular_file(file, kMaxCachedDatabase, "database cache");
+  if (!bytes) return nullptr;
   hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  if (hs_deserialize_database(bytes->view().data(), bytes->view().size(), &db) != HS_SUCCESS)
+    return nullptr;
   return db;
 }
 
-// Writes atomically (temp file + rename) so concurrent runs never read half a database.
+// Written atomically and private (0600), so concurrent runs never read half a database.
 std::string store_cached(const std::string& dir, const std::string& file, hs_database_t* db) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -88,18 +95,9 @@ std::string store_cached(const std::string& dir, const std::string& file, hs_dat
   char* bytes = nullptr;
   size_t len = 0;
   if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return "cannot serialise database";
-  const std::string tmp = file + ".tmp." + std::to_string(::getpid());
-  bool ok = false;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    ok = static_cast<bool>(out.write(bytes, static_cast<std::streamsize>(len)));
-  }
+  const Status written = write_private_file(file, std::string_view(bytes, len));
   std::free(bytes);
-  if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot write cache file " + file;
-  }
-  return {};
+  return written.ok() ? std::string() : written.message();
 }
 
 // Joins patterns as alternatives, as gitleaks does for an allowlist's lists.

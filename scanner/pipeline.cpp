@@ -36,6 +36,21 @@ bool on_added_line(const Finding& f, const Item& item) {
   return false;
 }
 
+// A ReadFn over a source's stream. A failure mid-way (a damaged blob, one whose bytes are not
+// those its id names) is an error of the run, not a skip: the findings read so far are kept.
+ReadFn stream_reader(ByteStream& stream, const Item& item, std::vector<std::string>& errors) {
+  return [&stream, &item, &errors](char* buf, std::size_t n, ReadFailure& failure) -> long {
+    std::string error;
+    const long got = stream.read(buf, n, error);
+    if (got < 0) {
+      errors.push_back(item.path + (item.blob.empty() ? "" : " (blob " + item.blob + ")") + ": " +
+                       error);
+      failure = {SkipReason::kCorrupt, error, true};
+    }
+    return got;
+  };
+}
+
 bool memo_applies(const Item& item) { return !item.blob.empty() && !item.only_added; }
 
 // Read whole, nothing found, nothing that failed: the content is clean whoever scans it again.
@@ -126,6 +141,9 @@ struct Scanner::Impl {
     } else if (l.fd >= 0) {
       scan_content(fd_reader(l.fd), item.path, item.size, detector, archive, o.file);
       ::close(l.fd);
+    } else if (l.stream) {
+      scan_content(stream_reader(*l.stream, item, o.file.errors), item.path, item.size, detector,
+                   archive, o.file);
     } else if (l.data) {
       scan_buffer(*l.data, item.path, detector, archive, o.file);
       if (o.file.skip && !item.blob.empty()) o.file.skip->detail += ", blob " + item.blob;
