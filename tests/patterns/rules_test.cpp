@@ -104,9 +104,9 @@ TEST(RulesCheck, SaysWhichStageDroppedAnExample) {
   negative_examples: ['none']
 - id: demo.placeholder
   name: Placeholder
-  pattern: '\b(plh_[A-Z_]{8,})'
+  pattern: '\bplh_([A-Za-z0-9_]{8,})'
   references: [x]
-  examples: ['plh_<YOUR_KEY>']
+  examples: ['plh_xxxxxxxxxxxx']
   negative_examples: ['none']
 - id: demo.allowed
   name: Allowlisted
