@@ -91,7 +91,7 @@ fetch() {
     echo "::error::reachscan: $asset has SHA-256 $got, the release publishes $want: refused" >&2
     return 1
   fi
-  rm -rf "$prefix/release" "$prefix/bin"
+  rm -rf "${prefix:?}/release" "${prefix:?}/bin"
   mkdir -p "$prefix/release" "$prefix/bin"
   tar -xzf "$work/$asset" -C "$prefix/release"
   cat >"$prefix/bin/reachscan" <<EOF
@@ -101,7 +101,7 @@ EOF
   chmod 0755 "$prefix/bin/reachscan"
   if ! "$prefix/bin/reachscan" --version >"$work/version" 2>&1; then
     echo "reachscan: the v$version binary does not run on this runner ($(head -c 300 "$work/version")): building from source" >&2
-    rm -rf "$prefix/release" "$prefix/bin"
+    rm -rf "${prefix:?}/release" "${prefix:?}/bin"
     return 3
   fi
   echo "reachscan: using release v$version ($asset, SHA-256 $got)"

@@ -77,6 +77,7 @@ fi
 check "bash completion installed" test -s /usr/share/bash-completion/completions/reachscan
 check "zsh completion installed" test -s /usr/share/zsh/vendor-completions/_reachscan
 check "fish completion installed" test -s /usr/share/fish/vendor_completions.d/reachscan.fish
-check "man page installed" test -s /usr/share/man/man1/reachscan.1.gz
+check "man page installed" sh -c 'test -s /usr/share/man/man1/reachscan.1 ||
+  test -s /usr/share/man/man1/reachscan.1.gz'
 [ "$fail" = 0 ] && echo "check-deb: all checks passed on a fresh Debian 12"
 exit "$fail"
