@@ -62,10 +62,6 @@ class HelpWithGlobals : public CLI::Formatter {
 // Flag values that contradict each other (pairs CLI11's excludes() cannot see): an error, not a
 // silent choice of one of them.
 Status check_conflicts(const CLI::App& app, const GlobalOptions& g) {
-  if (g.show_secrets && (g.format == "short" || g.format == "github"))
-    return Status::error("--show-secrets: -f " + g.format +
-                         " always masks secrets (it is read in hook and CI logs); use -f text or "
-                         "-f json");
   if (g.fail_on == "none" && app.count("--exit-code") > 0)
     return Status::error(
         "--exit-code and --fail-on none contradict each other: --fail-on none "

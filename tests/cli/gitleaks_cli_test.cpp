@@ -363,7 +363,6 @@ TEST_F(GitleaksCli, ConflictingFlagsAndSubcommandHelp) {
       {"--redact --show-secrets dir .", "--show-secrets"},
       {"-q -v dir .", "--quiet"},
       {"--no-decode --max-decode-depth 1 dir .", "--no-decode"},
-      {"--show-secrets -f short dir .", "always masks"},
       {"--fail-on none --exit-code 4 dir .", "--fail-on none"},
       {"git --staged --all-objects .", "--staged"},
   };
