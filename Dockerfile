@@ -7,13 +7,13 @@
 #   docker run --rm -v "$PWD:/src:ro" reachscan git /src     # history (mount the whole checkout)
 FROM debian:12-slim AS build
 WORKDIR /build
-COPY scripts/install-deps.sh scripts/install-deps.sh
 # Build dependencies only: the test and benchmark tools stay out of the image.
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       build-essential cmake ninja-build pkg-config git ca-certificates dpkg-dev file help2man \
       libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev libyaml-cpp-dev \
       nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev libarchive-dev libtomlplusplus-dev \
+      libcurl4-openssl-dev libsqlite3-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DREACHSCAN_BUILD_TESTS=OFF \

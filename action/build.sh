@@ -21,8 +21,8 @@ case "${1:-}" in
   key)
     # Everything that goes into the binary, plus what decides which shared libraries it links.
     hash=$(cd "$src" && {
-      find CMakeLists.txt cmake entropy git patterns reach scanner verify action/build.sh \
-        -type f -print0 | sort -z | xargs -0 sha256sum
+      find CMakeLists.txt cmake cli codec core datastore entropy git patterns reach report \
+        scanner sources verify action/build.sh -type f -print0 | sort -z | xargs -0 sha256sum
       echo "${ImageOS:-} ${ImageVersion:-} $(uname -m)"
       cat /etc/os-release
     } | sha256sum | cut -c1-32)
@@ -34,7 +34,8 @@ case "${1:-}" in
     hs=libhyperscan-dev
     [ "$(uname -m)" = x86_64 ] || hs=libvectorscan-dev
     apt_install build-essential cmake ninja-build pkg-config "$hs" libgit2-dev libre2-dev \
-      libtbb-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev
+      libtbb-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev \
+      libarchive-dev libcurl4-openssl-dev libsqlite3-dev libtomlplusplus-dev
     cmake -S "$src" -B "$prefix/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DREACHSCAN_BUILD_TESTS=OFF -DREACHSCAN_BUILD_BENCH=OFF >/dev/null
     cmake --build "$prefix/build" --target reachscan

@@ -40,19 +40,51 @@ Status map_log_opts(const std::string& opts, std::string& range, std::string& br
                        "default, --branch); use those flags");
 }
 
+// A subcommand's --help lists its own options, then the options of the commands above it: the
+// global options are accepted after the subcommand too (fallthrough), so they belong there.
+class HelpWithGlobals : public CLI::Formatter {
+ public:
+  std::string make_footer(const CLI::App* app) const override {
+    std::string out;
+    for (const CLI::App* up = app->get_parent(); up != nullptr; up = up->get_parent()) {
+      const auto opts = up->get_options([](const CLI::Option* o) {
+        return o->nonpositional() && !o->check_lname("help") && !o->check_lname("version");
+      });
+      if (opts.empty()) continue;
+      out += make_group(up->get_parent() ? "Options of " + up->get_name() + " (also accepted here)"
+                                         : "Global options (before or after the subcommand)",
+                        false, opts);
+    }
+    return out + CLI::Formatter::make_footer(app);
+  }
+};
+
+// Flag values that contradict each other (pairs CLI11's excludes() cannot see): an error, not a
+// silent choice of one of them.
+Status check_conflicts(const CLI::App& app, const GlobalOptions& g) {
+  if (g.fail_on == "none" && app.count("--exit-code") > 0)
+    return Status::error(
+        "--exit-code and --fail-on none contradict each other: --fail-on none "
+        "never fails the run");
+  return {};
+}
+
 int run(int argc, char** argv) {
   GlobalOptions g;
   g.version = REACHSCAN_VERSION;
   CLI::App app{"reachscan: find leaked credentials and tell which ones reach production."};
+  app.formatter(std::make_shared<HelpWithGlobals>());
   app.set_version_flag("--version", std::string("reachscan ") + REACHSCAN_VERSION);
   app.require_subcommand(1);
   app.fallthrough(true);
   app.option_defaults()->always_capture_default();
 
-  app.add_option("-f,--format,--report-format", g.format,
-                 "Output format: text, json, jsonl, sarif, short (one line per finding, for "
-                 "hooks), github (GitHub Actions annotations), csv (one row per place)")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github", "csv"}));
+  app.add_option(
+         "-f,--format,--report-format", g.format,
+         "Output format: text, json, jsonl, sarif, short (one line per finding, for "
+         "hooks), github (GitHub Actions annotations), csv (one row per place), junit (JUnit XML, "
+         "one test case per place)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "short", "github", "csv", "junit"}));
   app.add_option("-o,--output,-r,--report-path", g.output,
                  "Write the report to FILE (mode 0600) instead of stdout");
   app.add_option("--report", g.reports,
@@ -82,10 +114,10 @@ int run(int argc, char** argv) {
                  "Skip files larger than SIZE, e.g. 25MB, 1GiB; 0 scans every size in chunks "
                  "(default 25MB)");
   app.add_flag("--no-color", g.no_color, "No ANSI colours");
-  app.add_flag("-q,--quiet", g.quiet, "No summary; errors only");
-  app.add_flag(
-      "-v,--verbose", g.verbose,
-      "List every skipped file with its reason, every place a secret was seen, every rule");
+  auto* quiet = app.add_flag("-q,--quiet", g.quiet, "No summary; errors only");
+  app.add_flag("-v,--verbose", g.verbose,
+               "List every skipped file with its reason, every place a secret was seen, every rule")
+      ->excludes(quiet);
   app.add_flag("--no-progress", g.no_progress, "No progress line on a terminal");
   app.add_option("--exclude", g.exclude,
                  "Do not scan paths matching GLOB (repeatable; the dialect of the config's "
@@ -108,11 +140,13 @@ int run(int argc, char** argv) {
                  "Report only findings at least this close to production: production, unknown, "
                  "non_production");
   app.add_flag("--no-verify", g.no_verify, "Skip offline structural verification");
-  app.add_flag("--no-decode", g.no_decode,
-               "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
+  auto* no_decode =
+      app.add_flag("--no-decode", g.no_decode,
+                   "Do not decode base64, URL- and hex-encoded runs to look for secrets inside");
   app.add_option("--max-decode-depth", g.max_decode_depth,
                  "Levels of nested encodings to decode (0: none, as --no-decode; default 2)")
-      ->check(CLI::Range(0, 8));
+      ->check(CLI::Range(0, 8))
+      ->excludes(no_decode);
   bool no_banner = false;
   app.add_flag("--no-banner", no_banner, "Accepted for gitleaks users; reachscan prints no banner");
   app.add_flag("--entropy-strings", g.entropy_strings,
@@ -156,8 +190,8 @@ int run(int argc, char** argv) {
       gitcmd->add_option("--since-commit", since, "Scan what commits after REV add (REV..HEAD)");
   auto* branch_opt =
       gitcmd->add_option("--branch", branch, "Scan only the history reachable from this revision");
-  gitcmd->add_flag("--all-objects", all_objects,
-                   "Also scan blobs no ref reaches (dangling, unreachable)");
+  auto* all_objects_opt = gitcmd->add_flag(
+      "--all-objects", all_objects, "Also scan blobs no ref reaches (dangling, unreachable)");
   std::string log_opts;
   auto* log_opts_opt = gitcmd->add_option(
       "--log-opts", log_opts,
@@ -170,14 +204,19 @@ int run(int argc, char** argv) {
   staged_opt->excludes(range_opt)->excludes(since_opt)->excludes(branch_opt);
   range_opt->excludes(since_opt)->excludes(branch_opt);
   since_opt->excludes(branch_opt);
+  all_objects_opt->excludes(staged_opt)->excludes(range_opt)->excludes(since_opt);
 
   git::HookOptions hook;
   auto* install = app.add_subcommand("install-hook",
                                      "Install a git pre-commit hook that runs "
                                      "`reachscan git --staged`");
-  install->add_option("repo", hook.repo, "Repository (default: the current folder)");
-  install->add_flag("--global", hook.global,
-                    "Install for every repository of this user (sets the global core.hooksPath)");
+  auto* hook_repo =
+      install->add_option("repo", hook.repo, "Repository (default: the current folder)");
+  install
+      ->add_flag("--global", hook.global,
+                 "Install for every repository of this user (sets the global core.hooksPath; "
+                 "says what it replaces; each repository's own pre-commit hook still runs first)")
+      ->excludes(hook_repo);
   install->add_flag("--force", hook.force, "Replace an existing pre-commit hook");
 
   auto* rules = app.add_subcommand("rules", "List or check rules");
@@ -201,6 +240,10 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitClean : kExitError;
+  }
+  if (Status s = check_conflicts(app, g); !s.ok()) {
+    error_line(s.message());
+    return kExitError;
   }
   g.exit_code_set = app.count("--exit-code") > 0;
   g.redact = redact_percent > 0;

@@ -272,10 +272,11 @@ std::unique_ptr<Sinks> Sinks::open(const GlobalOptions& g,
   }
   for (Sink& k : sinks) {
     // Text is for people, and so is anything printed on a terminal: mask unless asked not to.
-    // Hook and CI formats (short, github) always mask; --redact masks everything.
+    // Hook and CI formats (short, github) always mask, JUnit (CI test views) unless
+    // --show-secrets; --redact masks everything.
     // A terminal is a terminal whatever its name (-o /dev/tty).
     k.masked = g.redact || report::always_masked(k.format) ||
-               (!g.show_secrets && (k.format == report::Format::kText || k.out->is_terminal()));
+               (!g.show_secrets && (report::masked_by_default(k.format) || k.out->is_terminal()));
     report::ReportOptions ro;
     ro.color = k.format == report::Format::kText && k.out->is_terminal() && !g.no_color &&
                std::getenv("NO_COLOR") == nullptr;

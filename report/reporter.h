@@ -3,7 +3,8 @@
 // JSON Lines is the canonical machine format (one finding per line); JSON wraps the same records
 // with a summary; SARIF 2.1.0 is the view GitHub code scanning reads; text is for people; short
 // is one line per finding for hooks; github is GitHub Actions workflow commands (annotations);
-// csv is one row per occurrence for spreadsheets (organisation reports).
+// csv is one row per occurrence for spreadsheets (organisation reports); junit is JUnit XML,
+// one test case per occurrence, failing when the finding fails the run (CI test reports).
 // All are views of the same records: a finding is one secret under one rule with its occurrences
 // (SecretFinding); SARIF and github annotations show one result per occurrence (they need
 // places), the others one entry per finding. JSON Lines also streams each occurrence as it is
@@ -22,12 +23,14 @@
 
 namespace reachscan::report {
 
-enum class Format { kText, kJson, kJsonl, kSarif, kShort, kGithub, kCsv };
+enum class Format { kText, kJson, kJsonl, kSarif, kShort, kGithub, kCsv, kJunit };
 std::optional<Format> parse_format(const std::string& s);
 // The names parse_format accepts, for help and error messages: "text, json, ...".
 const char* format_names();
 // Short and github output is read in hook and CI logs: it always masks secrets.
 inline bool always_masked(Format f) { return f == Format::kShort || f == Format::kGithub; }
+// JUnit reports are shown to people in CI test views: masked unless --show-secrets.
+inline bool masked_by_default(Format f) { return f == Format::kText || f == Format::kJunit; }
 
 struct ReportOptions {
   bool color = false;                                  // ANSI colours in text output

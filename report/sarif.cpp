@@ -58,6 +58,25 @@ std::string friendly_name(const std::string& id) {
   return out;
 }
 
+// The result's message: the rule, the reach verdict with its strongest evidence, and for history
+// scans the commit that added the secret and whether it is still at HEAD.
+std::string message(const Finding& f, ReachVerdict verdict) {
+  std::string m = f.rule_name + ": " +
+                  (verdict == ReachVerdict::kProduction      ? "reaches production"
+                   : verdict == ReachVerdict::kNonProduction ? "does not reach production"
+                                                             : "production reach unknown");
+  if (f.reach && !f.reach->evidence.empty())
+    m += " (" + f.reach->evidence.front().signal + ": " + f.reach->evidence.front().detail + ")";
+  m += ".";
+  if (f.commit && !f.commit->id.empty()) {
+    const CommitInfo& c = *f.commit;
+    m += " Added in commit " + c.id.substr(0, 12) + " by " + c.author + " on " + c.date + "; " +
+         (c.in_head ? "still at HEAD" : "no longer at HEAD (rotate it: it stays in the history)") +
+         ".";
+  }
+  return m + " Fingerprint " + f.fingerprint + ".";
+}
+
 nlohmann::ordered_json rule_json(const patterns::Rule& r) {
   nlohmann::ordered_json j;
   j["id"] = r.id;
@@ -108,7 +127,7 @@ class SarifReporter final : public Reporter {
                  : verdict == ReachVerdict::kNonProduction ? "note"
                                                            : level_for(f.confidence);
     // SARIF is shown to people in code-scanning UIs: never put the secret in it.
-    r["message"] = {{"text", f.rule_name + " (fingerprint " + f.fingerprint + ")"}};
+    r["message"] = {{"text", message(f, verdict)}};
     nlohmann::ordered_json artifact = {{"uri", to_uri(f.path)}};
     if (f.path.empty() || f.path.front() != '/') artifact["uriBaseId"] = "%SRCROOT%";
     nlohmann::ordered_json region = {
@@ -146,6 +165,16 @@ class SarifReporter final : public Reporter {
     if (!f.decoded.empty()) r["properties"]["decoded"] = f.decoded;
     if (!f.repository.empty()) r["properties"]["repository"] = f.repository;
     if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
+    if (f.commit && !f.commit->id.empty()) {
+      // History scans: where the secret came from, for alerts on secrets gone from HEAD too.
+      const CommitInfo& c = *f.commit;
+      r["properties"]["commit"] = c.id;
+      r["properties"]["author"] = c.author;
+      r["properties"]["email"] = c.email;
+      r["properties"]["date"] = c.date;
+      r["properties"]["inHead"] = c.in_head;
+      if (!c.head_paths.empty()) r["properties"]["headPaths"] = c.head_paths;
+    }
     if (f.verification.status != VerifyStatus::kNotChecked)
       r["properties"]["verification"] = to_string(f.verification.status);
     results_.push_back(std::move(r));

@@ -310,8 +310,9 @@ std::unique_ptr<Reporter> make_sarif_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_short_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_github_reporter(std::FILE* out, ReportOptions o);
 std::unique_ptr<Reporter> make_csv_reporter(std::FILE* out, ReportOptions o);
+std::unique_ptr<Reporter> make_junit_reporter(std::FILE* out, ReportOptions o);
 
-const char* format_names() { return "text, json, jsonl, sarif, short, github, csv"; }
+const char* format_names() { return "text, json, jsonl, sarif, short, github, csv, junit"; }
 
 std::optional<Format> parse_format(const std::string& s) {
   if (s == "text") return Format::kText;
@@ -321,6 +322,7 @@ std::optional<Format> parse_format(const std::string& s) {
   if (s == "short") return Format::kShort;
   if (s == "github") return Format::kGithub;
   if (s == "csv") return Format::kCsv;
+  if (s == "junit") return Format::kJunit;
   return std::nullopt;
 }
 
@@ -340,6 +342,8 @@ std::unique_ptr<Reporter> make_reporter(Format format, std::FILE* out, ReportOpt
       return make_github_reporter(out, std::move(options));
     case Format::kCsv:
       return make_csv_reporter(out, std::move(options));
+    case Format::kJunit:
+      return make_junit_reporter(out, std::move(options));
   }
   return nullptr;
 }

@@ -1,7 +1,10 @@
 #include "scanner/rules_check.h"
 
+#include <fmt/core.h>
+
 #include <map>
 
+#include "entropy/entropy.h"
 #include "patterns/rule_database.h"
 #include "scanner/detector.h"
 #include "verify/verify.h"
@@ -14,6 +17,54 @@ std::string shorten(const std::string& s) {
   for (char& c : out)
     if (c == '\n') c = ' ';
   return out;
+}
+
+// Why an example of `rule` yields no finding: the rule alone, on the example, through each stage a
+// scan runs (Hyperscan, the RE2 confirm, keyword, entropy, placeholder, inline allow, allowlists),
+// naming the first that drops it. When the rule alone finds it, another rule's finding took it.
+std::string explain_miss(const patterns::Rule& rule, const std::string& example) {
+  patterns::DatabaseOptions no_cache;
+  no_cache.use_cache = false;
+  auto built = patterns::RuleDatabase::build({rule}, no_cache);
+  if (built.database->rules().empty()) return "the rule does not compile alone";
+  const Detector alone(built.database);
+  std::vector<patterns::Match> matches;
+  const Status scanned = alone.matcher().scan(example, [&](const patterns::Match& m) {
+    matches.push_back(m);
+    return true;
+  });
+  if (!scanned.ok()) return "the matcher failed: " + scanned.message();
+  if (matches.empty())
+    return alone.matcher().unconfirmed_hits() > 0
+               ? "Hyperscan matches but the RE2 confirm step does not (the engines read the "
+                 "pattern differently)"
+               : "the pattern does not match (no Hyperscan match)";
+  const patterns::Match& m = matches.front();
+  const std::string_view secret =
+      std::string_view(example).substr(m.secret_start, m.secret_end - m.secret_start);
+  if (secret.empty()) return "the match's secret group is empty";
+  DetectStats stats;
+  std::vector<Finding> found;
+  Chunk chunk;
+  chunk.data = example;
+  (void)alone.detect(chunk, "-", found, stats);
+  if (!found.empty())
+    return "the rule alone finds it: another rule's finding covers the same secret (a specific "
+           "rule shadows a generic one, or it became a part of a multi-part finding)";
+  if (stats.dropped_keyword > 0) return "keyword filter: none of the rule's keywords is there";
+  if (stats.dropped_entropy > 0)
+    return fmt::format("entropy filter: the secret's entropy {:.2f} is below min_entropy {:.2f}",
+                       entropy::shannon(secret), rule.min_entropy);
+  if (stats.dropped_placeholder > 0) {
+    const auto why = entropy::placeholder_reason(secret);
+    return "placeholder filter: " +
+           (why ? std::string(*why) : std::string("the value looks like a generic placeholder"));
+  }
+  if (stats.suppressed_inline > 0) return "a reachscan:allow comment on the line suppresses it";
+  if (stats.suppressed_allowlist > 0)
+    return "the rule's allowlist (regexes, stopwords or paths) suppresses it";
+  if (!rule.path.empty()) return "the rule's path filter '" + rule.path + "' excludes it";
+  return "dropped after matching for a reason no stage reports";
 }
 
 }  // namespace
@@ -71,7 +122,8 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
       const auto found = detector.detect_all(ex);
       const Finding* f = of_rule(found);
       if (!f)
-        report.problems.push_back(who + "example does not match: " + shorten(ex));
+        report.problems.push_back(who + "example does not match: " + shorten(ex) + " (" +
+                                  explain_miss(r, ex) + ")");
       else if (f->verification.status == VerifyStatus::kInvalidStructure)
         // Positives of a rule with a verifier must be synthetic but structurally valid.
         report.problems.push_back(who + "example fails its verifier (" +

@@ -4,10 +4,13 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+# Hyperscan is x86-only; Vectorscan is its drop-in port for ARM (the arm64 release build).
+hyperscan=libhyperscan-dev
+[ "$(uname -m)" = x86_64 ] || hyperscan=libvectorscan-dev
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config git ca-certificates \
-  libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev \
+  "$hyperscan" libgit2-dev libre2-dev libtbb-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
   libssl-dev zlib1g-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libtomlplusplus-dev pre-commit \
   python3 python3-yaml help2man dpkg-dev file \

@@ -52,7 +52,7 @@ class ActionYml(unittest.TestCase):
         self.assertEqual(used - declared, set(), "inputs used but not declared")
         self.assertEqual(declared - used, set(), "inputs declared but never used")
         self.assertEqual(declared, {"path", "config", "fail-on", "format", "sarif-file",
-                                    "baseline", "extra-args"})
+                                    "baseline", "extra-args", "version"})
 
     def test_inputs_reach_scripts_through_the_environment_only(self):
         # ${{ inputs.x }} spliced into a `run:` line is a script injection; env: is not.

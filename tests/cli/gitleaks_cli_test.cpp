@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "tests/support/temp_dir.h"
 
@@ -291,6 +293,91 @@ TEST_F(GitleaksCli, GitleaksFlagsWhereTheyMeanTheSame) {
   // --log-opts maps where it can and refuses the rest.
   EXPECT_EQ(run("git --log-opts='--since=2024-01-01 -p' " + tree_.str(), nullptr, &err), 2);
   EXPECT_NE(err.find("--log-opts"), std::string::npos) << err;
+}
+
+// What python3's XML parser reads in a JUnit report: {"tests", "failures", "cases": [[file, name,
+// failed]]}; {"error": ...} when the document does not parse.
+nlohmann::json read_junit(const std::string& path, const std::string& scratch) {
+  const std::string script =
+      "import json, sys, xml.etree.ElementTree as E\n"
+      "try:\n"
+      "    root = E.parse(sys.argv[1]).getroot()\n"
+      "except E.ParseError as e:\n"
+      "    print(json.dumps({'error': str(e)})); sys.exit(0)\n"
+      "suite = root.find('testsuite')\n"
+      "cases = [[c.get('file'), c.get('name'), c.find('failure') is not None]\n"
+      "         for c in suite.findall('testcase')]\n"
+      "print(json.dumps({'root': root.tag, 'tests': int(suite.get('tests')),\n"
+      "                  'failures': int(suite.get('failures')), 'cases': cases}))\n";
+  std::ofstream(scratch + ".py") << script;
+  const std::string out = scratch + ".json";
+  if (std::system(("python3 '" + scratch + ".py' '" + path + "' > '" + out + "'").c_str()) != 0)
+    return {{"error", "python3 failed"}};
+  return nlohmann::json::parse(slurp(out));
+}
+
+TEST_F(GitleaksCli, JunitReportOneCasePerPlaceFailingByPolicy) {
+  tree_.write(".gitleaks.toml", kGitleaksToml);
+  // A path full of XML's special characters, and a control character: still one valid document.
+  const std::string odd_name = "app/a&b<c>\"q'\x01.py";
+  const std::string acme = fake(10, 24, kLowerAlnum);
+  tree_.write(odd_name, "ACME = 'acme_live_" + acme + "'\n");
+  const std::string report = (tmp_.path() / "report.xml").string();
+  const std::string scratch = (tmp_.path() / "junit").string();
+  std::string err;
+  EXPECT_TRUE(
+      findings(run("dir --report-format junit -r " + report + " " + tree_.str(), nullptr, &err)))
+      << err;
+  const std::string xml = slurp(report);
+  nlohmann::json doc = read_junit(report, scratch);
+  ASSERT_FALSE(doc.contains("error")) << doc.dump() << "\n" << xml;
+  EXPECT_EQ(doc["root"], "testsuites");
+  EXPECT_EQ(doc["tests"], expected_.size() + 1);
+  EXPECT_EQ(doc["failures"], expected_.size() + 1) << "--fail-on any: every place fails";
+  std::set<std::string> files;
+  for (const auto& c : doc["cases"]) {
+    std::string f = c[0];
+    files.insert(f.substr(f.rfind(tree_.str() + "/", 0) == 0 ? tree_.str().size() + 1 : 0));
+    EXPECT_TRUE(c[2].get<bool>());
+  }
+  for (const Found& f : expected_) EXPECT_TRUE(files.count(std::get<0>(f))) << std::get<0>(f);
+  EXPECT_TRUE(files.count("app/a&b<c>\"q'\\x01.py")) << xml;  // the control byte made visible
+  // Secrets are masked by default: the report is shown to people in CI.
+  for (const Found& f : expected_) EXPECT_EQ(xml.find(std::get<3>(f)), std::string::npos);
+  EXPECT_EQ(xml.find(acme), std::string::npos);
+  EXPECT_NE(xml.find("acme-api-key has detected a secret in file "), std::string::npos);
+  // --fail-on none: the same cases, none failing.
+  EXPECT_EQ(run("dir -f junit --fail-on none -o " + report + " " + tree_.str(), nullptr, &err), 0)
+      << err;
+  doc = read_junit(report, scratch);
+  ASSERT_FALSE(doc.contains("error")) << doc.dump();
+  EXPECT_EQ(doc["tests"], expected_.size() + 1);
+  EXPECT_EQ(doc["failures"], 0);
+  EXPECT_NE(slurp(report).find("Does not fail this run (--fail-on none)"), std::string::npos);
+}
+
+// Flags that contradict each other are an error naming both; every subcommand's help lists the
+// global options.
+TEST_F(GitleaksCli, ConflictingFlagsAndSubcommandHelp) {
+  const std::vector<std::pair<std::string, std::string>> conflicts = {
+      {"--redact --show-secrets dir .", "--show-secrets"},
+      {"-q -v dir .", "--quiet"},
+      {"--no-decode --max-decode-depth 1 dir .", "--no-decode"},
+      {"--fail-on none --exit-code 4 dir .", "--fail-on none"},
+      {"git --staged --all-objects .", "--staged"},
+  };
+  for (const auto& [args, says] : conflicts) {
+    std::string err;
+    EXPECT_EQ(run(args, nullptr, &err), 2) << args;
+    EXPECT_NE(err.find(says), std::string::npos) << args << ": " << err;
+  }
+  for (const std::string sub : {"dir", "git", "stdin", "install-hook", "rules check"}) {
+    std::string out;
+    EXPECT_EQ(run(sub + " --help", &out), 0) << sub;
+    EXPECT_NE(out.find("Global options"), std::string::npos) << sub << ":\n" << out;
+    for (const char* flag : {"--format", "--config", "--exclude", "--fail-on", "--redact"})
+      EXPECT_NE(out.find(flag), std::string::npos) << sub << " --help lacks " << flag;
+  }
 }
 
 TEST_F(GitleaksCli, DirSkipsCMakeBuildTrees) {

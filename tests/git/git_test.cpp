@@ -438,10 +438,23 @@ TEST_F(GitRepo, AllObjectsFindsDanglingBlobs) {
   EXPECT_EQ(scan(o).findings.size(), 1u);
 }
 
+// The installed hook runs the reachscan on PATH: the tests put the binary under test first there.
+class PathWith {
+ public:
+  explicit PathWith(const std::string& dir) : old_(std::getenv("PATH") ? std::getenv("PATH") : "") {
+    ::setenv("PATH", (dir + ":" + old_).c_str(), 1);
+  }
+  ~PathWith() { ::setenv("PATH", old_.c_str(), 1); }
+
+ private:
+  std::string old_;
+};
+
 TEST_F(GitRepo, InstallHookBlocksSecretsAndPassesCleanCommits) {
   write("a.txt", "a\n");
   commit("a");
   const std::string bin = REACHSCAN_BINARY;
+  const PathWith path(fs::path(bin).parent_path().string());
   must(repo_, "'" + bin + "' -q install-hook");
   write("leak.py", "T = '" + tok(21) + "'\n");
   must(repo_, "git add leak.py");
@@ -465,6 +478,7 @@ TEST_F(GitRepo, Issue18InstallHookHonoursHooksPathAndChains) {
   write("a.txt", "a\n");
   commit("a");
   const std::string bin = REACHSCAN_BINARY;
+  const PathWith path(fs::path(bin).parent_path().string());
   // A plain hooks folder set in core.hooksPath, holding a foreign hook that leaves a mark.
   write("tools/hooks/pre-commit", "#!/bin/sh\necho ran >> \"$(git rev-parse --git-dir)/mark\"\n");
   must(repo_, "chmod +x tools/hooks/pre-commit && git config core.hooksPath tools/hooks");
@@ -492,6 +506,56 @@ TEST_F(GitRepo, Issue18InstallHookHonoursHooksPathAndChains) {
   EXPECT_NE(hout.find(">> '" + (repo_ / ".husky" / "pre-commit").string() + "'"), std::string::npos)
       << hout;
   EXPECT_FALSE(fs::exists(repo_ / ".husky" / "_" / "pre-commit"));
+}
+
+// Issue 17: the hook finds reachscan on PATH, not at the path it was installed from, and says
+// so when it is missing; --global says what it replaces and keeps each repository's own hooks.
+TEST_F(GitRepo, InstallHookFindsReachscanOnPathAndGlobalKeepsRepositoryHooks) {
+  write("a.txt", "a\n");
+  commit("a");
+  const std::string bin = REACHSCAN_BINARY;
+  // An earlier global hooks folder with a pre-commit hook, and the repository's own hooks.
+  write("../old-hooks/pre-commit", "#!/bin/sh\necho old >> \"$(git rev-parse --git-dir)/mark\"\n");
+  must(repo_, "chmod +x ../old-hooks/pre-commit && git config --global core.hooksPath " +
+                  (tmp_.path() / "old-hooks").string());
+  must(repo_, "git config --global init.templateDir " + (tmp_.path() / "templates").string());
+  write(".git/hooks/pre-commit", "#!/bin/sh\necho own >> \"$(git rev-parse --git-dir)/mark\"\n");
+  write(".git/hooks/commit-msg", "#!/bin/sh\necho msg >> \"$(git rev-parse --git-dir)/mark\"\n");
+  must(repo_, "chmod +x .git/hooks/pre-commit .git/hooks/commit-msg");
+  // A PATH with git and what the hook script uses, and no reachscan.
+  const fs::path bare_path = tmp_.path() / "bare-path";
+  must(tmp_.path(),
+       "mkdir -p bare-path && for t in git dirname cat; do ln -s \"$(command -v $t)\" "
+       "bare-path/$t; done");
+  const std::string no_reachscan = "PATH='" + bare_path.string() + "' ";
+  auto [rc, out] = sh(repo_, no_reachscan + "'" + bin + "' install-hook --global");
+  ASSERT_EQ(rc, 0) << out;
+  const fs::path global = tmp_.path() / "config" / "reachscan" / "hooks";
+  EXPECT_NE(out.find("core.hooksPath was " + (tmp_.path() / "old-hooks").string()),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("init.templateDir is"), std::string::npos) << out;
+  EXPECT_NE(out.find("warning: reachscan is not on PATH"), std::string::npos) << out;
+  const std::string hook = slurp((global / "pre-commit").string());
+  EXPECT_EQ(hook.find(bin), std::string::npos) << "no absolute path of the binary:\n" << hook;
+  // Without reachscan on PATH the commit fails, and says why.
+  write("clean.py", "x = 1\n");
+  must(repo_, "git add clean.py");
+  auto [mrc, mout] = sh(repo_, no_reachscan + "git commit -q -m clean");
+  EXPECT_NE(mrc, 0) << mout;
+  EXPECT_NE(mout.find("reachscan is not on PATH"), std::string::npos) << mout;
+  // With it: the old global hook, the repository's own hooks and reachscan all run.
+  fs::remove(repo_ / ".git" / "mark");
+  const PathWith path(fs::path(bin).parent_path().string());
+  must(repo_, "git commit -q -m clean");
+  EXPECT_EQ(slurp((repo_ / ".git" / "mark").string()), "old\nown\nmsg\n");
+  write("leak.py", "T = '" + tok(42) + "'\n");
+  must(repo_, "git add leak.py");
+  auto [lrc, lout] = sh(repo_, "git commit -q -m leak");
+  EXPECT_NE(lrc, 0) << lout;
+  EXPECT_NE(lout.find("leak.py:1"), std::string::npos) << lout;
+  // A repository path with --global is a contradiction.
+  EXPECT_EQ(sh(repo_, "'" + bin + "' install-hook --global .").first, 2);
 }
 
 TEST_F(GitRepo, PreCommitFrameworkUsesOurHookDefinition) {

@@ -79,5 +79,62 @@ TEST(RulesCheck, CatchesBrokenExamples) {
   EXPECT_TRUE(has("unknown verifier 'no_such_check'"));
 }
 
+// `rules check` names the stage that dropped an example, one rule per stage.
+TEST(RulesCheck, SaysWhichStageDroppedAnExample) {
+  patterns::RuleSet set = patterns::parse_rules(R"yaml(
+- id: demo.nomatch
+  name: No match
+  pattern: '\b(dmo_[a-z0-9]{8})\b'
+  references: [x]
+  examples: ['dmo_abc']
+  negative_examples: ['none']
+- id: demo.entropy
+  name: Low entropy
+  pattern: '\b(ent_[a-z]{8})\b'
+  min_entropy: 3.5
+  references: [x]
+  examples: ['ent_abababab']
+  negative_examples: ['none']
+- id: demo.keyword
+  name: Keyword
+  pattern: '(kwd_[a-z0-9]{8})'
+  keywords: [secret]
+  references: [x]
+  examples: ['value kwd_q1w2e3r4']
+  negative_examples: ['none']
+- id: demo.placeholder
+  name: Placeholder
+  pattern: '\bplh_([A-Za-z0-9_]{8,})'
+  references: [x]
+  examples: ['plh_xxxxxxxxxxxx']
+  negative_examples: ['none']
+- id: demo.allowed
+  name: Allowlisted
+  pattern: '\b(alw_[a-z0-9]{8})\b'
+  references: [x]
+  allowlists: [{stopwords: [q1w2]}]
+  examples: ['alw_q1w2e3r4']
+  negative_examples: ['none']
+)yaml",
+                                                "demo.yaml");
+  ASSERT_TRUE(set.errors.empty());
+  const RuleCheckReport report = check_rules(std::move(set));
+  auto problem_of = [&](const std::string& id) {
+    for (const std::string& p : report.problems)
+      if (p.find("rule " + id + ": example does not match") != std::string::npos) return p;
+    return std::string();
+  };
+  EXPECT_NE(problem_of("demo.nomatch").find("no Hyperscan match"), std::string::npos)
+      << problem_of("demo.nomatch");
+  EXPECT_NE(problem_of("demo.entropy").find("entropy filter"), std::string::npos)
+      << problem_of("demo.entropy");
+  EXPECT_NE(problem_of("demo.keyword").find("keyword filter"), std::string::npos)
+      << problem_of("demo.keyword");
+  EXPECT_NE(problem_of("demo.placeholder").find("placeholder filter"), std::string::npos)
+      << problem_of("demo.placeholder");
+  EXPECT_NE(problem_of("demo.allowed").find("allowlist"), std::string::npos)
+      << problem_of("demo.allowed");
+}
+
 }  // namespace
 }  // namespace reachscan
