@@ -155,6 +155,7 @@ class SarifReporter final : public Reporter {
     }
     if (!f.decoded.empty()) r["properties"]["decoded"] = f.decoded;
     if (!f.repository.empty()) r["properties"]["repository"] = f.repository;
+    if (f.image) r["properties"]["image"] = image_json(*f.image);
     if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
     if (f.verification.status != VerifyStatus::kNotChecked)
       r["properties"]["verification"] = to_string(f.verification.status);
