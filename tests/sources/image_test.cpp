@@ -222,8 +222,9 @@ TEST_F(ImageCli, ScansATarballAndReportsLayerAndWhiteout) {
                             .c_str()),
             0);
   const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  // NODE_ENV=production in the image's Env: its findings reach production (exit 3).
   Outcome r = run("-f json image '" + tar + "'", path);
-  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
   const auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
   // Four secrets: 2 layer files (shared layers scanned once), and Env and RUN, each found in
@@ -238,7 +239,7 @@ TEST_F(ImageCli, ScansATarballAndReportsLayerAndWhiteout) {
 
   // By name, through a container engine found on PATH.
   r = run("-f json image shop/api:1.4", fake_engine("docker", tar));
-  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_NE(r.out.find("shop/api:1.4!config"), std::string::npos);
 }
 
@@ -259,7 +260,7 @@ TEST_F(ImageCli, ImageFieldsAndDeploymentRepo) {
              "        - name: api\n          image: registry.example.com/shop/api:1.4\n");
   const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
   Outcome r = run("-f json image '" + tar + "' --deployment-repo '" + dir_.str() + "/repo'", path);
-  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
   const auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
   bool layer_seen = false, history_seen = false;
