@@ -54,6 +54,7 @@ struct ScanTarget {
   std::string label = "-";         // kStdin
   git::GitSourceOptions git;       // kGit
   std::string image;               // kImage: an image tarball, OCI layout or image name
+  std::string deployment_repo;     // kImage: --deployment-repo, a repository folder
 };
 
 // `dir`, `stdin`, `git`, `image`: scans and reports; returns the exit status (scanner/policy.h).

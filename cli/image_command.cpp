@@ -112,18 +112,23 @@ Status apply_archive_flags(const ArchiveFlags& flags, ArchiveOptions& options) {
   return Status();
 }
 
-CLI::App* add_image_subcommand(CLI::App& app, std::string& ref) {
+CLI::App* add_image_subcommand(CLI::App& app, std::string& ref, std::string& deployment_repo) {
   auto* cmd = app.add_subcommand(
       "image",
       "Scan a container image: a `docker save` tarball, an OCI image layout (folder or tar), or "
       "NAME[:TAG] exported with docker or podman save. Every layer (files deleted by later "
       "layers included), the config (Env, Cmd, Entrypoint, Labels) and the history are scanned.");
   cmd->add_option("image", ref, "Image tarball, OCI layout folder, or image name")->required();
+  cmd->add_option("--deployment-repo", deployment_repo,
+                  "Read the deployment model of the repository checked out in DIR (Kubernetes, "
+                  "kustomize, Helm values, compose, CI jobs): an image its production manifests "
+                  "deploy or its production jobs push is production, with the chain as evidence")
+      ->check(CLI::ExistingDirectory);
   return cmd;
 }
 
-Expected<std::unique_ptr<BlobSource>> open_image_source(const std::string& ref) {
-  ImageScanOptions io;
+Expected<std::unique_ptr<BlobSource>> open_image_source(const std::string& ref,
+                                                        ImageScanOptions io) {
   std::error_code ec;
   std::string path = ref;
   auto temp = std::make_shared<TempFolder>();

@@ -13,6 +13,7 @@
 #include "patterns/rule_database.h"
 #include "scanner/pipeline.h"
 #include "sources/archive.h"
+#include "sources/image.h"
 
 namespace reachscan::cli {
 
@@ -27,12 +28,14 @@ void add_archive_flags(CLI::App& app, ArchiveFlags& flags);
 // Copies the flags into `options`; an error names the flag that is wrong.
 [[nodiscard]] Status apply_archive_flags(const ArchiveFlags& flags, ArchiveOptions& options);
 
-// Adds the `image` subcommand, which fills `ref`.
-CLI::App* add_image_subcommand(CLI::App& app, std::string& ref);
+// Adds the `image` subcommand, which fills `ref` and `deployment_repo` (--deployment-repo DIR).
+CLI::App* add_image_subcommand(CLI::App& app, std::string& ref, std::string& deployment_repo);
 
 // The source for `ref`: a path to an image tarball or OCI layout, else an image name exported
-// with docker/podman save to a private temporary folder (removed with the source). Errors:
-// nothing at `ref` and no docker/podman, the save failed.
-[[nodiscard]] Expected<std::unique_ptr<BlobSource>> open_image_source(const std::string& ref);
+// with docker/podman save to a private temporary folder (removed with the source); `io` carries
+// the reach inputs (map, deployment model). Errors: nothing at `ref` and no docker/podman, the
+// save failed.
+[[nodiscard]] Expected<std::unique_ptr<BlobSource>> open_image_source(const std::string& ref,
+                                                                      ImageScanOptions io);
 
 }  // namespace reachscan::cli

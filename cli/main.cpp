@@ -157,7 +157,7 @@ int run(int argc, char** argv) {
 
   ScanTarget dir_target, stdin_target, git_target, image_target;
   image_target.kind = ScanTarget::Kind::kImage;
-  auto* imagecmd = add_image_subcommand(app, image_target.image);
+  auto* imagecmd = add_image_subcommand(app, image_target.image, image_target.deployment_repo);
   dir_target.kind = ScanTarget::Kind::kDir;
   stdin_target.kind = ScanTarget::Kind::kStdin;
   git_target.kind = ScanTarget::Kind::kGit;

@@ -94,7 +94,12 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     }
     source = std::move(*opened);
   } else if (image) {
-    auto opened = open_image_source(target.image);
+    ImageScanOptions io;
+    io.reach = so.reach;
+    // --deployment-repo: which manifests and CI jobs of that repository deploy the image.
+    if (!target.deployment_repo.empty())
+      io.deployment = build_folder_deployment(target.deployment_repo);
+    auto opened = open_image_source(target.image, std::move(io));
     if (!opened) {
       error_line(opened.status().message());
       return kExitError;

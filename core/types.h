@@ -85,6 +85,22 @@ struct Reach {
   std::vector<std::string> related;     // other locations of the same secret (for reuse flags)
 };
 
+// Where a finding sits in a container image (sources/image.h); unset for any other input.
+// NOTE: `instruction` never holds a RUN/ENV/ARG line's arguments (they may hold the secret, and
+// reports print this field unmasked): those read `RUN (history entry N)`; COPY/ADD/WORKDIR and
+// the like are quoted.
+struct ImageContext {
+  std::string image;         // the image's name: first tag, OCI ref.name, or the name given
+  std::string part;          // "layer", "config" or "history"
+  std::string layer_digest;  // full digest of the layer (for history: the layer the entry made)
+  std::uint64_t layer = 0;   // 1-based place in the layer stack; 0: none
+  std::uint64_t layers = 0;  // layers in the image
+  std::uint64_t history_entry = 0;  // 1-based history entry that made the layer; 0: unknown
+  std::string instruction;          // the Dockerfile instruction of that entry (see NOTE)
+  std::string path;                 // the file's path in the layer; empty for config and history
+  bool in_final_filesystem = true;  // false: a later layer deletes, hides or replaces the file
+};
+
 // Git provenance of a finding (git/ stage).
 struct CommitInfo {
   std::string id;
@@ -138,7 +154,8 @@ struct Finding {
   // it was there in plain text. Positions of a decoded secret are those of the encoded run.
   std::vector<std::string> decoded;
 
-  std::optional<CommitInfo> commit;  // set for findings from git history
+  std::optional<CommitInfo> commit;   // set for findings from git history
+  std::optional<ImageContext> image;  // set for findings in a container image
   // Commits (lower-case ids) a rule allowlist names for this finding: an occurrence in one of them
   // is suppressed. Set by the detector, which cannot know the commit; read by the policy.
   std::vector<std::string> allow_commits;

@@ -19,6 +19,14 @@ bool yaml_documents(const std::string& rel) {
   return low.find(".yml") != std::string::npos || low.find(".yaml") != std::string::npos;
 }
 
+// Whether `local` was tagged for a long-lived credential form (its frameworks say so).
+bool long_lived_form(const detail::Model& m, const Reach& local) {
+  return std::any_of(
+      m.frameworks_long_lived.begin(), m.frameworks_long_lived.end(), [&](const std::string& t) {
+        return signals::contains(local.frameworks, t) && !signals::contains(m.frameworks_always, t);
+      });
+}
+
 }  // namespace
 
 Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg) {
@@ -55,12 +63,35 @@ Reach add_git_context(const Reach& local, const Finding& f, const ReachConfig& c
   const FileContext none;
   const signals::Input in{f, none, cfg, m, signals::relative_path(none, f, cfg), nullptr};
   signals::git_family(in, c);
-  const bool long_lived = std::any_of(
-      m.frameworks_long_lived.begin(), m.frameworks_long_lived.end(), [&](const std::string& t) {
-        return signals::contains(local.frameworks, t) && !signals::contains(m.frameworks_always, t);
-      });
-  Reach r = signals::score(m, c.reduce(), long_lived);
+  Reach r = signals::score(m, c.reduce(), long_lived_form(m, local));
   r.related = local.related;
+  return r;
+}
+
+Reach add_image_context(const Reach& local, const Finding& f, const ImageFacts& image,
+                        const ReachConfig& cfg, const DeploymentModel* deployment) {
+  const detail::Model* mp = detail::model();
+  if (!mp) return local;
+  const detail::Model& m = *mp;
+  // The file's evidence, less what was read from the display path (image name, digest and
+  // path in one string); the path inside the image is read again, the image by its own family.
+  signals::Collector c(m);
+  for (const Evidence& e : local.evidence)
+    if (e.signal != "path" && e.signal != "file_name" && e.signal != "config_path")
+      c.add(e.signal, e.detail, e.weight);
+  FileContext ctx;
+  ctx.path = image.path;
+  ctx.deployment = deployment;
+  ctx.image = &image;
+  const signals::Input in{f, ctx, cfg, m, detail::normalize_path(image.path), nullptr};
+  if (!image.path.empty()) signals::path_family(in, c);
+  signals::image_family(in, c);
+  Reach r = signals::score(m, c.reduce(), long_lived_form(m, local));
+  r.related = local.related;
+  for (const std::string& flag : local.flags)
+    if (!signals::contains(r.flags, flag) && flag != "live_secret_in_non_production" &&
+        flag != "reused_across_environments")
+      r.flags.push_back(flag);
   return r;
 }
 

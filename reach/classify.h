@@ -76,12 +76,26 @@ struct ReachConfig {
 // paths relative to `root` (or, for git scans, to the repository root): a file it reaches from a
 // production entry point is production. Must outlive the call.
 class DeploymentModel;
+
+// The container image a finding sits in, as the classifier reads it (sources/image.h fills it):
+// its names (RepoTags, OCI ref.name annotations, or the NAME it was exported by), its config's
+// Env ("KEY=value"), and the file's path inside the image (empty for the config and history).
+struct ImageFacts {
+  std::vector<std::string> names;
+  std::vector<std::string> env;
+  std::string path;
+};
+
 struct FileContext {
   std::string path;
   std::string_view text;
   std::size_t secret_offset = 0;
   std::string root;
   const DeploymentModel* deployment = nullptr;
+  // Set when the file is inside a container image: names and Env are read as evidence (signals
+  // image_name, image_env), and `deployment`, when set, is asked which manifests and CI jobs
+  // deploy the image by name (image_deployment) rather than the file by path.
+  const ImageFacts* image = nullptr;
 };
 
 // Classifies one finding. Reads the finding's rule id, variant, tags, secret (only to decode JWT
@@ -97,6 +111,14 @@ Reach classify(const Finding& f, const FileContext& ctx, const ReachConfig& cfg)
 // and decides again. Reads only `local`'s evidence and `f.commit`: the file is not needed again.
 // Returns `local` unchanged when `f` has no commit. Thread-safe.
 Reach add_git_context(const Reach& local, const Finding& f, const ReachConfig& cfg);
+
+// Adds what a container image says (its names, its config's Env, and the manifests of
+// `deployment` that deploy it; see ImageFacts) to a verdict `classify` made from the file alone,
+// and decides again. The path evidence `local` read from the finding's display path
+// (`IMAGE!sha256:...!etc/app.conf`) is replaced by the evidence of the path inside the image, so
+// words of the image name count once, as image_name. `deployment` may be null. Thread-safe.
+Reach add_image_context(const Reach& local, const Finding& f, const ImageFacts& image,
+                        const ReachConfig& cfg, const DeploymentModel* deployment);
 
 // Marks reuse of one secret value across environments. Occurrences are grouped by
 // HMAC-SHA256(key, secret) (the clear value is never kept). In a group with a production

@@ -89,6 +89,15 @@ class DeploymentModel {
   // above it (a folder applied or copied whole). nullopt when no entry point reaches it.
   std::optional<DeploymentReach> reach(std::string_view rel_path) const;
 
+  // How a container image named `image_ref` (`registry/app:1.2`, `app:latest`, `app@sha256:...`)
+  // is reached: through a manifest that names it (`image: registry/app:1.2` in a Kubernetes or
+  // compose file, kustomize `images:` newName/newTag, Helm values `image.repository`/`tag`) or a
+  // CI job or script that builds or pushes it (`docker push`, `docker build -t`, `docker tag`,
+  // docker/build-push-action `tags`). Names are compared with docker.io/ and library/ left out
+  // and `:latest` for no tag; a reference whose tag is templated (`app:${{ github.sha }}`,
+  // `{{ .Values.image.tag }}`) stands for every tag of its repository. nullopt: nothing deploys it.
+  std::optional<DeploymentReach> reach_image(std::string_view image_ref) const;
+
   // What the builder could not read or follow (bad YAML, a path escaping the tree, a cycle, a
   // limit reached), one line each, at most a few hundred.
   const std::vector<std::string>& notes() const;

@@ -221,6 +221,15 @@ Model parse(const YAML::Node& doc) {
   m.deployment_chain_hops = require(dep, "chain_hops").as<std::size_t>();
   m.deployment_job_words = strings(require(dep, "job_words"), true);
 
+  const YAML::Node image = require(doc, "image");
+  std::tie(m.image_name_production, m.image_name_non_production) =
+      weights(require(image, "name_weights"));
+  m.image_env_keys = strings(require(image, "env_keys"), true);
+  std::tie(m.image_env_production, m.image_env_non_production) =
+      weights(require(image, "env_weights"));
+  std::tie(m.image_deployment_production, m.image_deployment_non_production) =
+      weights(require(image, "deployment_weights"));
+
   const YAML::Node forms = require(doc, "key_forms");
   const YAML::Node vw = require(forms, "variant_weights");
   m.variant_live = number(require(vw, "live"));
@@ -252,6 +261,10 @@ Status check_signals(const Model& m) {
   std::vector<std::string> used = {"key_prefix",
                                    "deployment",
                                    "deployment_reuse",
+                                   "image_name",
+                                   "image_env",
+                                   "image_deployment",
+                                   "image",
                                    "provider_host",
                                    "reserved_host",
                                    "host",

@@ -148,6 +148,14 @@ struct Model {
   std::size_t deployment_chain_hops = 6;          // hops of a chain named in evidence
   std::vector<std::string> deployment_job_words;  // a job named with one of these deploys
 
+  double image_name_production = 2.0;
+  double image_name_non_production = -2.0;
+  std::vector<std::string> image_env_keys;  // lower-case
+  double image_env_production = 2.0;
+  double image_env_non_production = -2.0;
+  double image_deployment_production = 3.0;
+  double image_deployment_non_production = -3.0;
+
   double variant_live = 3.0;
   double variant_test = -3.0;
   std::vector<KeyForm> key_forms;

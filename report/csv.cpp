@@ -27,7 +27,8 @@ class CsvReporter final : public Reporter {
   void begin() override {
     row({"fingerprint", "rule_id", "rule_name", "verdict", "repository", "path", "line", "column",
          "commit", "secret", "occurrence_count", "repositories", "reused_across_environments",
-         "triage_status", "triage_comment"});
+         "triage_status", "triage_comment", "image", "layer_digest", "image_instruction",
+         "in_final_filesystem"});
   }
   void on_finding(const SecretFinding& s) override {
     for (const Finding& f : s.occurrences.empty() ? std::vector<Finding>{s.first} : s.occurrences) {
@@ -39,7 +40,10 @@ class CsvReporter final : public Reporter {
            f.commit ? f.commit->id : std::string(), f.secret, std::to_string(s.count), repos,
            s.reused_across_environments ? "true" : "false",
            s.triage ? s.triage->status : std::string(),
-           s.triage ? s.triage->comment : std::string()});
+           s.triage ? s.triage->comment : std::string(), f.image ? f.image->image : std::string(),
+           f.image ? f.image->layer_digest : std::string(),
+           f.image ? f.image->instruction : std::string(),
+           f.image ? (f.image->in_final_filesystem ? "true" : "false") : std::string()});
     }
   }
   void finish(const ScanSummary& summary, std::FILE* summary_out) override {

@@ -9,6 +9,23 @@ std::string dump(const nlohmann::ordered_json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+nlohmann::ordered_json image_json(const ImageContext& c) {
+  nlohmann::ordered_json j;
+  j["name"] = c.image;
+  j["part"] = c.part;
+  j["layer_digest"] = c.layer_digest.empty() ? nlohmann::ordered_json(nullptr)
+                                             : nlohmann::ordered_json(c.layer_digest);
+  j["layer"] = c.layer ? nlohmann::ordered_json(c.layer) : nlohmann::ordered_json(nullptr);
+  j["layers"] = c.layers;
+  j["history_entry"] =
+      c.history_entry ? nlohmann::ordered_json(c.history_entry) : nlohmann::ordered_json(nullptr);
+  j["instruction"] = c.instruction.empty() ? nlohmann::ordered_json(nullptr)
+                                           : nlohmann::ordered_json(c.instruction);
+  j["path"] = c.path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(c.path);
+  j["in_final_filesystem"] = c.in_final_filesystem;
+  return j;
+}
+
 nlohmann::ordered_json finding_json(const Finding& f) {
   nlohmann::ordered_json j;
   j["rule_id"] = f.rule_id;
@@ -55,6 +72,7 @@ nlohmann::ordered_json finding_json(const Finding& f) {
   } else {
     j["commit"] = nullptr;
   }
+  if (f.image) j["image"] = image_json(*f.image);
   if (f.verification.status == VerifyStatus::kNotChecked) {
     j["verification"] = nullptr;
   } else {
@@ -71,7 +89,7 @@ nlohmann::ordered_json occurrence_json(const Finding& f) {
   nlohmann::ordered_json full = finding_json(f);
   nlohmann::ordered_json j;
   for (const char* key : {"repository", "path", "line", "column", "end_line", "end_column", "match",
-                          "parts", "decoded", "commit", "reach"})
+                          "parts", "decoded", "commit", "image", "reach"})
     if (full.contains(key)) j[key] = std::move(full[key]);
   return j;
 }

@@ -15,6 +15,10 @@ nlohmann::ordered_json occurrence_json(const Finding& f);
 nlohmann::ordered_json secret_finding_json(const SecretFinding& s, bool with_occurrences);
 nlohmann::ordered_json summary_json(const ScanSummary& s);
 nlohmann::ordered_json reach_json(const Reach& r);
+// Where a finding sits in a container image: name, part, layer digest and place, the history
+// entry and Dockerfile instruction that made the layer, the path in the layer, and whether the
+// file is still in the image's final filesystem.
+nlohmann::ordered_json image_json(const ImageContext& c);
 // Serialises without throwing on invalid UTF-8 (bytes from scanned files are replaced).
 std::string dump(const nlohmann::ordered_json& j, int indent = -1);
 

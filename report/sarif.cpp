@@ -164,6 +164,7 @@ class SarifReporter final : public Reporter {
     }
     if (!f.decoded.empty()) r["properties"]["decoded"] = f.decoded;
     if (!f.repository.empty()) r["properties"]["repository"] = f.repository;
+    if (f.image) r["properties"]["image"] = image_json(*f.image);
     if (f.reach) r["properties"]["reach"] = reach_json(*f.reach);
     if (f.commit && !f.commit->id.empty()) {
       // History scans: where the secret came from, for alerts on secrets gone from HEAD too.

@@ -19,6 +19,7 @@
 #include "scanner/detector.h"
 #include "scanner/findings.h"
 #include "scanner/interrupt.h"
+#include "sources/archive.h"
 #include "sources/walker.h"
 
 namespace reachscan {
@@ -124,6 +125,16 @@ struct Scanner::Impl {
     return a;
   }
 
+  // What `source.load` may read of an item. --max-file-size limits text; an archive is bounded by
+  // the archive limits instead (--max-archive-size, the bomb limits), its members by
+  // --max-file-size. Sources that hand out a file descriptor are streamed and ignore this; a git
+  // blob is read whole, so one named as an archive (a committed .jar) is read to max_size.
+  std::uint64_t load_limit(const Item& item, const ArchiveOptions& archive) const {
+    if (options.max_file_size && archive.max_depth > 0 && archive_named(item.path))
+      return archive.max_size ? std::max(archive.max_size, options.max_file_size) : 0;
+    return options.max_file_size;
+  }
+
   // Text, archives (opened, members streamed) and compiled artifacts, through one dispatch
   // (sources/archive.h).
   // `self` is `source` when it scans its items itself (ScanningSource), else null.
@@ -135,7 +146,7 @@ struct Scanner::Impl {
       o.item = std::move(item);
       return o;
     }
-    Loaded l = source.load(item, options.max_file_size);
+    Loaded l = source.load(item, load_limit(item, archive));
     if (l.skip) {
       o.file.skip = std::move(l.skip);
     } else if (l.fd >= 0) {

@@ -68,6 +68,12 @@ enum class ContentKind { kText, kArchive, kCompiled, kBinary };
 ContentKind classify_content(std::string_view head);
 bool looks_like_archive(std::string_view head);
 bool looks_compiled(std::string_view head);
+bool looks_like_7z(std::string_view head);
+
+// Whether a file's name says it is an archive (.zip, .jar, .tar.gz, .whl, .deb...). Content
+// decides what an input is; the name serves where content cannot be looked at cheaply: a git
+// blob over --max-file-size is read (to the archive size limit) only when its name says archive.
+bool archive_named(std::string_view path);
 
 // Scans an input of any kind (see above), reported as `display`. `size_hint` is the announced
 // size (0: unknown), used for the too_large check and for buffer sizing. Results, skips of members

@@ -1,11 +1,5 @@
 #include "sources/image.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -16,164 +10,17 @@
 #include <set>
 #include <vector>
 
+#include "reach/classify.h"
+#include "sources/image_input.h"
+
 namespace reachscan {
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-constexpr std::uint64_t kMaxDocument = 16u << 20;  // manifests and configs are small
-
-std::string error_text(struct archive* a) {
-  const char* e = archive_error_string(a);
-  return e ? e : "unknown error";
-}
-
-std::string normalize(std::string name) {
-  while (name.rfind("./", 0) == 0) name.erase(0, 2);
-  while (!name.empty() && name.back() == '/') name.pop_back();
-  return name;
-}
-
-// Random access to the named files of an image, whatever holds them.
-class ImageInput {
- public:
-  virtual ~ImageInput() = default;
-  // A small document (manifest, config, index), or nullopt when absent.
-  virtual std::optional<std::string> document(const std::string& name) = 0;
-  // Calls `scan` for each name in `wanted` that exists, with a reader of its bytes. Names not
-  // found are returned.
-  virtual std::set<std::string> stream(
-      const std::set<std::string>& wanted,
-      const std::function<void(const std::string&, const ReadFn&)>& scan) = 0;
-};
-
-class FolderInput : public ImageInput {
- public:
-  explicit FolderInput(fs::path root) : root_(std::move(root)) {}
-
-  std::optional<std::string> document(const std::string& name) override {
-    const int fd = ::open((root_ / name).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::string data;
-    char buf[65536];
-    for (;;) {
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0 || data.size() > kMaxDocument) break;
-      data.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return data;
-  }
-
-  std::set<std::string> stream(
-      const std::set<std::string>& wanted,
-      const std::function<void(const std::string&, const ReadFn&)>& scan) override {
-    std::set<std::string> missing;
-    for (const std::string& name : wanted) {
-      const int fd = ::open((root_ / name).c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) {
-        missing.insert(name);
-        continue;
-      }
-      scan(name, fd_reader(fd));
-      ::close(fd);
-    }
-    return missing;
-  }
-
- private:
-  fs::path root_;
-};
-
-struct ArchiveDeleter {
-  void operator()(struct archive* a) const { archive_read_free(a); }
-};
-
-// A tar (docker save, or an OCI layout packed with tar), compressed or not. Documents are read in
-// a first pass; layers are streamed in a second, in the order the tar holds them.
-class TarInput : public ImageInput {
- public:
-  static Expected<std::unique_ptr<TarInput>> open(const std::string& path) {
-    auto in = std::unique_ptr<TarInput>(new TarInput(path));
-    auto a = in->open_archive();
-    if (!a) return a.status();
-    struct archive_entry* e = nullptr;
-    int r;
-    while ((r = archive_read_next_header(a->get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-      if (archive_entry_filetype(e) != AE_IFREG) continue;
-      const std::string name =
-          normalize(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
-      const la_int64_t size = archive_entry_size(e);
-      if (size <= 0 || static_cast<std::uint64_t>(size) > kMaxDocument) continue;
-      // JSON documents start with '{' or '['; layers never do.
-      char first = 0;
-      if (archive_read_data(a->get(), &first, 1) != 1 || (first != '{' && first != '[')) continue;
-      std::string data(static_cast<std::size_t>(size), '\0');
-      data[0] = first;
-      std::size_t have = 1;
-      while (have < data.size()) {
-        const la_ssize_t n = archive_read_data(a->get(), data.data() + have, data.size() - have);
-        if (n <= 0) break;
-        have += static_cast<std::size_t>(n);
-      }
-      data.resize(have);
-      in->documents_[name] = std::move(data);
-    }
-    if (r != ARCHIVE_EOF)
-      return Status::error(path + ": not a readable tar: " + error_text(a->get()));
-    return in;
-  }
-
-  std::optional<std::string> document(const std::string& name) override {
-    auto it = documents_.find(name);
-    if (it == documents_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::set<std::string> stream(
-      const std::set<std::string>& wanted,
-      const std::function<void(const std::string&, const ReadFn&)>& scan) override {
-    std::set<std::string> missing = wanted;
-    auto a = open_archive();
-    if (!a) return missing;
-    struct archive_entry* e = nullptr;
-    int r;
-    while ((r = archive_read_next_header(a->get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-      const std::string name =
-          normalize(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
-      if (!missing.count(name) || archive_entry_filetype(e) != AE_IFREG) continue;
-      missing.erase(name);
-      struct archive* handle = a->get();
-      const ReadFn read = [handle](char* buf, std::size_t n, ReadFailure& f) -> long {
-        const la_ssize_t got = archive_read_data(handle, buf, n);
-        if (got < 0) {
-          f = {SkipReason::kCorrupt, error_text(handle)};
-          return -1;
-        }
-        return static_cast<long>(got);
-      };
-      scan(name, read);
-    }
-    return missing;
-  }
-
- private:
-  explicit TarInput(std::string path) : path_(std::move(path)) {}
-
-  Expected<std::unique_ptr<struct archive, ArchiveDeleter>> open_archive() const {
-    std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
-    archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_gnutar(a.get());
-    if (archive_read_open_filename(a.get(), path_.c_str(), 1u << 20) != ARCHIVE_OK)
-      return Status::error(path_ + ": " + error_text(a.get()));
-    return a;
-  }
-
-  std::string path_;
-  std::map<std::string, std::string> documents_;
-};
+using image_detail::ImageInput;
+using image_detail::normalize;
 
 std::optional<json> parse(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -195,16 +42,20 @@ std::string blob_file(const std::string& digest) {
 }
 
 struct Layer {
-  std::string file;        // in the input
-  std::string digest;      // sha256:...
-  std::string created_by;  // the history entry that made it, if known (describe_instruction)
+  std::string file;               // in the input
+  std::string digest;             // sha256:...
+  std::size_t history_entry = 0;  // 1-based history entry that made it; 0: unknown
+  std::string instruction;        // that entry's instruction (instruction_of)
+  std::string created_by;         // both, as evidence names them (describe_entry); empty: unknown
 };
 
 struct Image {
-  std::string name;
+  std::string name;                // first tag, ref name, name given, or the input's file name
+  std::vector<std::string> names;  // every name it goes by (not the file name fallback)
   std::string config_file;
   std::vector<Layer> layers;
   json config;
+  std::vector<std::string> env;  // the config's Env, "KEY=value"
 };
 
 std::string short_digest(const std::string& digest) {
@@ -236,10 +87,10 @@ std::vector<long> layers_made(const json& cfg) {
   return made;
 }
 
-// How a history entry is named in evidence. NOTE: created_by lines can hold secrets (a RUN with
-// a token, an ARG value), and evidence is not masked: only COPY/ADD-style lines are quoted; for
-// the rest, the instruction keyword and the history line to look at.
-std::string describe_instruction(const std::string& created_by, std::size_t entry) {
+// The Dockerfile instruction of a history entry, fit to print. NOTE: created_by lines can hold
+// secrets (a RUN with a token, an ARG value), and neither evidence nor the findings' image fields
+// are masked: only COPY/ADD/WORKDIR lines are quoted; for the rest, the keyword alone.
+std::string instruction_of(const std::string& created_by) {
   std::string line = created_by;
   bool shell = false;
   if (line.rfind("/bin/sh -c ", 0) == 0) {
@@ -253,11 +104,16 @@ std::string describe_instruction(const std::string& created_by, std::size_t entr
   while (!line.empty() && line.front() == ' ') line.erase(0, 1);
   std::string keyword = line.substr(0, line.find(' '));
   if (shell) keyword = "RUN";
-  const std::string where = "history entry " + std::to_string(entry);
-  if (keyword == "COPY" || keyword == "ADD" || keyword == "WORKDIR")
-    return where + ": " + one_line(line, 120);
+  if (keyword == "COPY" || keyword == "ADD" || keyword == "WORKDIR") return one_line(line, 120);
   if (keyword.empty() || keyword.size() > 12) keyword = "instruction";
-  return where + ": " + keyword + " (see the image's history line " + std::to_string(entry) + ")";
+  return keyword;
+}
+
+// How a history entry and its instruction are named in evidence.
+std::string describe_entry(const std::string& instruction, std::size_t entry) {
+  const std::string where = "history entry " + std::to_string(entry) + ": " + instruction;
+  if (instruction.find(' ') != std::string::npos) return where;
+  return where + " (see the image's history line " + std::to_string(entry) + ")";
 }
 
 // Fills in each layer's digest fallback and creating instruction from the config.
@@ -268,23 +124,27 @@ void attach_history(Image& img) {
     if (auto d = r->find("diff_ids"); d != r->end() && d->is_array())
       for (const json& id : *d)
         if (id.is_string()) diff_ids.push_back(id.get<std::string>());
-  std::vector<std::string> made;  // each history entry that made a layer, described
+  std::vector<std::pair<std::size_t, std::string>> made;  // entries that made a layer
   std::size_t entry_no = 0;
   if (auto h = cfg.find("history"); h != cfg.end() && h->is_array())
     for (const json& entry : *h) {
       ++entry_no;
       if (entry.is_object() && !empty_layer(entry))
-        made.push_back(describe_instruction(str(entry, "created_by"), entry_no));
+        made.emplace_back(entry_no, instruction_of(str(entry, "created_by")));
     }
   for (std::size_t i = 0; i < img.layers.size(); ++i) {
     Layer& l = img.layers[i];
     if (l.digest.empty()) l.digest = i < diff_ids.size() ? diff_ids[i] : l.file;
-    if (i < made.size()) l.created_by = made[i];
+    if (i >= made.size()) continue;
+    l.history_entry = made[i].first;
+    l.instruction = made[i].second;
+    l.created_by = describe_entry(l.instruction, l.history_entry);
   }
 }
 
-Status read_oci_index(ImageInput& in, const json& index, const std::string& fallback, int depth,
-                      std::vector<Image>& images) {
+// `named`: `fallback` is a name the image goes by (given), not only the input's file name.
+Status read_oci_index(ImageInput& in, const json& index, const std::string& fallback, bool named,
+                      int depth, std::vector<Image>& images) {
   if (depth > 4) return Status::error("image index nested too deeply");
   auto m = index.find("manifests");
   if (m == index.end() || !m->is_array()) return Status::error("index has no manifests");
@@ -295,6 +155,7 @@ Status read_oci_index(ImageInput& in, const json& index, const std::string& fall
     if (!doc || !doc->is_object())
       return Status::error("manifest " + digest + " is missing or not JSON");
     std::string name = fallback;
+    bool has_name = named;
     if (auto a = d.find("annotations"); a != d.end() && a->is_object()) {
       if (std::string n = str(*a, "io.containerd.image.name"); !n.empty())
         name = n;
@@ -302,34 +163,37 @@ Status read_oci_index(ImageInput& in, const json& index, const std::string& fall
         name = r.find(':') == std::string::npos && r.find('/') == std::string::npos
                    ? fallback + ":" + r
                    : r;
+      has_name = has_name || name != fallback;
     }
     if (doc->contains("manifests")) {  // an image index (multi-platform)
-      if (Status s = read_oci_index(in, *doc, name, depth + 1, images); !s.ok()) return s;
+      if (Status s = read_oci_index(in, *doc, name, has_name, depth + 1, images); !s.ok()) return s;
       continue;
     }
     Image img;
     img.name = name;
+    if (has_name) img.names.push_back(name);
     if (auto c = doc->find("config"); c != doc->end() && c->is_object())
       img.config_file = blob_file(str(*c, "digest"));
     if (auto ls = doc->find("layers"); ls != doc->end() && ls->is_array())
       for (const json& l : *ls)
         if (l.is_object())
-          img.layers.push_back({blob_file(str(l, "digest")), str(l, "digest"), ""});
+          img.layers.push_back({blob_file(str(l, "digest")), str(l, "digest"), 0, "", ""});
     images.push_back(std::move(img));
   }
   return Status();
 }
 
-Expected<std::vector<Image>> read_images(ImageInput& in, const std::string& fallback) {
+Expected<std::vector<Image>> read_images(ImageInput& in, const std::string& fallback, bool named) {
   std::vector<Image> images;
   if (auto manifest = parse(in.document("manifest.json")); manifest && manifest->is_array()) {
     for (const json& m : *manifest) {
       if (!m.is_object()) continue;
       Image img;
-      img.name = fallback;
-      if (auto tags = m.find("RepoTags");
-          tags != m.end() && tags->is_array() && !tags->empty() && tags->front().is_string())
-        img.name = tags->front().get<std::string>();
+      if (auto tags = m.find("RepoTags"); tags != m.end() && tags->is_array())
+        for (const json& t : *tags)
+          if (t.is_string()) img.names.push_back(t.get<std::string>());
+      if (img.names.empty() && named) img.names.push_back(fallback);
+      img.name = img.names.empty() ? fallback : img.names.front();
       img.config_file = normalize(str(m, "Config"));
       if (auto ls = m.find("Layers"); ls != m.end() && ls->is_array())
         for (const json& l : *ls)
@@ -347,13 +211,20 @@ Expected<std::vector<Image>> read_images(ImageInput& in, const std::string& fall
       images.push_back(std::move(img));
     }
   } else if (auto index = parse(in.document("index.json")); index && index->is_object()) {
-    if (Status s = read_oci_index(in, *index, fallback, 0, images); !s.ok())
+    if (Status s = read_oci_index(in, *index, fallback, named, 0, images); !s.ok())
       return Status::error("index.json: " + s.message());
   } else {
     return Status::error(
         "not a container image: no manifest.json (docker save) or index.json (OCI layout)");
   }
   if (images.empty()) return Status::error("the image index lists no image");
+  // Every name of one image (one config): tags and platforms listed apart.
+  std::map<std::string, std::vector<std::string>> names;
+  for (const Image& img : images)
+    for (const std::string& n : img.names)
+      if (auto& v = names[img.config_file]; std::find(v.begin(), v.end(), n) == v.end())
+        v.push_back(n);
+  for (Image& img : images) img.names = names[img.config_file];
   for (Image& img : images) {
     auto cfg = parse(in.document(img.config_file));
     if (!cfg || !cfg->is_object())
@@ -361,6 +232,10 @@ Expected<std::vector<Image>> read_images(ImageInput& in, const std::string& fall
                            " is missing or not JSON");
     img.config = std::move(*cfg);
     attach_history(img);
+    if (auto c = img.config.find("config"); c != img.config.end() && c->is_object())
+      if (auto env = c->find("Env"); env != c->end() && env->is_array())
+        for (const json& e : *env)
+          if (e.is_string()) img.env.push_back(e.get<std::string>());
   }
   return images;
 }
@@ -445,25 +320,49 @@ void add_evidence(Finding& f, std::string detail) {
   f.reach->evidence.push_back({"image", std::move(detail), 0});
 }
 
+// Sets a finding's image fields, and decides its reach again with what the image says (its names,
+// its Env, the deployment model's manifests that deploy it). Call before add_evidence.
+void place_in_image(Finding& f, ImageContext ctx, const Image& img,
+                    const ImageScanOptions& options) {
+  if (options.reach && f.reach) {
+    const reach::ImageFacts facts{img.names, img.env, ctx.path};
+    f.reach =
+        reach::add_image_context(*f.reach, f, facts, *options.reach, options.deployment.get());
+  }
+  f.image = std::move(ctx);
+}
+
+// The fields of a finding in the config or the history (line N is history entry N).
+ImageContext metadata_context(const Image& img, const std::string& what, std::uint64_t line) {
+  ImageContext c;
+  c.image = img.name;
+  c.part = what;
+  c.layers = img.layers.size();
+  if (what != "history") return c;
+  c.history_entry = line;
+  if (auto h = img.config.find("history");
+      h != img.config.end() && h->is_array() && line >= 1 && line <= h->size())
+    c.instruction = instruction_of(str((*h)[line - 1], "created_by"));
+  const std::vector<long> made = layers_made(img.config);
+  const long layer = line >= 1 && line <= made.size() ? made[line - 1] : -1;
+  if (layer >= 0 && static_cast<std::size_t>(layer) < img.layers.size()) {
+    c.layer = static_cast<std::uint64_t>(layer) + 1;
+    c.layer_digest = img.layers[static_cast<std::size_t>(layer)].digest;
+  }
+  return c;
+}
+
 }  // namespace
 
 Status scan_image(const std::string& path, const Detector& detector,
                   const ImageScanOptions& options, FileOutcome& out) {
-  std::error_code ec;
-  std::unique_ptr<ImageInput> input;
-  if (fs::is_directory(path, ec)) {
-    input = std::make_unique<FolderInput>(path);
-  } else if (fs::exists(path, ec)) {
-    auto tar = TarInput::open(path);
-    if (!tar) return tar.status();
-    input = std::move(*tar);
-  } else {
-    return Status::error(path + ": no such file or folder");
-  }
+  auto opened = image_detail::open_image_input(path);
+  if (!opened) return opened.status();
+  std::unique_ptr<ImageInput> input = std::move(*opened);
   std::string fallback = options.name;
   if (fallback.empty()) fallback = fs::path(path).filename().string();
   if (fallback.empty()) fallback = fs::path(path).parent_path().filename().string();
-  auto images = read_images(*input, fallback);
+  auto images = read_images(*input, fallback, !options.name.empty());
   if (!images) return Status::error(path + ": " + images.status().message());
 
   // Config and history, per image.
@@ -478,15 +377,14 @@ Status scan_image(const std::string& path, const Detector& detector,
       scan_reader(memory_reader(text), display, text.size(), detector, options.archive.chunk_size,
                   o, false);
       for (Finding& f : o.findings) {
+        place_in_image(f, metadata_context(img, what, f.line), img, options);
         add_evidence(f, "image " + img.name + ", " + what);
         if (what == "history") {
           // Line N is history entry N; name the layer it made, if any.
-          const std::vector<long> made = layers_made(img.config);
-          const long layer = f.line >= 1 && f.line <= made.size() ? made[f.line - 1] : -1;
-          if (layer >= 0 && static_cast<std::size_t>(layer) < img.layers.size())
+          if (f.image->layer)
             add_evidence(f, "history entry " + std::to_string(f.line) + " made layer " +
-                                std::to_string(layer + 1) + " (" +
-                                img.layers[static_cast<std::size_t>(layer)].digest + ")");
+                                std::to_string(f.image->layer) + " (" + f.image->layer_digest +
+                                ")");
           else
             add_evidence(f, "history entry " + std::to_string(f.line) +
                                 " (metadata only: no layer); still readable by anyone with the "
@@ -547,15 +445,20 @@ Status scan_image(const std::string& path, const Detector& detector,
     }
     const std::string prefix = img.name + "!" + short_digest(layer.digest) + "!";
     for (Finding& f : findings) {
+      // The member's path in the layer: up to the next '!' (names escape their own '!').
+      std::string member = f.path.substr(std::min(prefix.size(), f.path.size()));
+      member = member.substr(0, member.find('!'));
+      const std::string why = removed_later(stack, img.layers, k, member);
+      place_in_image(f,
+                     ImageContext{img.name, "layer", layer.digest, k + 1, img.layers.size(),
+                                  layer.history_entry, layer.instruction, member, why.empty()},
+                     img, options);
       add_evidence(f, "image " + img.name + ", layer " + std::to_string(k + 1) + " of " +
                           std::to_string(img.layers.size()) + " (" + layer.digest + ")");
       if (!layer.created_by.empty()) add_evidence(f, "layer created by " + layer.created_by);
       for (std::size_t u = 1; u < where.size(); ++u)
         add_evidence(f, "the same layer is in image " + (*images)[where[u].image].name);
-      // The member's path in the layer: up to the next '!' (names escape their own '!').
-      std::string member = f.path.substr(std::min(prefix.size(), f.path.size()));
-      member = member.substr(0, member.find('!'));
-      if (const std::string why = removed_later(stack, img.layers, k, member); !why.empty()) {
+      if (!why.empty()) {
         add_evidence(f, "not in the final filesystem: " + why +
                             "; still in the image for anyone who pulls it");
         f.reach->flags.push_back("not_in_final_filesystem");

@@ -13,9 +13,12 @@
 //     `ARG`/`ENV` values build tools bake into them.
 //
 // Paths read `IMAGE!sha256:<12 hex>!<path in layer>`, `IMAGE!config` and `IMAGE!history`, where
-// IMAGE is the image's first tag (or the name given, or the input's file name). Each finding's
-// reach evidence names the image, the full layer digest, its place in the layer stack and the
-// instruction that created the layer where the history has it.
+// IMAGE is the image's first tag (or the name given, or the input's file name). Each finding
+// carries Finding::image (the image, the full layer digest, its place in the layer stack, the
+// history entry and instruction that created the layer, the path in the layer, whether it is in
+// the final filesystem), and its reach evidence says the same. Its verdict also weighs what the
+// image says: its names (`app:prod`), its config's Env (`NODE_ENV=production`) and, with a
+// deployment model, the manifests that deploy it (reach::add_image_context).
 //
 // Thread-compatible: one call uses one thread. Nothing is extracted to disk.
 #pragma once
@@ -31,11 +34,22 @@
 
 namespace reachscan {
 
+namespace reach {
+struct ReachConfig;
+class DeploymentModel;
+}  // namespace reach
+
 struct ImageScanOptions {
   ArchiveOptions archive;  // applies to each layer
   // Name for images whose index gives none (an untagged `docker save`, an OCI layout without
-  // ref.name annotations); empty: the input's file name.
+  // ref.name annotations); empty: the input's file name (which is not read as a name for reach).
   std::string name;
+  // With a map, each finding's verdict is decided again with what the image says (its names,
+  // its config's Env: reach::add_image_context); null: the detector's verdict stays.
+  std::shared_ptr<const reach::ReachConfig> reach;
+  // The deployment model of a repository (reachscan image --deployment-repo), asked which
+  // manifests and CI jobs deploy the image by name; null: none.
+  std::shared_ptr<const reach::DeploymentModel> deployment;
 };
 
 // Scans the image(s) at `path` into `out` (findings, member skips, notes; members_scanned counts

@@ -99,6 +99,35 @@ void read_yaml(Context& c, const std::string& path, const std::string& text) {
   }
 }
 
+constexpr std::size_t kMaxImageManifests = 5000;
+
+bool yaml_name(std::string_view path) {
+  return ends_with(path, ".yaml") || ends_with(path, ".yml");
+}
+
+// Image references (reach/deploy/images.cpp) in the YAML files something deploys: files with a
+// node, and those under a folder node (a folder applied whole). Read after the other readers,
+// which make those nodes; chart templates are the chart's, and their references are templated.
+void read_deployed_images(Context& c) {
+  std::vector<std::string> files;
+  const std::size_t n = c.graph.size();
+  for (std::size_t i = 0; i < n && files.size() < kMaxImageManifests; ++i) {
+    const std::string name = c.graph.name(static_cast<int>(i));
+    if (name.find('#') != std::string::npos || deploy::image_node_name(name)) continue;
+    if (!name.empty() && name.back() == '/') {
+      const std::string dir = name.substr(0, name.size() - 1);  // "" for the root "/"
+      for (const std::string& f : c.tree.files_in(dir, true, kMaxImageManifests - files.size()))
+        if (yaml_name(f) && f.find("/templates/") == std::string::npos) files.push_back(f);
+    } else if (yaml_name(name)) {
+      files.push_back(name);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  for (const std::string& f : files)
+    if (const auto text = c.tree.read(f)) deploy::read_image_refs(c, f, *text);
+}
+
 // A folder node ("modules/app/": a folder applied or copied whole) stands for everything under
 // it: files and folders with nodes of their own get an edge to it, so what they pull in is
 // reached too (a module's main.tf and the modules it calls).
@@ -108,7 +137,8 @@ void link_folders(deploy::Graph& g, const detail::Model& m) {
   const std::size_t n = g.size();
   for (std::size_t i = 0; i < n; ++i) {
     const std::string name = g.name(static_cast<int>(i));
-    if (name.find('#') != std::string::npos || name == "/") continue;
+    if (name.find('#') != std::string::npos || name == "/" || deploy::image_node_name(name))
+      continue;
     if (name.back() != '/' && deploy::named_direction(m, name) != 0) continue;
     std::size_t end = name.size();
     if (!name.empty() && name.back() == '/') --end;
@@ -182,6 +212,7 @@ DeploymentModel build_deployment_model(const TreeReader& reader, const Deploymen
       tree.note(f + ": " + e.what());
     }
   }
+  read_deployed_images(c);
   link_folders(impl.graph, *m);
   if (impl.graph.limit_reached())
     tree.note("edge limit reached (" + std::to_string(options.max_edges) +

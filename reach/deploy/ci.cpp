@@ -57,8 +57,24 @@ void commands(Context& c, const YAML::Node& node, std::string_view base, int uni
   if (!node) return;
   if (node.IsScalar()) {
     include_words(c, base, node.Scalar(), unit);
+    include_image_words(c, node.Scalar(), unit);
   } else if (node.IsSequence()) {
     for (const YAML::Node& item : node) commands(c, item, base, unit, path);
+  }
+}
+
+// docker/build-push-action: the images named in `tags` (lines or commas), when it pushes.
+void build_push_tags(Context& c, const YAML::Node& with, int unit) {
+  const std::string push = scalar(with, "push");
+  if (push != "true" && push.find("${{") == std::string::npos) return;
+  std::string tags = scalar(with, "tags");
+  std::replace(tags.begin(), tags.end(), ',', '\n');
+  std::size_t i = 0;
+  while (i < tags.size()) {
+    std::size_t j = tags.find('\n', i);
+    if (j == std::string::npos) j = tags.size();
+    add_image(c, tags.substr(i, j - i), unit);
+    i = j + 1;
   }
 }
 
@@ -128,8 +144,10 @@ void read_github_workflow(Context& c, const std::string& path, const YAML::Node&
         if (dir.empty()) dir = default_dir;
         const auto base = c.tree.resolve("", dir, path).value_or(std::string());
         commands(c, step["run"], base, unit, path);
-        if (const std::string uses = scalar(step, "uses"); uses.rfind("./", 0) == 0)
-          include_ref(c, "", uses, unit, path);
+        const std::string uses = scalar(step, "uses");
+        if (uses.rfind("./", 0) == 0) include_ref(c, "", uses, unit, path);
+        if (uses.rfind("docker/build-push-action", 0) == 0 && step["with"])
+          build_push_tags(c, step["with"], unit);
         if (const YAML::Node with = step["with"]; with && with.IsMap())
           for (const auto& w : with) commands(c, w.second, "", unit, path);
       }
@@ -145,6 +163,7 @@ void read_gitlab_ci(Context& c, const std::string& path, const YAML::Node& doc) 
 void read_script(Context& c, const std::string& path, std::string_view text) {
   const int self = c.graph.node(path);
   include_words(c, dir_of(path), text, self);
+  include_image_words(c, text, self);
   // A deploy script named for an environment (deploy-prod.sh) is an entry point.
   const std::string low = detail::to_lower(text);
   const bool deploys =

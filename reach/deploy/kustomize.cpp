@@ -56,6 +56,17 @@ void read_kustomization(Context& c, const std::string& path, const YAML::Node& d
       const std::string home = scalar(doc, "helmGlobals").empty() ? "charts" : std::string();
       add_release(c, join(base, home), scalar(h, "name"), values, base, self, path);
     }
+  // images: the overlay sets which image (newName) and tag (newTag, digest) its workloads run.
+  if (const YAML::Node images = doc["images"]; images && images.IsSequence())
+    for (const YAML::Node& img : images) {
+      std::string name = scalar(img, "newName");
+      if (name.empty()) name = scalar(img, "name");
+      if (name.empty()) continue;
+      if (const std::string digest = scalar(img, "digest"); !digest.empty())
+        add_image(c, name + "@" + digest, self);
+      else
+        add_image(c, name + ":" + scalar(img, "newTag"), self);
+    }
   // An overlay stands for the environment its folder or namespace names.
   if (auto env = env_of_path(c.model, base, "overlay")) {
     c.graph.label(self, std::move(*env));

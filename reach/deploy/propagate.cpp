@@ -6,6 +6,7 @@
 
 #include "reach/deploy/graph.h"
 #include "reach/deploy/impl.h"
+#include "reach/deploy/readers.h"
 #include "reach/model.h"
 #include "reach/signals/common.h"
 #include "reach/text.h"
@@ -147,6 +148,31 @@ std::optional<DeploymentReach> DeploymentModel::reach(std::string_view rel_path)
     if (!r.non_production && d.non_production[static_cast<std::size_t>(node)].label >= 0) {
       r.non_production = true;
       r.non_production_chain = prefix + d.chain(node, d.non_production);
+    }
+  }
+  if (!r.production && !r.non_production) return std::nullopt;
+  return r;
+}
+
+std::optional<DeploymentReach> DeploymentModel::reach_image(std::string_view image_ref) const {
+  const Impl& d = *impl_;
+  if (d.graph.size() == 0 || d.graph.labels().empty()) return std::nullopt;
+  auto ref = deploy::parse_image_ref(image_ref);
+  if (!ref) return std::nullopt;
+  // This tag's node, then the node of every tag of the repository.
+  std::vector<int> candidates;
+  if (!ref->tag.empty())
+    if (auto n = d.graph.find(deploy::image_node(*ref))) candidates.push_back(*n);
+  if (auto n = d.graph.find(deploy::image_node({ref->repository, ""}))) candidates.push_back(*n);
+  DeploymentReach r;
+  for (int node : candidates) {
+    if (!r.production && d.production[static_cast<std::size_t>(node)].label >= 0) {
+      r.production = true;
+      r.production_chain = d.chain(node, d.production);
+    }
+    if (!r.non_production && d.non_production[static_cast<std::size_t>(node)].label >= 0) {
+      r.non_production = true;
+      r.non_production_chain = d.chain(node, d.non_production);
     }
   }
   if (!r.production && !r.non_production) return std::nullopt;

@@ -3,6 +3,7 @@
 // path outside the tree.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,24 @@ void read_script(Context& c, const std::string& path, std::string_view text);
 // files), per-environment compose files as entry points.
 void read_dockerfile(Context& c, const std::string& path, std::string_view text);
 void read_compose(Context& c, const std::string& path, const YAML::Node& doc);
+
+// images.cpp: container images, as nodes "image:<repository>:<tag>" ("image:<repository>" for
+// every tag, when the tag is templated) with an edge to what deploys them.
+struct ImageRef {
+  std::string repository;  // lower-case, docker.io/ and library/ left out
+  std::string tag;         // "1.2", "@sha256:...", or empty: every tag
+};
+// nullopt for what is no image reference (a templated repository, spaces, bad characters).
+std::optional<ImageRef> parse_image_ref(std::string_view ref);
+std::string image_node(const ImageRef& r);
+bool image_node_name(std::string_view name);
+// An edge from the image `ref` names (when it parses) to `parent`.
+void add_image(Context& c, std::string_view ref, int parent);
+// `image:` values of a manifest (Kubernetes, compose, Helm values with registry/repository/tag).
+void read_image_refs(Context& c, const std::string& path, std::string_view text);
+// Images a command line builds, tags, pushes or rolls out (docker/podman push, build -t, tag;
+// kubectl set image).
+void include_image_words(Context& c, std::string_view text, int parent);
 
 // terraform.cpp: Terragrunt include / read_terragrunt_config / dependency / terraform.source,
 // Terraform module sources, and root modules, live folders and *.tfvars per environment.

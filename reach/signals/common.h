@@ -117,6 +117,7 @@ void host_family(const Input& in, Collector& c);         // hosts.cpp
 void jwt_family(const Input& in, Collector& c);          // jwt.cpp
 void git_family(const Input& in, Collector& c);          // git.cpp
 void deployment_family(const Input& in, Collector& c);   // deployment.cpp
+void image_family(const Input& in, Collector& c);        // image.cpp: container images
 
 using FamilyFn = void (*)(const Input&, Collector&);
 struct Family {

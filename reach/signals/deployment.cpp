@@ -9,7 +9,8 @@
 namespace reachscan::reach::signals {
 
 void deployment_family(const Input& in, Collector& c) {
-  if (!in.ctx.deployment) return;
+  // Inside a container image, the model is asked about the image (image.cpp), not the path.
+  if (!in.ctx.deployment || in.ctx.image) return;
   const auto reached = in.ctx.deployment->reach(in.rel);
   if (!reached) return;
   const Model& m = in.model;

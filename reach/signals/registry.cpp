@@ -14,6 +14,7 @@ const std::vector<Family>& families() {
       {"jwt", jwt_family},
       {"git", git_family},
       {"deployment", deployment_family},
+      {"image", image_family},
   };
   return kFamilies;
 }

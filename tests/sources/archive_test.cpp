@@ -72,6 +72,14 @@ long peak_rss_mib() {
 
 const std::string kTok = fake_token("dmo_", 20, 7);
 
+// Runs `git CMD` in `repo` with `tmp` as HOME and a fixed identity; returns its exit status.
+int git_in(const TempDir& tmp, const fs::path& repo, const std::string& cmd) {
+  const std::string full = "cd '" + repo.string() + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" +
+                           tmp.str() + "' git -c user.name=Dev -c user.email=dev@corp.test " + cmd +
+                           " >/dev/null 2>&1";
+  return std::system(full.c_str());
+}
+
 TEST(Archive, ZipInJarInTarGzReportsTheChainAndTheLine) {
   const std::string props = "# settings\nserver.port=8080\nservice.token=" + kTok + "\n";
   const std::string inner = write_archive("zip", "", {{"META-INF/application.properties", props}});
@@ -422,12 +430,7 @@ TEST(Archive, CommittedJarInGitHistoryIsOpened) {
   TempDir tmp;
   const fs::path repo = tmp.path() / "repo";
   fs::create_directories(repo / "lib");
-  auto git = [&](const std::string& cmd) {
-    const std::string full = "cd '" + repo.string() + "' && GIT_CONFIG_NOSYSTEM=1 HOME='" +
-                             tmp.str() + "' git -c user.name=Dev -c user.email=dev@corp.test " +
-                             cmd + " >/dev/null 2>&1";
-    return std::system(full.c_str());
-  };
+  auto git = [&](const std::string& cmd) { return git_in(tmp, repo, cmd); };
   ASSERT_EQ(git("init -q -b main ."), 0);
   std::ofstream(repo / "lib/app.jar", std::ios::binary)
       << write_archive("zip", "",
@@ -464,6 +467,65 @@ TEST(Archive, CommittedJarInGitHistoryIsOpened) {
   ASSERT_EQ(r->findings.size(), 1u);
   EXPECT_EQ(r->findings[0].path, "lib/v2.jar!app.env");
   EXPECT_EQ(r->findings[0].secret, tok2);
+}
+
+// A committed .jar and .zip larger than --max-file-size are opened in the history scan (and in a
+// folder scan): the archive limits bound them, and --max-file-size applies to their members.
+TEST(Archive, CommittedArchivesOverTheFileSizeLimitAreOpened) {
+  TempDir tmp;
+  const fs::path repo = tmp.path() / "repo";
+  fs::create_directories(repo / "dist");
+  auto git = [&](const std::string& cmd) { return git_in(tmp, repo, cmd); };
+  ASSERT_EQ(git("init -q -b main ."), 0);
+  std::string filler;  // text over the member limit, stored uncompressed so the archive is large
+  for (int i = 0; i < 40; ++i) filler += "line " + std::to_string(i) + " of padding text\n";
+  const std::string tok2 = fake_token("dmo_", 20, 21);
+  const std::string jar = write_archive(
+      "zip", "", {{"application.properties", "token=" + kTok + "\n"}, {"README.txt", filler}},
+      "zip:compression=store");
+  const std::string zip =
+      write_archive("zip", "", {{"conf/app.env", "TOKEN=" + tok2 + "\n"}, {"notes.txt", filler}},
+                    "zip:compression=store");
+  std::ofstream(repo / "dist/app.jar", std::ios::binary) << jar;
+  std::ofstream(repo / "dist/bundle.zip", std::ios::binary) << zip;
+  std::ofstream(repo / "big.txt") << filler << "TOKEN=" << fake_token("dmo_", 20, 22) << "\n";
+  ASSERT_EQ(git("add -A"), 0);
+  ASSERT_EQ(git("commit -q -m artifacts"), 0);
+
+  ScanOptions so;
+  so.threads = 1;
+  so.max_file_size = 256;
+  ASSERT_GT(jar.size(), so.max_file_size);
+  ASSERT_GT(zip.size(), so.max_file_size);
+  auto check = [&](const test::FlatResult& r, const std::string& prefix) {
+    std::vector<std::string> found;
+    for (const Finding& f : r.findings) found.push_back(f.path);
+    std::sort(found.begin(), found.end());
+    EXPECT_EQ(found, (std::vector<std::string>{prefix + "dist/app.jar!application.properties",
+                                               prefix + "dist/bundle.zip!conf/app.env"}));
+    // big.txt and the padding members are over the limit; the archives themselves are not.
+    EXPECT_EQ(r.summary.skipped_by_reason()["too_large"], 3u);
+    for (const Skip& k : r.summary.skipped) {
+      if (k.reason != SkipReason::kTooLarge) continue;
+      EXPECT_TRUE(k.path.ends_with("big.txt") || k.path.ends_with("!README.txt") ||
+                  k.path.ends_with("!notes.txt"))
+          << k.path;
+    }
+  };
+  test::GitScanOptions o;
+  o.repo = repo.string();
+  o.scan = so;
+  auto r = test::scan_git(demo_db(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  check(*r, "");
+  check(test::scan_paths(demo_db(), so, {repo.string()}), repo.string() + "/");
+
+  // Over --max-archive-size, a committed archive is skipped as too large, with its size.
+  o.scan.archive.max_size = 128;
+  r = test::scan_git(demo_db(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->findings.empty());
+  EXPECT_EQ(r->summary.skipped_by_reason()["too_large"], 3u);  // the jar, the zip, big.txt
 }
 
 // The flags, end to end.

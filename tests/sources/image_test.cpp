@@ -1,4 +1,5 @@
-// Container images (issue 13): docker save and OCI layouts assembled by make_image.py.
+// Container images (issue 13): docker save and OCI layouts assembled by make_image.py; reach
+// from an image's names, its config's Env and the deployment model of a repository.
 #include "sources/image.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "reach/classify.h"
+#include "reach/deployment.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan {
@@ -32,6 +35,13 @@ std::shared_ptr<const patterns::RuleDatabase> demo_db() {
 )yaml",
                                    "demo.yaml");
   return patterns::RuleDatabase::build(set.rules, o).database;
+}
+
+std::string all_evidence(const Finding& f) {
+  std::string all;
+  if (f.reach)
+    for (const Evidence& e : f.reach->evidence) all += e.signal + ": " + e.detail + "\n";
+  return all;
 }
 
 std::string capture(const std::string& cmd) {
@@ -81,12 +91,7 @@ class Image : public ::testing::Test {
     return nullptr;
   }
 
-  static std::string evidence(const Finding& f) {
-    std::string all;
-    if (f.reach)
-      for (const Evidence& e : f.reach->evidence) all += e.signal + ": " + e.detail + "\n";
-    return all;
-  }
+  static std::string evidence(const Finding& f) { return all_evidence(f); }
 
   static bool flagged(const Finding& f) {
     return f.reach &&
@@ -217,8 +222,9 @@ TEST_F(ImageCli, ScansATarballAndReportsLayerAndWhiteout) {
                             .c_str()),
             0);
   const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  // NODE_ENV=production in the image's Env: its findings reach production (exit 3).
   Outcome r = run("-f json image '" + tar + "'", path);
-  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
   const auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
   // Four secrets: 2 layer files (shared layers scanned once), and Env and RUN, each found in
@@ -233,8 +239,76 @@ TEST_F(ImageCli, ScansATarballAndReportsLayerAndWhiteout) {
 
   // By name, through a container engine found on PATH.
   r = run("-f json image shop/api:1.4", fake_engine("docker", tar));
-  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_NE(r.out.find("shop/api:1.4!config"), std::string::npos);
+}
+
+// Image context as fields, and --deployment-repo: an image a production overlay of the given
+// repository deploys is production, with the chain.
+TEST_F(ImageCli, ImageFieldsAndDeploymentRepo) {
+  const std::string ghp = testing::fake_github_token(5), run_tok = testing::fake_github_token(8);
+  const std::string tar = dir_.str() + "/img.tar";
+  ASSERT_EQ(std::system(("python3 '" REACHSCAN_SOURCE_DIR "/tests/sources/make_image.py' '" + tar +
+                         "' docker " + ghp + " " + testing::fake_github_token(6) + " " +
+                         testing::fake_github_token(7) + " " + run_tok +
+                         " registry.example.com/shop/api:1.4 - >/dev/null")
+                            .c_str()),
+            0);
+  dir_.write("repo/deploy/production/kustomization.yaml", "resources: [app.yaml]\n");
+  dir_.write("repo/deploy/production/app.yaml",
+             "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+             "        - name: api\n          image: registry.example.com/shop/api:1.4\n");
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  Outcome r = run("-f json image '" + tar + "' --deployment-repo '" + dir_.str() + "/repo'", path);
+  EXPECT_EQ(r.code, 3) << r.err;
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  bool layer_seen = false, history_seen = false;
+  for (const auto& f : j["findings"])
+    for (const auto& o : f["occurrences"]) {
+      if (!o["path"].get<std::string>().starts_with("registry.example.com/shop/api:1.4!")) continue;
+      ASSERT_TRUE(o.contains("image")) << o.dump();
+      const auto& img = o["image"];
+      EXPECT_EQ(img["name"], "registry.example.com/shop/api:1.4");
+      EXPECT_EQ(o["reach"]["verdict"], "production") << o.dump();
+      EXPECT_NE(o["reach"].dump().find("deployed to production: "
+                                       "image:registry.example.com/shop/api:1.4 <- "
+                                       "deploy/production/app.yaml <- "
+                                       "deploy/production/kustomization.yaml"),
+                std::string::npos)
+          << o.dump();
+      if (f["secret"] == ghp) {
+        layer_seen = true;
+        EXPECT_EQ(img["part"], "layer");
+        EXPECT_EQ(img["layer"], 1);
+        EXPECT_EQ(img["layers"], 2);
+        EXPECT_TRUE(img["layer_digest"].get<std::string>().starts_with("sha256:"));
+        EXPECT_EQ(img["instruction"], "COPY app /app # buildkit");
+        EXPECT_EQ(img["history_entry"], 1);
+        EXPECT_EQ(img["path"], "app/config.yml");
+        EXPECT_EQ(img["in_final_filesystem"], true);
+      }
+      if (f["secret"] == run_tok) {
+        history_seen = true;
+        EXPECT_EQ(img["part"], "history");
+        EXPECT_EQ(img["layer"], 2);
+        EXPECT_EQ(img["instruction"], "RUN");  // never the RUN line: it holds the secret
+      }
+    }
+  EXPECT_TRUE(layer_seen && history_seen) << r.out;
+
+  // CSV and SARIF carry the same fields.
+  r = run("-f csv image '" + tar + "'", path);
+  EXPECT_NE(r.out.find(",image,layer_digest,image_instruction,in_final_filesystem\r\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(",registry.example.com/shop/api:1.4,sha256:"), std::string::npos) << r.out;
+  r = run("-f sarif image '" + tar + "'", path);
+  EXPECT_NE(r.out.find("\"in_final_filesystem\""), std::string::npos) << r.out;
+
+  // A --deployment-repo that is no folder is an error.
+  r = run("image '" + tar + "' --deployment-repo '" + dir_.str() + "/nothing'", path);
+  EXPECT_EQ(r.code, 2) << r.err;
 }
 
 TEST_F(ImageCli, ImageNameWithoutAWorkingEngineIsAnError) {
@@ -258,6 +332,167 @@ TEST_F(ImageCli, ImageNameWithoutAWorkingEngineIsAnError) {
   r = run("image '" + dir_.str() + "/notimage'", "/usr/bin:/bin");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("not a container image"), std::string::npos) << r.err;
+}
+
+// ---- reach: what an image's names, Env and the deployment model of a repository say ----
+
+// A repository whose production overlay deploys shop/api:1.4 (by kustomize `images:`), whose
+// staging overlay runs shop/api:0.9-rc, and whose production release job pushes shop/api:latest.
+void write_deployment_repo(const TempDir& repo) {
+  repo.write("k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n");
+  repo.write("k8s/base/deployment.yaml",
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n"
+             "    spec:\n      containers:\n        - name: api\n          image: shop/api\n");
+  repo.write("k8s/overlays/prod/kustomization.yaml",
+             "resources: [../../base]\nimages:\n  - name: shop/api\n    newTag: \"1.4\"\n");
+  repo.write("k8s/overlays/staging/kustomization.yaml", "resources: [../../base, extra.yaml]\n");
+  repo.write("k8s/overlays/staging/extra.yaml",
+             "kind: Pod\nspec:\n  containers:\n    - name: canary\n      image: "
+             "docker.io/shop/api:0.9-rc\n");
+  repo.write(
+      ".github/workflows/release.yml",
+      "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: production\n"
+      "    steps:\n      - run: |\n          docker build -t shop/api:latest .\n"
+      "          docker push shop/api:latest\n");
+}
+
+class ImageReach : public ::testing::Test {
+ protected:
+  // Builds a docker save tarball whose first image is `tag` with NODE_ENV `node_env` ("-": none)
+  // and scans it with reach on; returns the finding of the layer file's secret.
+  Finding scan(const std::string& tag, const std::string& node_env,
+               std::shared_ptr<const reach::DeploymentModel> model = nullptr) {
+    const std::string out = dir_.str() + "/img-" + std::to_string(++n_) + ".tar";
+    const std::string cmd = "python3 '" REACHSCAN_SOURCE_DIR "/tests/sources/make_image.py' '" +
+                            out + "' docker " + file_ + " " + fake_token("dmo_", 20, 32) + " " +
+                            fake_token("dmo_", 20, 33) + " " + fake_token("dmo_", 20, 34) + " '" +
+                            tag + "' '" + node_env + "' >/dev/null";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    DetectorOptions d;
+    d.reach = cfg_.get();
+    const Detector detector(demo_db(), d);
+    ImageScanOptions io;
+    io.reach = cfg_;
+    io.deployment = std::move(model);
+    FileOutcome o;
+    const Status s = scan_image(out, detector, io, o);
+    EXPECT_TRUE(s.ok()) << s.message();
+    for (const Finding& f : o.findings)
+      if (f.secret == file_) return f;
+    ADD_FAILURE() << "layer file secret not found";
+    return {};
+  }
+
+  TempDir dir_;
+  int n_ = 0;
+  const std::string file_ = fake_token("dmo_", 20, 31);
+  std::shared_ptr<const reach::ReachConfig> cfg_ = std::make_shared<const reach::ReachConfig>();
+};
+
+TEST_F(ImageReach, NeutralImageHasNoVerdict) {
+  const Finding f = scan("shop/api:1.4", "-");
+  ASSERT_TRUE(f.reach);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kUnknown) << all_evidence(f);
+}
+
+TEST_F(ImageReach, ProductionTagsAreProductionWithTheEvidence) {
+  for (const std::string tag :
+       {"shop/api:prod", "registry.example.com/prod/api:1.4", "shop/api-production:3"}) {
+    SCOPED_TRACE(tag);
+    const Finding f = scan(tag, "-");
+    ASSERT_TRUE(f.reach);
+    EXPECT_EQ(f.reach->verdict, ReachVerdict::kProduction) << all_evidence(f);
+    EXPECT_NE(all_evidence(f).find("image_name: image " + tag + " is named for production"),
+              std::string::npos)
+        << all_evidence(f);
+  }
+  // The registry host is the registry's place, not the image's environment.
+  const Finding f = scan("prod-registry.example.com/shop/api:1.4", "-");
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kUnknown) << all_evidence(f);
+}
+
+TEST_F(ImageReach, ConfigEnvProductionIsProduction) {
+  const Finding f = scan("shop/api:1.4", "production");
+  ASSERT_TRUE(f.reach);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kProduction) << all_evidence(f);
+  EXPECT_NE(all_evidence(f).find("image_env: image config ENV NODE_ENV=production"),
+            std::string::npos)
+      << all_evidence(f);
+}
+
+TEST_F(ImageReach, DevTaggedImageIsNotProduction) {
+  for (const auto& [tag, env] : {std::pair<std::string, std::string>{"shop/api:dev-42", "-"},
+                                 {"shop/api:1.4", "development"},
+                                 {"shop/api-staging:7", "-"}}) {
+    SCOPED_TRACE(tag + " " + env);
+    const Finding f = scan(tag, env);
+    ASSERT_TRUE(f.reach);
+    EXPECT_EQ(f.reach->verdict, ReachVerdict::kNonProduction) << all_evidence(f);
+  }
+}
+
+TEST_F(ImageReach, ImageDeployedByAProductionManifestIsProductionWithTheChain) {
+  TempDir repo;
+  write_deployment_repo(repo);
+  auto model = std::make_shared<const reach::DeploymentModel>(
+      reach::build_deployment_model(reach::DirectoryTreeReader(repo.str())));
+
+  Finding f = scan("shop/api:1.4", "-", model);
+  ASSERT_TRUE(f.reach);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kProduction) << all_evidence(f);
+  EXPECT_NE(all_evidence(f).find("image_deployment: image shop/api:1.4 deployed to production: "
+                                 "image:shop/api:1.4 <- k8s/overlays/prod/kustomization.yaml "
+                                 "(overlay prod)"),
+            std::string::npos)
+      << all_evidence(f);
+
+  // :latest, pushed by the production release job.
+  f = scan("shop/api:latest", "-", model);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kProduction) << all_evidence(f);
+  EXPECT_NE(all_evidence(f).find("image:shop/api:latest <- .github/workflows/release.yml#publish"),
+            std::string::npos)
+      << all_evidence(f);
+
+  // Run only by the staging overlay: not production.
+  f = scan("shop/api:0.9-rc", "-", model);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kNonProduction) << all_evidence(f);
+  EXPECT_NE(all_evidence(f).find("k8s/overlays/staging/extra.yaml <- "
+                                 "k8s/overlays/staging/kustomization.yaml"),
+            std::string::npos)
+      << all_evidence(f);
+
+  // A tag nothing deploys.
+  f = scan("shop/api:2.0", "-", model);
+  EXPECT_EQ(f.reach->verdict, ReachVerdict::kUnknown) << all_evidence(f);
+}
+
+TEST(ImageDeployment, ReferencesAreMatchedByRepositoryAndTag) {
+  TempDir repo;
+  write_deployment_repo(repo);
+  repo.write("deploy/prod/values.yaml",
+             "image:\n  registry: ghcr.io\n  repository: acme/worker\n  tag: \"2.1\"\n");
+  repo.write("deploy/prod/helmfile.yaml",
+             "releases:\n  - name: worker\n    chart: ../chart\n    values: [values.yaml]\n"
+             "environments:\n  production: {}\n");
+  repo.write("deploy/chart/Chart.yaml", "name: chart\nversion: 1.0.0\n");
+  repo.write("scripts/deploy-prod.sh",
+             "#!/bin/sh\nkubectl set image deployment/web web=acme/web:${GIT_SHA}\n"
+             "kubectl rollout status deployment/web\n");
+  const reach::DeploymentModel m =
+      reach::build_deployment_model(reach::DirectoryTreeReader(repo.str()));
+  auto prod = [&](const std::string& ref) {
+    const auto r = m.reach_image(ref);
+    return r && r->production;
+  };
+  EXPECT_TRUE(prod("shop/api:1.4"));
+  EXPECT_TRUE(prod("docker.io/shop/api:1.4"));
+  EXPECT_FALSE(prod("shop/api:1.5"));
+  EXPECT_FALSE(prod("shop/api:0.9-rc"));
+  EXPECT_TRUE(prod("shop/api"));          // no tag: latest, which the release job pushes
+  EXPECT_TRUE(prod("acme/web:3f2a9c1"));  // the script sets a templated tag: every tag
+  EXPECT_FALSE(prod("acme/webapp:1"));
+  EXPECT_TRUE(prod("ghcr.io/acme/worker:2.1"));  // Helm values: registry, repository, tag
+  EXPECT_FALSE(prod("ghcr.io/acme/worker:2.2"));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Assembles small container images for the image tests, without a container engine.
 
-  make_image.py OUT KIND FILE_TOKEN DELETED_TOKEN ENV_TOKEN RUN_TOKEN
+  make_image.py OUT KIND FILE_TOKEN DELETED_TOKEN ENV_TOKEN RUN_TOKEN [TAG [NODE_ENV]]
 
 KIND is `docker` (a `docker save` tarball at OUT, legacy layout: <id>/layer.tar), `oci` (an OCI
 image layout folder at OUT, gzipped layers) or `oci-tar` (the same layout packed in a tar at OUT).
@@ -10,6 +10,8 @@ Two images share the first layer (shop/api:1.4 and shop/worker:1.4 in docker; on
   layer 1  app/config.yml holding FILE_TOKEN; secret.txt holding DELETED_TOKEN
   layer 2  .wh.secret.txt (the whiteout that deletes secret.txt); app/run.sh
 config: Env API_TOKEN=ENV_TOKEN, NODE_ENV=production; Labels; Cmd
+TAG replaces the first image's name (shop/api:1.4 in docker, registry.example.com/shop/api:prod in
+OCI); NODE_ENV replaces `production`, and `-` leaves NODE_ENV out.
 history: COPY (layer 1), ENV (empty layer), RUN curl with RUN_TOKEN ... rm /secret.txt (layer 2)
 Prints the layer digests, one per line, in layer order.
 """
@@ -46,6 +48,12 @@ def add(tf, name, data):
 
 def main():
     out, kind, file_tok, deleted_tok, env_tok, run_tok = sys.argv[1:7]
+    docker_tag = sys.argv[7] if len(sys.argv) > 7 else "shop/api:1.4"
+    oci_tag = sys.argv[7] if len(sys.argv) > 7 else "registry.example.com/shop/api:prod"
+    node_env = sys.argv[8] if len(sys.argv) > 8 else "production"
+    env = ["PATH=/usr/bin:/bin", "API_TOKEN=" + env_tok]
+    if node_env != "-":
+        env.append("NODE_ENV=" + node_env)
     layer1 = tar_bytes([
         ("app/config.yml", ("service:\n  name: api\n  token: %s\n" % file_tok).encode()),
         ("secret.txt", ("GITHUB_TOKEN=%s\n" % deleted_tok).encode()),
@@ -61,7 +69,7 @@ def main():
             "architecture": "amd64",
             "os": "linux",
             "config": {
-                "Env": ["PATH=/usr/bin:/bin", "API_TOKEN=" + env_tok, "NODE_ENV=production"],
+                "Env": env,
                 "Cmd": [cmd],
                 "Labels": {"org.opencontainers.image.source": "https://example.com/shop"},
             },
@@ -84,7 +92,7 @@ def main():
             add(tf, sha(api) + ".json", api)
             add(tf, sha(worker) + ".json", worker)
             manifest = [
-                {"Config": sha(api) + ".json", "RepoTags": ["shop/api:1.4"],
+                {"Config": sha(api) + ".json", "RepoTags": [docker_tag],
                  "Layers": [i + "/layer.tar" for i in ids]},
                 {"Config": sha(worker) + ".json", "RepoTags": ["shop/worker:1.4"],
                  "Layers": [i + "/layer.tar" for i in ids]},
@@ -119,7 +127,7 @@ def main():
             "manifests": [{
                 "mediaType": "application/vnd.oci.image.manifest.v1+json",
                 "digest": blob(manifest), "size": len(manifest),
-                "annotations": {"org.opencontainers.image.ref.name": "registry.example.com/shop/api:prod"},
+                "annotations": {"org.opencontainers.image.ref.name": oci_tag},
             }],
         }).encode()
         files = [("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index)]
