@@ -20,6 +20,8 @@ now() { date +%s.%N; }
 
 run_one() {
 REPO=$(cd "$1" && pwd)
+name=$(basename "$REPO")
+case $name in repo|.git) name=$(basename "$(dirname "$REPO")") ;; esac
 OUT=$(mktemp -d)
 echo "repository: $REPO ($(git --git-dir="$REPO" rev-list --all | wc -l) commits, $(git --git-dir="$REPO" for-each-ref | wc -l) refs)"
 echo "threads: $THREADS, machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
@@ -90,10 +92,13 @@ echo "git log -p --all: $(python3 -c "print(f'{$log_t:.2f}')") s, $((log_bytes /
 [ "$log_ok" = 1 ] || echo "note: git log -p --all stopped early ($log_bytes bytes): $(head -c 200 "$OUT/log.err")"
 
 fi
-python3 - "$blobs" "$bytes" "$cat_t" "$rs_t" "$ugrep_t" "$rss_kb" <<'PY'
+python3 - "$blobs" "$bytes" "$cat_t" "$rs_t" "$ugrep_t" "$rss_kb" "$name" "$rs_cpu" "$cat_cpu" "$SUMMARY" <<'PY'
 import sys
 blobs, size, cat, rs, ug, rss = int(sys.argv[1]), int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6])
+name, rs_cpu, cat_cpu, summary = sys.argv[7], float(sys.argv[8]), float(sys.argv[9]), sys.argv[10]
 mb = size / 1e6
+with open(summary, "a") as f:
+    f.write(f"{name[:24]:24s} {blobs:8d} {mb:8.0f} {cat:8.2f} {rs:8.2f} {rs/cat:6.2f}x {rs_cpu/max(cat_cpu, 0.01):6.2f}x {rss/1024:7.0f}\n")
 print(f"reachable blobs: {blobs}, {mb:.0f} MB of content")
 print(f"git cat-file --batch (pack order): {cat:7.2f} s  {mb/cat:7.0f} MB/s  {blobs/cat:8.0f} blobs/s")
 print(f"reachscan git (full history):      {rs:7.2f} s  {mb/rs:7.0f} MB/s  {blobs/rs:8.0f} blobs/s  peak RSS {rss/1024:.0f} MB")
@@ -132,4 +137,9 @@ fi
 rm -rf "$OUT"
 }
 
+SUMMARY=$(mktemp)
+trap 'rm -f "$SUMMARY"' EXIT
 for repo in "$@"; do run_one "$repo"; echo; done
+echo "summary (wall: best of 3, same run; CPU and RSS: one run each; load $(cut -d' ' -f1-3 /proc/loadavg)):"
+printf '%-24s %8s %8s %8s %8s %7s %7s %7s\n' repository blobs MB cat-file reachscan wall CPU "RSS MB"
+cat "$SUMMARY"

@@ -6,11 +6,11 @@
 #include <cstring>
 #include <ctime>
 #include <optional>
-#include <unordered_map>
 
 #include "git/libgit2.h"
 #include "git/raw_tree.h"
 #include "git/repository.h"
+#include "git/walk_graph.h"
 
 namespace reachscan::git {
 using namespace detail;  // NOLINT: the plumbing of this stage
@@ -85,6 +85,31 @@ void changed_paths(git_odb* odb, const ObjectId* old_tree, const ObjectId* new_t
   }
 }
 
+// The branches, tags and remote branches whose commit the walk saw, sorted by name.
+std::vector<NamedTip> named_tips(git_repository* r, const CommitGraph& graph) {
+  std::vector<NamedTip> out;
+  git_reference_iterator* it_raw = nullptr;
+  if (git_reference_iterator_new(&it_raw, r) != 0) return out;
+  RefIterPtr it(it_raw);
+  git_reference* ref_raw = nullptr;
+  while (git_reference_next(&ref_raw, it.get()) == 0) {
+    RefPtr ref(ref_raw);
+    const char* name = git_reference_name(ref_raw);
+    if (std::strncmp(name, "refs/heads/", 11) != 0 && std::strncmp(name, "refs/tags/", 10) != 0 &&
+        std::strncmp(name, "refs/remotes/", 13) != 0)
+      continue;
+    git_object* peeled = nullptr;
+    if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
+    ObjectPtr obj(peeled);
+    const std::uint32_t tip = graph.index_of(to_id(git_object_id(peeled)));
+    if (tip != CommitGraph::kNone) out.push_back({git_reference_shorthand(ref_raw), tip});
+  }
+  git_error_clear();
+  std::sort(out.begin(), out.end(),
+            [](const NamedTip& a, const NamedTip& b) { return a.name < b.name; });
+  return out;
+}
+
 }  // namespace
 
 Expected<CommitInfo> Repository::describe(const ObjectId& id, std::size_t max_touched) const {
@@ -121,70 +146,12 @@ Expected<CommitInfo> Repository::describe(const ObjectId& id, std::size_t max_to
 
 std::map<ObjectId, std::vector<std::string>> Repository::refs_containing(
     const std::vector<ObjectId>& commits, const CommitGraph& graph, std::size_t limit) const {
-  std::map<ObjectId, std::vector<std::string>> out;
-  if (commits.empty()) return out;
-  git_repository* r = static_cast<git_repository*>(this->raw());
-  // The refs worth naming, and the commit each points at.
-  std::vector<std::string> names;
-  std::vector<git_oid> tips;
-  git_reference_iterator* it_raw = nullptr;
-  if (git_reference_iterator_new(&it_raw, r) != 0) return out;
-  {
-    RefIterPtr it(it_raw);
-    git_reference* ref_raw = nullptr;
-    while (git_reference_next(&ref_raw, it.get()) == 0) {
-      RefPtr ref(ref_raw);
-      const char* name = git_reference_name(ref_raw);
-      if (std::strncmp(name, "refs/heads/", 11) != 0 && std::strncmp(name, "refs/tags/", 10) != 0 &&
-          std::strncmp(name, "refs/remotes/", 13) != 0)
-        continue;
-      git_object* peeled = nullptr;
-      if (git_reference_peel(&peeled, ref_raw, GIT_OBJECT_COMMIT) != 0) continue;
-      ObjectPtr obj(peeled);
-      names.emplace_back(git_reference_shorthand(ref_raw));
-      tips.push_back(*git_object_id(peeled));
-    }
-  }
-  git_error_clear();
-  if (names.empty()) return out;
-
-  // Children before parents (the walk order reversed): a commit's set of containing refs is
-  // complete when it is reached, and is passed on to its parents. A ref's bit enters at its own
-  // commit, when that commit is reached, so only the frontier's sets live: with 100k refs on
-  // 100k commits, seeding every tip up front held 100k sets of 100k bits (1.25 GB).
-  const std::size_t words = (names.size() + 63) / 64;
-  using Bits = std::vector<std::uint64_t>;
-  std::unordered_map<ObjectId, std::vector<std::size_t>, ObjectIdHash> refs_at;
-  for (std::size_t i = 0; i < tips.size(); ++i) refs_at[to_id(&tips[i])].push_back(i);
-  std::unordered_map<ObjectId, Bits, ObjectIdHash> pending;
-  auto bits_of = [&](const ObjectId& id) -> Bits& {
-    Bits& b = pending[id];
-    if (b.empty()) b.assign(words, 0);
-    return b;
-  };
-  ObjectIdSet wanted(commits.begin(), commits.end());
-  for (auto c = graph.order.rbegin(); c != graph.order.rend() && !wanted.empty(); ++c) {
-    Bits bits;
-    if (auto node = pending.extract(*c); !node.empty()) bits = std::move(node.mapped());
-    if (auto at = refs_at.find(*c); at != refs_at.end()) {
-      if (bits.empty()) bits.assign(words, 0);
-      for (const std::size_t i : at->second) bits[i / 64] |= std::uint64_t{1} << (i % 64);
-    }
-    if (bits.empty()) continue;
-    if (wanted.erase(*c)) {
-      std::vector<std::string>& list = out[*c];
-      for (std::size_t i = 0; i < names.size(); ++i)
-        if (bits[i / 64] >> (i % 64) & 1) list.push_back(names[i]);
-      std::sort(list.begin(), list.end());
-      if (list.size() > limit) list.resize(limit);
-    }
-    if (auto p = graph.parents.find(*c); p != graph.parents.end())
-      for (const ObjectId& parent : p->second) {
-        Bits& pb = bits_of(parent);
-        for (std::size_t k = 0; k < words; ++k) pb[k] |= bits[k];
-      }
-  }
-  return out;
+  std::vector<std::uint32_t> wanted;
+  for (const ObjectId& c : commits)
+    if (const std::uint32_t i = graph.index_of(c); i != CommitGraph::kNone) wanted.push_back(i);
+  if (wanted.empty() || limit == 0) return {};
+  return containing_refs(graph, named_tips(static_cast<git_repository*>(raw()), graph), wanted,
+                         limit);
 }
 
 BlobPaths Repository::head_blobs() const {

@@ -58,12 +58,8 @@ using BlobPaths = std::unordered_map<ObjectId, std::vector<std::string>, ObjectI
 // Added lines of a file in a diff, as inclusive 1-based [first, last] ranges of the new file.
 using LineRanges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
 
-// The commit graph a history walk saw: commits in walk order (parents before children) and the
-// parents of each. Kept so provenance questions need no second walk over the object database.
-struct CommitGraph {
-  std::vector<ObjectId> order;
-  std::unordered_map<ObjectId, std::vector<ObjectId>, ObjectIdHash> parents;
-};
+// The commit graph a history walk saw (git/walk_graph.h): commits in walk order, parents first.
+class CommitGraph;
 
 // One blob to scan and where it was first seen.
 struct BlobTask {

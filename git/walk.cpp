@@ -10,6 +10,7 @@
 #include "git/libgit2.h"
 #include "git/raw_tree.h"
 #include "git/repository.h"
+#include "git/walk_graph.h"
 
 namespace reachscan::git {
 using namespace detail;  // NOLINT: the plumbing of this stage
@@ -29,7 +30,8 @@ struct HistoryWalker::Impl {
   std::uint64_t missing = 0;
   std::vector<git_oid> tips;  // what was pushed, for the fallback walk
   CommitGraph graph;
-  bool manual = false;  // libgit2's walk failed on a missing parent: walk ourselves
+  std::vector<ObjectId> parent_ids;  // scratch for walk_commit
+  bool manual = false;               // libgit2's walk failed on a missing parent: walk ourselves
   std::vector<git_oid> order;
   std::size_t order_pos = 0;
 
@@ -138,10 +140,10 @@ struct HistoryWalker::Impl {
     CommitPtr commit(raw_commit);
     ++commits;
     const ObjectId cid = to_id(&commit_oid);
-    graph.order.push_back(cid);
-    std::vector<ObjectId>& parents = graph.parents[cid];
+    parent_ids.clear();
     for (unsigned p = 0; p < git_commit_parentcount(raw_commit); ++p)
-      parents.push_back(to_id(git_commit_parent_id(raw_commit, p)));
+      parent_ids.push_back(to_id(git_commit_parent_id(raw_commit, p)));
+    graph.add(cid, parent_ids);
     const ObjectId root = to_id(git_commit_tree_id(raw_commit));
     if (!seen.insert(root)) return;
     struct Item {
@@ -229,6 +231,15 @@ struct HistoryWalker::Impl {
       }
     }
     git_error_clear();
+  }
+
+  // Everything but the commit graph (which provenance asks after the walk): the seen-set, the
+  // revwalk (libgit2 holds a node for every commit it sorted) and the fallback order.
+  void release_walk_state() {
+    walk.reset();
+    seen = FlatIdSet();
+    std::vector<git_oid>().swap(order);
+    std::vector<git_oid>().swap(tips);
   }
 
   void add_unreachable() {
@@ -321,6 +332,7 @@ std::vector<BlobTask> HistoryWalker::next_batch(std::size_t max, std::vector<std
         errors.push_back("the repository has refs but no commit could be read (" +
                          std::to_string(w.tips.size()) +
                          " readable tip(s)): its history was not scanned");
+      w.release_walk_state();
     }
     break;
   }

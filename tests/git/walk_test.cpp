@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "git/id_set.h"
 #include "git/repository.h"
+#include "git/walk_graph.h"
 #include "tests/git/git_env.h"
 #include "tests/support/temp_dir.h"
 
@@ -59,6 +62,78 @@ TEST(FlatIdSet, InsertsOnceAndGrowsWithoutLosingIds) {
   EXPECT_FALSE(set.contains(id_of(200001)));
   EXPECT_FALSE(set.insert(ObjectId{}));  // the all-zero id is no object
   EXPECT_EQ(set.size(), 200000u);
+}
+
+TEST(CommitGraph, IndexesCommitsInOrderAndKeepsOnlyParentsSeen) {
+  CommitGraph g;
+  const ObjectId missing = id_of(999);
+  g.add(id_of(0), {});
+  const ObjectId p1[] = {id_of(0), missing};  // a parent beyond a shallow boundary
+  g.add(id_of(1), p1);
+  const ObjectId p2[] = {id_of(1), id_of(0)};
+  g.add(id_of(2), p2);
+  g.add(id_of(1), {});  // added twice: keeps its first place and parents
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g.index_of(id_of(2)), 2u);
+  EXPECT_EQ(g.index_of(missing), CommitGraph::kNone);
+  EXPECT_TRUE(g.id(1) == id_of(1));
+  EXPECT_EQ(std::vector<std::uint32_t>(g.parents(1).begin(), g.parents(1).end()),
+            std::vector<std::uint32_t>{0});
+  EXPECT_EQ(std::vector<std::uint32_t>(g.parents(2).begin(), g.parents(2).end()),
+            (std::vector<std::uint32_t>{1, 0}));
+  for (std::uint32_t n = 3; n < 100000; ++n) {  // grows its index without losing commits
+    const ObjectId p[] = {id_of(n - 1)};
+    g.add(id_of(n), p);
+  }
+  for (std::uint32_t n = 0; n < 100000; n += 37) EXPECT_EQ(g.index_of(id_of(n)), n);
+}
+
+// containing_refs against a breadth-first search from every ref, on a random graph of merges and
+// branches, with so little memory allowed that the wanted commits go in many groups.
+TEST(CommitGraph, ContainingRefsMatchesASearchFromEveryRef) {
+  std::mt19937 gen(7);
+  auto rng = [&gen] { return static_cast<std::uint32_t>(gen()); };
+  CommitGraph g;
+  const std::uint32_t n = 3000;
+  for (std::uint32_t c = 0; c < n; ++c) {
+    std::vector<ObjectId> parents;
+    if (c > 0) parents.push_back(id_of(c - 1 - rng() % std::min<std::uint32_t>(c, 40)));
+    if (c > 1 && rng() % 5 == 0) parents.push_back(id_of(rng() % c));
+    g.add(id_of(c), parents);
+  }
+  std::vector<NamedTip> refs;
+  for (int r = 0; r < 300; ++r) {
+    char name[16];
+    std::snprintf(name, sizeof name, "t%04d", r);
+    refs.push_back({name, static_cast<std::uint32_t>(rng() % n)});
+  }
+  std::vector<std::uint32_t> wanted;
+  for (int i = 0; i < 700; ++i) wanted.push_back(static_cast<std::uint32_t>(rng() % n));
+  const std::size_t limit = 25;
+  const auto got = containing_refs(g, refs, wanted, limit, n * 8);  // one word: 64 per group
+  std::map<std::uint32_t, std::vector<std::string>> expected;
+  for (const NamedTip& ref : refs) {  // refs are in name order
+    std::vector<bool> seen(n);
+    std::vector<std::uint32_t> stack = {ref.tip};
+    seen[ref.tip] = true;
+    while (!stack.empty()) {
+      const std::uint32_t c = stack.back();
+      stack.pop_back();
+      for (const std::uint32_t p : g.parents(c))
+        if (!seen[p]) seen[p] = true, stack.push_back(p);
+    }
+    for (const std::uint32_t w : wanted)
+      if (seen[w] && (expected[w].empty() || expected[w].back() != ref.name) &&
+          expected[w].size() < limit)
+        expected[w].push_back(ref.name);
+  }
+  std::erase_if(expected, [](const auto& e) { return e.second.empty(); });
+  ASSERT_EQ(got.size(), expected.size());
+  for (const auto& [w, names] : expected) {
+    const auto it = got.find(g.id(w));
+    ASSERT_NE(it, got.end()) << w;
+    EXPECT_EQ(it->second, names) << w;
+  }
 }
 
 class GitWalkParts : public ::testing::Test {
