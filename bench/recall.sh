@@ -10,6 +10,9 @@
 #   MISSED=1   list the positive files with no finding (and the negatives with one)
 #   BY_PREFIX=1  also print found/total per file-name prefix (the part before the last '-')
 #   ARGS       extra reachscan arguments (e.g. --no-decode)
+#   REAL_SHAPED=1  also report recall on the real-shaped positives only: files without a counting
+#              run of 6 (123456, abcdef), a run of 4 equal characters or an "xxxx"/"EXAMPLE"/
+#              "fake" marker, which other tools' examples use for placeholders
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/find_reachscan.sh"
@@ -35,6 +38,25 @@ found = [p for p in pos if p in hit]
 fp = [n for n in neg if n in hit]
 print('%s: recall %d/%d = %.3f; negatives with a finding %d/%d' %
       (root, len(found), len(pos), len(found) / max(1, len(pos)), len(fp), len(neg)))
+def placeholder_shaped(text):
+    low = text.lower()
+    if any(m in low for m in ('xxxx', 'example', 'fake', 'dummy', 'your_', '<your')):
+        return True
+    up = down = same = 1
+    for a, b in zip(text, text[1:]):
+        up = up + 1 if b.isalnum() and ord(b) - ord(a) == 1 else 1
+        down = down + 1 if b.isalnum() and ord(a) - ord(b) == 1 else 1
+        same = same + 1 if b.isalnum() and a == b else 1
+        if up >= 6 or down >= 6 or same >= 4:
+            return True
+    return False
+if os.environ.get('REAL_SHAPED'):
+    real = [p for p in pos
+            if not placeholder_shaped(open(os.path.join(root, p), encoding='utf-8',
+                                           errors='replace').read())]
+    got = [p for p in real if p in hit]
+    print('  real-shaped positives: recall %d/%d = %.3f' %
+          (len(got), len(real), len(got) / max(1, len(real))))
 if os.environ.get('BY_PREFIX'):
     by = {}
     for p in pos:

@@ -1,0 +1,2 @@
+<?php
+$config = ['host' => 'localhost', 'user' => 'shop', 'password' => 'Tr@vel-Mug'];
