@@ -184,6 +184,12 @@ std::optional<Rule> parse_rule(const toml::table& t, const std::string& where,
     warnings.push_back(where + ": " + label + ": no usable id; rule not loaded");
     return std::nullopt;
   }
+  constexpr std::size_t kMaxId = 80;  // lint_rule's limit: a rule file could not hold it
+  if (r.id.size() > kMaxId) {
+    warnings.push_back(where + ": rule id longer than " + std::to_string(kMaxId) +
+                       " characters; rule not loaded");
+    return std::nullopt;
+  }
   if (r.id != raw_id)
     warnings.push_back(where + ": " + label + ": id written as '" + r.id + "' in reachscan");
   r.description = f.text("description", warnings);
