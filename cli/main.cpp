@@ -112,7 +112,8 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--max-file-size", g.max_file_size,
                  "Skip files larger than SIZE, e.g. 25MB, 1GiB; 0 scans every size in chunks "
-                 "(default 25MB)");
+                 "(default 25MB)")
+      ->check([](const std::string& v) { return v.empty() ? std::string("empty size") : ""; });
   app.add_flag("--no-color", g.no_color, "No ANSI colours");
   auto* quiet = app.add_flag("-q,--quiet", g.quiet, "No summary; errors only");
   app.add_flag("-v,--verbose", g.verbose,

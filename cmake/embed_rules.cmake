@@ -5,7 +5,8 @@ list(SORT rule_files)
 set(body "")
 foreach(f IN LISTS rule_files)
   file(READ "${RULES_DIR}/${f}" content)
-  string(APPEND body "    {\"${f}\", R\"RSRULE(${content})RSRULE\"},\n")
+  # `sv` literals carry their length: clang's constexpr step limit stops a strlen of them all.
+  string(APPEND body "    {\"${f}\"sv, R\"RSRULE(${content})RSRULE\"sv},\n")
 endforeach()
 list(LENGTH rule_files n)
 if(n EQUAL 0)
@@ -16,6 +17,7 @@ file(WRITE "${OUTPUT}.tmp" "// Generated from patterns/rules by cmake/embed_rule
 
 namespace reachscan::patterns {
 namespace {
+using namespace std::string_view_literals;
 constexpr EmbeddedFile kFiles[] = {
 ${body}};
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -28,16 +30,19 @@ bool well_formed_fingerprint(std::string_view fp) {
 
 }  // namespace
 
-bool Suppressions::add_gitleaks_fingerprint(std::string_view fp) {
+auto Suppressions::parse_gitleaks_fingerprint(std::string_view fp)
+    -> std::optional<GitleaksFingerprint> {
   // From the right: LINE, RULE, then FILE with an optional leading COMMIT (40 hex digits).
   const auto c1 = fp.rfind(':');
-  if (c1 == std::string_view::npos || c1 + 1 == fp.size() || c1 == 0) return false;
+  if (c1 == std::string_view::npos || c1 + 1 == fp.size() || c1 == 0) return std::nullopt;
   const auto c2 = fp.rfind(':', c1 - 1);
-  if (c2 == std::string_view::npos || c2 == 0 || c2 + 1 == c1) return false;
+  if (c2 == std::string_view::npos || c2 == 0 || c2 + 1 == c1) return std::nullopt;
   GitleaksFingerprint g;
   for (char ch : fp.substr(c1 + 1)) {
-    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-    g.line = g.line * 10 + static_cast<std::uint64_t>(ch - '0');
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(ch - '0');
+    if (g.line > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
+    g.line = g.line * 10 + digit;
   }
   g.rule = std::string(fp.substr(c2 + 1, c1 - c2 - 1));
   std::string_view file = fp.substr(0, c2);
@@ -49,16 +54,26 @@ bool Suppressions::add_gitleaks_fingerprint(std::string_view fp) {
     for (char& ch : g.commit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     file.remove_prefix(41);
   }
-  if (file.empty()) return false;
+  if (file.empty()) return std::nullopt;
   g.file = std::string(file);
-  gitleaks_.push_back(std::move(g));
-  return true;
+  return g;
+}
+
+bool Suppressions::add_gitleaks_fingerprint(std::string_view fp) {
+  auto g = parse_gitleaks_fingerprint(fp);
+  if (g) gitleaks_.push_back(std::move(*g));
+  return g.has_value();
 }
 
 Status Suppressions::add_gitleaks_ignore(const std::string& path) {
   auto text = read_regular_file(path, kMaxIgnoreBytes, "ignore file");
   if (!text) return text.status();
-  std::istringstream in(*text);
+  return add_gitleaks_ignore_text(*text, path);
+}
+
+Status Suppressions::add_gitleaks_ignore_text(std::string_view text, const std::string& source) {
+  std::vector<GitleaksFingerprint> found;
+  std::istringstream in{std::string(text)};
   std::string line;
   std::size_t n = 0;
   while (std::getline(in, line)) {
@@ -66,11 +81,15 @@ Status Suppressions::add_gitleaks_ignore(const std::string& path) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     const auto b = line.find_first_not_of(" \t");
     if (b == std::string::npos || line[b] == '#') continue;
-    if (!add_gitleaks_fingerprint(std::string_view(line).substr(b)))
-      return Status::error(path + ":" + std::to_string(n) +
+    auto g = parse_gitleaks_fingerprint(std::string_view(line).substr(b));
+    if (!g)
+      return Status::error(source + ":" + std::to_string(n) +
                            ": not a gitleaks fingerprint (expected FILE:RULE:LINE or "
                            "COMMIT:FILE:RULE:LINE)");
+    found.push_back(std::move(*g));
   }
+  gitleaks_.insert(gitleaks_.end(), std::make_move_iterator(found.begin()),
+                   std::make_move_iterator(found.end()));
   return {};
 }
 
@@ -87,9 +106,13 @@ Status Suppressions::add_ignore_file(const std::string& path) {
   // The ignore file may come from the scanned tree: a regular file, size-capped.
   auto text = read_regular_file(path, kMaxIgnoreBytes, "ignore file");
   if (!text) return text.status();
+  return add_ignore_text(*text, path);
+}
+
+Status Suppressions::add_ignore_text(std::string_view text, const std::string& path) {
   // All or nothing: a malformed line is an error naming it, and nothing from the file applies.
   std::set<std::string> found;
-  std::istringstream in(*text);
+  std::istringstream in{std::string(text)};
   std::string line;
   std::size_t n = 0;
   while (std::getline(in, line)) {
@@ -98,6 +121,13 @@ Status Suppressions::add_ignore_file(const std::string& path) {
     if (b == std::string::npos || line[b] == '#') continue;
     const auto e = line.find_first_of(" \t\r#", b);
     std::string fp = line.substr(b, e == std::string::npos ? e : e - b);
+    // After the fingerprint: blanks, then nothing or a `#` comment (a second word is a typo or
+    // two fingerprints run together, not something to skip silently).
+    const auto rest = e == std::string::npos ? e : line.find_first_not_of(" \t\r", e);
+    if (rest != std::string::npos && line[rest] != '#')
+      return Status::error(path + ":" + std::to_string(n) +
+                           ": text after the fingerprint (one fingerprint per line; comments "
+                           "start with #)");
     if (!well_formed_fingerprint(fp))
       return Status::error(path + ":" + std::to_string(n) +
                            ": not a fingerprint (expected RULE_ID:32 hex digits, as reports "
@@ -111,16 +141,22 @@ Status Suppressions::add_ignore_file(const std::string& path) {
 Status Suppressions::add_baseline(const std::string& path) {
   auto read = read_regular_file(path, kMaxBaselineBytes, "baseline report");
   if (!read) return read.status();
-  const std::string& text = *read;
+  return add_baseline_text(*read, path);
+}
+
+Status Suppressions::add_baseline_text(std::string_view text, const std::string& path) {
   // All or nothing: every finding record must carry a well-formed fingerprint; the first that
   // does not is an error naming its place, and nothing from the file applies.
   std::set<std::string> found;
+  std::vector<GitleaksFingerprint> gitleaks;
   auto take = [&](const nlohmann::json& f, const std::string& where) -> Status {
     if (!f.is_object()) return Status::error(where + ": a finding must be a JSON object");
     // A gitleaks report: its findings carry gitleaks fingerprints.
     if (const auto g = f.find("Fingerprint"); g != f.end() && !f.contains("fingerprint")) {
-      if (!g->is_string() || !add_gitleaks_fingerprint(g->get_ref<const std::string&>()))
-        return Status::error(where + ": malformed gitleaks \"Fingerprint\"");
+      auto parsed = g->is_string() ? parse_gitleaks_fingerprint(g->get_ref<const std::string&>())
+                                   : std::nullopt;
+      if (!parsed) return Status::error(where + ": malformed gitleaks \"Fingerprint\"");
+      gitleaks.push_back(std::move(*parsed));
       return {};
     }
     const auto fp = f.find("fingerprint");
@@ -131,12 +167,17 @@ Status Suppressions::add_baseline(const std::string& path) {
     found.insert(fp->get<std::string>());
     return {};
   };
+  auto keep = [&]() -> Status {
+    fingerprints_.merge(found);
+    gitleaks_.insert(gitleaks_.end(), std::make_move_iterator(gitleaks.begin()),
+                     std::make_move_iterator(gitleaks.end()));
+    return {};
+  };
   auto take_all = [&](const nlohmann::json& list, const std::string& what) -> Status {
     for (std::size_t i = 0; i < list.size(); ++i)
       if (Status s = take(list[i], path + ": " + what + "[" + std::to_string(i) + "]"); !s.ok())
         return s;
-    fingerprints_.merge(found);
-    return {};
+    return keep();
   };
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Status::error(path + ": baseline report is empty");
@@ -150,13 +191,12 @@ Status Suppressions::add_baseline(const std::string& path) {
     if (doc.is_array()) return take_all(doc, "entry");
     if (doc.is_object() && doc.contains("fingerprint")) {
       if (Status s = take(doc, path + ":1"); !s.ok()) return s;
-      fingerprints_.merge(found);
-      return {};
+      return keep();
     }
     return Status::error(path + ": baseline is JSON but has no \"findings\" list");
   }
   // JSON Lines.
-  std::istringstream lines(text);
+  std::istringstream lines{std::string(text)};
   std::string line;
   std::size_t n = 0;
   while (std::getline(lines, line)) {
@@ -168,8 +208,7 @@ Status Suppressions::add_baseline(const std::string& path) {
       return Status::error(where + ": baseline is neither a JSON report nor JSON Lines");
     if (Status s = take(f, where); !s.ok()) return s;
   }
-  fingerprints_.merge(found);
-  return {};
+  return keep();
 }
 
 Status Suppressions::add_secret_pattern(const std::string& pattern) {

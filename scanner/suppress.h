@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -33,7 +34,12 @@ class Suppressions {
   // A finding matches when its rule id and line are those named, its path is FILE or ends in
   // `/FILE`, and (if one is named) its commit is COMMIT. A malformed line is an error naming it.
   [[nodiscard]] Status add_gitleaks_ignore(const std::string& path);
-  // One gitleaks fingerprint; false when it is malformed.
+  // The same three formats held in memory; `source` names them in errors. All or nothing: on an
+  // error nothing from the text applies.
+  [[nodiscard]] Status add_ignore_text(std::string_view text, const std::string& source);
+  [[nodiscard]] Status add_baseline_text(std::string_view text, const std::string& source);
+  [[nodiscard]] Status add_gitleaks_ignore_text(std::string_view text, const std::string& source);
+  // One gitleaks fingerprint; false when it is malformed (or its line number overflows).
   bool add_gitleaks_fingerprint(std::string_view fp);
 
   // Also true for a finding from a commit its rule's allowlists name (Finding::allow_commits).
@@ -48,6 +54,7 @@ class Suppressions {
     std::string commit, file, rule;
     std::uint64_t line = 0;
   };
+  static std::optional<GitleaksFingerprint> parse_gitleaks_fingerprint(std::string_view fp);
   std::set<std::string> fingerprints_;
   std::vector<GitleaksFingerprint> gitleaks_;
   std::unique_ptr<Patterns> patterns_;

@@ -13,7 +13,8 @@ SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-600}
 RUNS=${RUNS:--1}
 JOBS=${JOBS:-$(nproc)}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(rule_loader config verifiers decoder detector)
+[ ${#targets[@]} -eq 0 ] &&
+  targets=(rule_loader config verifiers decoder detector deployment archive image gitleaks suppressions)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$JOBS" $(printf -- '--target fuzz_%s ' "${targets[@]}")
 seeds_for() {
@@ -22,6 +23,7 @@ seeds_for() {
     config) echo tests/fuzz/seeds/config ;;
     verifiers) echo tests/fuzz/seeds/verifiers ;;
     decoder | detector) echo corpus/files ;;
+    *) echo tests/fuzz/seeds/"$1" ;;
   esac
 }
 mkdir -p build-fuzz/fuzz-artifacts

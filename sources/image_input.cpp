@@ -3,10 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 namespace reachscan::image_detail {
 namespace {
@@ -25,7 +28,7 @@ class FolderInput : public ImageInput {
   explicit FolderInput(fs::path root) : root_(std::move(root)) {}
 
   std::optional<std::string> document(const std::string& name) override {
-    const int fd = ::open((root_ / name).c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = open_inside(name);
     if (fd < 0) return std::nullopt;
     std::string data;
     char buf[65536];
@@ -43,7 +46,7 @@ class FolderInput : public ImageInput {
       const std::function<void(const std::string&, const ReadFn&)>& scan) override {
     std::set<std::string> missing;
     for (const std::string& name : wanted) {
-      const int fd = ::open((root_ / name).c_str(), O_RDONLY | O_CLOEXEC);
+      const int fd = open_inside(name);
       if (fd < 0) {
         missing.insert(name);
         continue;
@@ -55,7 +58,39 @@ class FolderInput : public ImageInput {
   }
 
  private:
+  // The names come from the image's own manifests: a hostile image could name `/etc/shadow`,
+  // `../../home/x/.aws/credentials`, a symlink out of the folder, or a FIFO. Only regular files
+  // whose real path stays inside the folder are opened (without blocking); anything else counts
+  // as absent. -1 then.
+  int open_inside(const std::string& name) const {
+    const fs::path rel = fs::path(name).lexically_normal();
+    if (rel.empty() || !rel.is_relative() || *rel.begin() == "..") return -1;
+    std::error_code ec;
+    const fs::path real = fs::weakly_canonical(root_ / rel, ec);
+    if (ec || !real_root_) return -1;
+    const auto [end, _] =
+        std::mismatch(real_root_->begin(), real_root_->end(), real.begin(), real.end());
+    if (end != real_root_->end()) return -1;
+    const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return -1;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return -1;
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+  }
+
+  static std::optional<fs::path> canonical_or_none(const fs::path& p) {
+    std::error_code ec;
+    fs::path c = fs::canonical(p, ec);
+    if (ec) return std::nullopt;
+    return c;
+  }
+
   fs::path root_;
+  std::optional<fs::path> real_root_ = canonical_or_none(root_);
 };
 
 struct ArchiveDeleter {

@@ -88,7 +88,7 @@ TEST_F(Hardening, Issue18SignalWritesAPartialReportMarkedIncomplete) {
     // The input stays open (a writer that sleeps), so only the signal ends the scan.
     const Outcome r = sh(std::string("set -m; rm -f in; mkfifo in; (printf \"t = %s\\n\" ") + key_ +
                          "; exec sleep 30) >in & feeder=$!; \"$BIN\" stdin -f json -o "
-                         "partial.json <in & pid=$!; sleep 1; kill -" +
+                         "partial.json <in & pid=$!; sleep 3; kill -" +
                          sig + " $pid; wait $pid; rc=$?; kill $feeder; exit $rc");
     const int expected = std::string(sig) == "TERM" ? 143 : std::string(sig) == "INT" ? 130 : 129;
     EXPECT_EQ(r.code, expected) << sig << " " << r.err;
@@ -151,6 +151,8 @@ TEST_F(Hardening, Issue18SizesOverflowIsAnError) {
     EXPECT_EQ(r.code, 2) << size << ": " << r.err;
     EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;
   }
+  const Outcome empty = sh("\"$BIN\" --max-file-size \"\" dir src");
+  EXPECT_EQ(empty.code, 2) << "an empty size is not the default: " << empty.err;
   work_.write("src/.reachscan.yaml", "max_file_size: 18014398509481985k\n");
   EXPECT_EQ(sh("\"$BIN\" dir src").code, 2);
 }
@@ -177,6 +179,7 @@ TEST_F(Hardening, Issue18MalformedBaselinesAndIgnoreFilesAreErrorsNamingTheLine)
       {"# ok\n" + fp + "\nnot-a-fingerprint\n", ":3:"},
       {fp + "\n" + fp.substr(0, fp.size() - 1) + "\n", ":2:"},
       {"\x1b[2J\n", ":1:"},
+      {fp + " " + fp + "\n", ":1: text after the fingerprint"},
   };
   for (const auto& [content, where] : ignores) {
     work_.write("ignore.txt", content);

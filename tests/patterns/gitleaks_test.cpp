@@ -120,6 +120,21 @@ TEST(Gitleaks, ReportsWhatItCannotCarryOver) {
     EXPECT_NE(w.find("team.toml:"), std::string::npos) << w;
 }
 
+// Found by fuzz_gitleaks: a rule whose id is too long for a reachscan rule file is not loaded
+// (it could not be converted and read back), with a warning; and non-ASCII code points where
+// toml++ looks for whitespace are a parse error, not undefined behaviour.
+TEST(Gitleaks, HostileIdsAndCodePoints) {
+  const GitleaksConfig c = parse_gitleaks(
+      "[[rules]]\nid = \"" + std::string(81, 'a') + "\"\nregex = 'acme_([a-z0-9]{20})'\n",
+      "long.toml");
+  EXPECT_TRUE(c.rules.rules.empty());
+  EXPECT_TRUE(has_warning(c.rules, "rule id longer than 80 characters; rule not loaded"));
+  for (const char* toml : {"[\xd1\xa7", "[\xc3\xa9", "title = \"x\"\n\xc2\xa1 = 1\n"}) {
+    const GitleaksConfig bad = parse_gitleaks(toml, "bad.toml");
+    EXPECT_FALSE(bad.rules.errors.empty()) << toml;
+  }
+}
+
 TEST(Gitleaks, MalformedTomlIsAnErrorWithItsLine) {
   const GitleaksConfig c = parse_gitleaks("[[rules]]\nid = \"a\"\nregex = '''x\n", "bad.toml");
   ASSERT_EQ(c.rules.errors.size(), 1u);

@@ -67,6 +67,29 @@ TEST(Suppressions, BaselineFormats) {
   EXPECT_FALSE(s.add_baseline(dir.str() + "/missing.json").ok());
 }
 
+// Issue 18: every suppression file is all or nothing, also when the bad line comes last and the
+// good ones are gitleaks fingerprints; a line number that overflows is malformed, not line 0.
+TEST(Suppressions, RejectedFilesAddNothing) {
+  Finding f = finding("aws.key", "AKIAEXAMPLEEXAMPLE01", 12);
+  f.path = "src/app/config.py";
+  Suppressions s;
+  EXPECT_FALSE(
+      s.add_gitleaks_ignore_text("src/app/config.py:aws.key:12\nnot a fingerprint\n", "g.txt")
+          .ok());
+  EXPECT_FALSE(s.suppressed(f)) << "the good line before the bad one must not apply";
+  EXPECT_FALSE(
+      s.add_baseline_text(
+           R"([{"Fingerprint": "src/app/config.py:aws.key:12"}, {"Fingerprint": 7}])", "b.json")
+          .ok());
+  EXPECT_FALSE(s.suppressed(f));
+  for (const char* overflow : {"src/app/config.py:aws.key:18446744073709551628",
+                               "src/app/config.py:aws.key:99999999999999999999999"})
+    EXPECT_FALSE(s.add_gitleaks_fingerprint(overflow)) << overflow;
+  EXPECT_FALSE(s.suppressed(f));
+  EXPECT_TRUE(s.add_gitleaks_ignore_text("# ok\nsrc/app/config.py:aws.key:12\n", "g.txt").ok());
+  EXPECT_TRUE(s.suppressed(f));
+}
+
 TEST(Suppressions, SecretPatterns) {
   Suppressions s;
   ASSERT_TRUE(s.add_secret_pattern("^sk_test_").ok());

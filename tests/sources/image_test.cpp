@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -170,6 +171,39 @@ TEST_F(Image, NotAnImageIsAnError) {
   EXPECT_NE(s.message().find("not a container image"), std::string::npos) << s.message();
   s = scan_image(dir_.str() + "/missing.tar", detector, {}, out);
   EXPECT_FALSE(s.ok());
+}
+
+// A hostile OCI layout folder names files outside itself (absolute paths, `..`, a symlink out of
+// the folder) and a FIFO: none is read (the secret outside is never reported) and none blocks.
+TEST_F(Image, FolderLayoutNeverReadsOutsideItself) {
+  static const Detector detector(demo_db());
+  const std::string outside = dir_.write("outside/credentials", "token = " + file_ + "\n");
+  dir_.write("img/blobs/sha256/cfg", R"({"config":{"Env":["A=1"]}})");
+  ASSERT_EQ(::symlink(outside.c_str(), (dir_.str() + "/img/blobs/sha256/link").c_str()), 0);
+  ASSERT_EQ(::mkfifo((dir_.str() + "/img/blobs/sha256/fifo").c_str(), 0600), 0);
+  for (const std::string& layer :
+       {outside, std::string("../outside/credentials"), std::string("blobs/sha256/link"),
+        std::string("blobs/sha256/fifo")}) {
+    SCOPED_TRACE(layer);
+    dir_.write(
+        "img/manifest.json",
+        nlohmann::json::array(
+            {{{"Config", "blobs/sha256/cfg"}, {"RepoTags", {"evil:1"}}, {"Layers", {layer}}}})
+            .dump());
+    FileOutcome out;
+    const Status s = scan_image(dir_.str() + "/img", detector, {}, out);
+    EXPECT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(with_secret(out, file_), nullptr) << "read a file outside the image folder";
+    ASSERT_EQ(out.member_skips.size(), 1u);
+    EXPECT_NE(out.member_skips[0].detail.find("missing"), std::string::npos);
+  }
+  // A config outside the folder is as absent as a missing one.
+  dir_.write("img/manifest.json",
+             nlohmann::json::array({{{"Config", outside}, {"Layers", {}}}}).dump());
+  FileOutcome out;
+  const Status s = scan_image(dir_.str() + "/img", detector, {}, out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("missing or not JSON"), std::string::npos) << s.message();
 }
 
 // The CLI end to end: an image tarball by path, and an image name through a container engine.

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -68,4 +71,26 @@ TEST(RuleExamples, PositiveExamplesAreValidStructure) {
 }
 
 }  // namespace
+
+// The verifiers fuzz target (tests/fuzz/verifiers_fuzz.cpp) reads `NAME\nSECRET\0CONTEXT`: every
+// registered verifier has a seed there that it accepts, so fuzzing starts past each one's checks.
+TEST(RuleExamples, EveryVerifierHasAValidFuzzSeed) {
+  const std::filesystem::path dir =
+      std::filesystem::path(REACHSCAN_SOURCE_DIR) / "tests/fuzz/seeds/verifiers";
+  std::set<std::string> valid;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string name, secret, context;
+    std::getline(in, name);
+    std::getline(in, secret, '\0');
+    std::getline(in, context, '\0');
+    ASSERT_TRUE(known_verifier(name)) << entry.path() << " names no verifier: " << name;
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
+    if (verify(name, "fuzz.rule", secret, context, now).status == VerifyStatus::kValidStructure)
+      valid.insert(name);
+  }
+  for (const std::string& name : verifier_names())
+    EXPECT_TRUE(valid.count(name)) << "no seed in " << dir << " that " << name << " accepts";
+}
+
 }  // namespace reachscan::verify

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Hostile input and faults against the built binary (issue 18), one case per line of the issue's
+# list: broken packs and indexes, refs that do not peel, write errors and a full disk, signals,
+# core.hooksPath, control characters in every scanned field, untrusted config files that are
+# devices, FIFOs or folders, symlink escapes and loops, size overflows, malformed baselines and
+# ignore files, and secrets masked on a terminal. Each case states the exit status and output it
+# expects; the script prints one line per check and fails if any check fails.
+#
+#   tests/cli/hostile.sh BUILD/reachscan
+set -uo pipefail
+BIN=$(realpath "$1")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/reachscan-hostile-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export XDG_CACHE_HOME=$WORK/cache GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home
+mkdir -p "$HOME"
+git config --global user.email t@example.com
+git config --global user.name tester
+git config --global init.defaultBranch main
+cd "$WORK" || exit 2
+FAILED=0 CHECKS=0
+
+# Fake GitHub tokens with a valid checksum (seeded), never real credentials: COUNT of them.
+tokens() {
+  python3 -c 'import random, sys, zlib
+r = random.Random(7)
+a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+for _ in range(int(sys.argv[1])):
+    body = "".join(r.choice(a) for _ in range(30))
+    c = zlib.crc32(body.encode()); s = ""
+    for _ in range(6): s = a[c % 62] + s; c //= 62
+    print("ghp_" + body + s)' "$1"
+}
+mapfile -t TOKENS < <(tokens 302)
+KEY=${TOKENS[0]}
+KEY2=${TOKENS[1]}
+
+check() {  # NAME CONDITION-DESCRIPTION then the test command
+  local name=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  if "$@"; then
+    echo "ok   $name"
+  else
+    echo "FAIL $name"
+    FAILED=$((FAILED + 1))
+  fi
+}
+# Runs the binary; sets RC, OUT, ERR.
+run() {
+  "$BIN" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+}
+rc_is() { [ "$RC" = "$1" ] || { echo "     rc $RC, expected $1; stderr: ${ERR:0:400}"; false; }; }
+err_has() { grep -qF -- "$1" "$WORK/err" || { echo "     stderr lacks '$1': ${ERR:0:400}"; false; }; }
+out_has() { grep -qF -- "$1" "$WORK/out" || { echo "     stdout lacks '$1'"; false; }; }
+out_lacks() { ! grep -qF -- "$1" "$WORK/out" || { echo "     stdout has '$1'"; false; }; }
+no_raw_controls() {  # nothing below 0x20 but \t and \n, and no DEL, in stdout and stderr
+  ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$WORK/out" "$WORK/err" ||
+    { echo "     raw control characters reached the output"; false; }
+}
+
+# --- git histories -------------------------------------------------------------------------
+new_repo() {  # a repository with the key on main and KEY2 on branch side, fully packed
+  rm -rf "$WORK/$1" && git init -q "$WORK/$1" && cd "$WORK/$1" || exit 2
+  echo "t = '$KEY'" >a.py && git add a.py && git commit -qm one
+  git checkout -qb side && echo "u = '$KEY2'" >b.py && git add b.py && git commit -qm two
+  git checkout -q main && git gc -q --aggressive 2>/dev/null && cd "$WORK" || exit 2
+}
+new_repo broken && for p in broken/.git/objects/pack/*.pack; do truncate -s 100 "$p"; done
+run git broken
+check "truncated pack: exit 2, naming the refs" eval 'rc_is 2 && err_has "refs/heads/main"'
+new_repo noidx && rm noidx/.git/objects/pack/*.idx
+run git noidx
+check "deleted .idx: exit 2, never clean" eval 'rc_is 2'
+new_repo badidx && for i in badidx/.git/objects/pack/*.idx; do
+  chmod u+w "$i" && dd if=/dev/urandom of="$i" bs=1 count=64 seek=8 conv=notrunc 2>/dev/null
+done
+run git badidx
+check "corrupt .idx: exit 2" eval 'rc_is 2'
+new_repo refs && (cd refs/.git && git pack-refs --all && echo "zzzz garbage" >>packed-refs)
+run git refs -f json
+check "garbage packed-refs line: exit 2 naming the packed refs, HEAD still scanned" \
+  eval 'rc_is 2 && err_has "packed" && out_has "$KEY"'
+new_repo ghost && echo 0123456789012345678901234567890123456789 >ghost/.git/refs/heads/ghost
+run git ghost -f json
+check "ref to a missing commit: exit 2 naming the ref, other refs scanned" \
+  eval 'rc_is 2 && err_has "ghost" && out_has "$KEY" && out_has "$KEY2"'
+new_repo tagblob && (cd tagblob && git tag blobtag "$(git rev-parse HEAD:a.py)")
+run git tagblob -f json
+check "tag of a blob: scanned, not a failure" eval '[ "$RC" != 2 ] && out_has "$KEY"'
+new_repo shallow_src && rm -rf shallow && git clone -q --depth 1 "file://$WORK/shallow_src" shallow
+run git shallow -f json
+check "shallow clone: scanned to the boundary" eval '[ "$RC" = 1 ] || [ "$RC" = 3 ]'
+check "shallow clone: key found" out_has "$KEY"
+git init -q empty_repo
+run git empty_repo
+check "repository without commits: clean (exit 0)" rc_is 0
+
+# --- reports: write errors, full disk, signals --------------------------------------------------
+mkdir -p src && echo "t = '$KEY'" >src/a.py
+run dir src -f json -o /dev/full
+check "-o /dev/full: exit 2, error shown" eval 'rc_is 2 && err_has "No space left"'
+"$BIN" dir src -f json >/dev/full 2>"$WORK/err"
+RC=$? ERR=$(cat "$WORK/err")
+check "stdout on /dev/full: exit 2" rc_is 2
+"$BIN" dir src -f json >&- 2>"$WORK/err"
+RC=$? ERR=$(cat "$WORK/err")
+check "stdout closed: exit 2" rc_is 2
+if unshare -rm true 2>/dev/null; then
+  mkdir -p small && echo '{"earlier": true}' >small.keep
+  for i in $(seq 2 301); do echo "t$i = '${TOKENS[$i]}'" >"src/f$i.py"; done
+  unshare -rm bash -c "mount -t tmpfs -o size=16k tmpfs small && cp small.keep small/r.json &&
+    '$BIN' dir src -f json -o small/r.json 2>err.full; echo \$? >rc.full; cat small/r.json >kept.full"
+  RC=$(cat rc.full) ERR=$(cat err.full)
+  cp err.full "$WORK/err"
+  check "full disk (16 KiB tmpfs): exit 2, earlier report intact" \
+    eval 'rc_is 2 && err_has "No space left" && cmp -s kept.full small.keep'
+  rm -f src/f*.py
+else
+  echo "skip full disk (no user namespaces here)"
+fi
+for sig in TERM INT HUP; do
+  rm -f fifo && mkfifo fifo
+  (
+    printf "t = %s\n" "$KEY"
+    exec sleep 20
+  ) >fifo &
+  feeder=$!
+  set -m
+  "$BIN" stdin -f json -o partial.json <fifo 2>/dev/null &
+  pid=$!
+  set +m
+  sleep 3  # started and read the line (the rule cache is warm by now)
+  kill -"$sig" "$pid"
+  wait "$pid"
+  RC=$?
+  kill "$feeder" 2>/dev/null
+  check "SIG$sig mid-scan: valid partial report marked incomplete" \
+    python3 -c 'import json,sys; d=json.load(open("partial.json")); sys.exit(d["summary"]["complete"] is not False or len(d["findings"]) != 1)'
+  check "SIG$sig mid-scan: exit 128+N" eval '[ "$RC" -gt 128 ]'
+done
+
+# --- install-hook under core.hooksPath -----------------------------------------------------------
+rm -rf hooked && git init -q hooked && mkdir -p hooked/.githooks
+(cd hooked && git config core.hooksPath .githooks && "$BIN" install-hook >/dev/null 2>&1)
+check "install-hook installs into core.hooksPath" test -x hooked/.githooks/pre-commit
+(cd hooked && echo "t = '$KEY'" >k.py && git add k.py && ! git commit -qm leak >/dev/null 2>&1)
+check "the hook blocks a commit with a key" eval '[ -z "$(git -C hooked log --oneline 2>/dev/null)" ]'
+
+# --- control characters everywhere ---------------------------------------------------------------
+rm -rf esc && mkdir -p esc/rules
+printf 't = "%s" \033]0;owned\007 \033[2J\n' "$KEY" >"esc/name$(printf '\033')[31mred.py"
+printf -- '- id: custom.evil\n  name: "Evil \\e[2J rule \\x07 name"\n  pattern: '"'"'\\b(zzq_[a-z0-9]{24})\\b'"'"'\n  examples: ["zzq_k4v9q2m7x1z8c3b6n5p0a1b2"]\n  negative_examples: ["zzq_short"]\n' >esc/rules/r.yaml
+echo "x = zzq_k4v9q2m7x1z8c3b6n5p0a1b2" >esc/custom.txt
+for f in text short github; do  # csv and json are data formats: quoted, not escaped
+  run dir esc --rules esc/rules -f "$f" --no-color
+  check "control characters escaped: -f $f" eval 'no_raw_controls && out_has "\\x1b"'
+done
+rm -rf escgit && git init -q escgit && cd escgit && echo "t = '$KEY'" >k.py && git add k.py &&
+  git -c user.name="$(printf 'Mal\033[2Jlory')" commit -qm "$(printf 'fix\033]0;owned\007 \033[2Jclear\rforged line')" &&
+  cd "$WORK" || exit 2
+for f in text short github; do
+  run git escgit -f "$f" --no-color -v
+  check "commit summary and author escaped: -f $f" no_raw_controls
+done
+
+# --- untrusted configuration ------------------------------------------------------------------------
+mkdir -p cfg && echo "t = '$KEY'" >cfg/a.py
+for what in zero fifo dir; do
+  rm -rf cfg/.reachscan.yaml cfg/.reachscanignore cfg/.gitleaks.toml untrusted
+  case $what in
+    zero) ln -s /dev/zero untrusted ;;
+    fifo) mkfifo untrusted ;;
+    dir) mkdir untrusted ;;
+  esac
+  flags=("-c" "--baseline" "--ignore-file")
+  [ "$what" != dir ] && flags+=("--rules")  # a rules folder is a folder of rule files
+  for flag in "${flags[@]}"; do
+    timeout 20 "$BIN" $flag untrusted dir cfg >/dev/null 2>"$WORK/err"
+    RC=$? ERR=$(cat "$WORK/err")
+    check "$flag naming a $what: exit 2, no hang" rc_is 2
+  done
+  for name in .reachscan.yaml .reachscanignore .gitleaks.toml; do
+    rm -rf "cfg/$name" && mv untrusted "cfg/$name"
+    timeout 20 "$BIN" dir cfg >/dev/null 2>"$WORK/err"
+    RC=$? ERR=$(cat "$WORK/err")
+    check "$name in the tree is a $what: exit 2, no hang" rc_is 2
+    mv "cfg/$name" untrusted
+  done
+done
+rm -rf cfg/.reachscan.yaml cfg/.reachscanignore cfg/.gitleaks.toml untrusted
+GITLEAKS_CONFIG=/dev/zero timeout 20 "$BIN" dir cfg >/dev/null 2>"$WORK/err"
+RC=$? ERR=$(cat "$WORK/err")
+check "GITLEAKS_CONFIG=/dev/zero: exit 2" rc_is 2
+
+# --- symlinks ---------------------------------------------------------------------------------------
+rm -rf sl && mkdir -p sl/root/sub sl/outside && echo "t = '$KEY'" >sl/outside/s.txt
+ln -s ../outside/s.txt sl/root/out.txt && ln -s ../../outside sl/root/sub/outdir
+ln -s loop2 sl/root/loop1 && ln -s loop1 sl/root/loop2 && ln -s .. sl/root/sub/up
+run dir sl/root -f json -v
+check "links out of the root and loops inside: not read, loops are errors, the scan ends" \
+  eval 'out_lacks "$KEY" && rc_is 2 && err_has "symlink_loop" && out_has "symlink_outside_root"'
+run dir sl/root/loop1
+check "a loop named on the command line: exit 2" rc_is 2
+
+# --- sizes ------------------------------------------------------------------------------------------
+for size in 18014398509481985k 99999999999999999999 -1 1e9 10XB "" 0x10; do
+  run --max-file-size "$size" dir src
+  check "--max-file-size '$size': exit 2" rc_is 2
+done
+
+# --- malformed baselines and ignore files ------------------------------------------------------------
+FP="github.pat.classic:0123456789abcdef0123456789abcdef"
+n=0
+for content in '' '[' '{"findings": 1}' '{"findings": [1]}' '{"findings": [{"fingerprint": null}]}' \
+  "{\"fingerprint\": \"$FP\"}
+garbage" '[{"Fingerprint": "no-colons"}]' '[{"Fingerprint": "f:r:99999999999999999999999"}]' \
+  '{"other": []}' '"just a string"'; do
+  n=$((n + 1))
+  printf '%s' "$content" >base.json
+  run --baseline base.json dir src
+  check "malformed baseline #$n: exit 2, names the file" eval 'rc_is 2 && err_has "base.json"'
+done
+n=0
+for content in 'not-a-fingerprint' "$FP $FP" "$FP trailing words" "${FP^^}" \
+  "$(printf '%s\033[2J' "$FP")" "github.pat.classic:0123"; do
+  n=$((n + 1))
+  printf '# header\n%s\n' "$content" >ignore.txt
+  run --ignore-file ignore.txt dir src
+  check "malformed ignore file #$n: exit 2 naming line 2" eval 'rc_is 2 && err_has "ignore.txt:2"'
+done
+for content in 'a.py:rule' 'a.py:rule:x' ':rule:3' 'a.py::3' 'f:r:99999999999999999999999'; do
+  printf '%s\n' "$content" >.gitleaksignore
+  cp .gitleaksignore src/.gitleaksignore
+  run dir src
+  check "malformed .gitleaksignore '$content': exit 2" rc_is 2
+done
+rm -f .gitleaksignore src/.gitleaksignore
+
+# --- secrets on a terminal -------------------------------------------------------------------------
+if script -qc true /dev/null >/dev/null 2>&1; then
+  script -qc "'$BIN' dir src -f json -o /dev/tty" /dev/null >tty.out 2>&1
+  check "-o /dev/tty masks the secret" eval '! grep -qF "$KEY" tty.out && grep -q "ghp_" tty.out'
+  script -qc "'$BIN' dir src -f json" /dev/null >tty.out 2>&1
+  check "json on a terminal masks the secret" eval '! grep -qF "$KEY" tty.out'
+fi
+
+echo "$((CHECKS - FAILED))/$CHECKS checks passed"
+[ "$FAILED" = 0 ]
