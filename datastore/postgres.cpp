@@ -111,6 +111,8 @@ class PgConnection final : public Connection {
   // statement sent again.
   Expected<Result> execute(const std::string& sql, const std::vector<std::optional<std::string>>& v,
                            const std::vector<int>& formats) {
+    // Reconnecting failed once: every later statement fails at once with the same message.
+    if (!gone_.ok()) return gone_;
     for (;;) {
       std::vector<const char*> values;
       std::vector<int> lengths;
@@ -177,9 +179,11 @@ class PgConnection final : public Connection {
       std::this_thread::sleep_for(wait);
       wait = std::min(wait * 2, std::chrono::milliseconds(4000));
     }
-    return Status::error("datastore " + mask_url(url_) + ": the connection was lost and " +
-                         std::to_string(tries) + " attempts to reconnect over " +
-                         std::to_string(retry_seconds_) + " s failed (" + last.message() + ")");
+    lost_ = false;
+    gone_ = Status::error("datastore " + mask_url(url_) + ": the connection was lost and " +
+                          std::to_string(tries) + " attempts to reconnect over " +
+                          std::to_string(retry_seconds_) + " s failed (" + last.message() + ")");
+    return gone_;
   }
 
  private:
@@ -197,6 +201,7 @@ class PgConnection final : public Connection {
   PGconn* conn_ = nullptr;
   bool in_tx_ = false;
   bool lost_ = false;
+  Status gone_;
 };
 
 bool PgCursor::step(Status& error) {
