@@ -280,10 +280,11 @@ Expected<std::vector<BlobClaim>> Store::claim_blobs(std::span<const std::string>
   auto drop_answered = [&] {
     std::erase_if(rest, [&](const std::string& b) { return out[at[b]] != BlobClaim::kRead; });
   };
-  Status s = ask(std::string("SELECT encode(oid, 'hex'), ?3::bigint FROM clean_blobs WHERE ruleset = ?2 "
-                             "AND oid IN ") +
-                     kBlobList,
-                 rest, [&](Statement& r) { out[at[r.text(0)]] = BlobClaim::kKnown; });
+  Status s =
+      ask(std::string("SELECT encode(oid, 'hex'), ?3::bigint FROM clean_blobs WHERE ruleset = ?2 "
+                      "AND oid IN ") +
+              kBlobList,
+          rest, [&](Statement& r) { out[at[r.text(0)]] = BlobClaim::kKnown; });
   if (!s.ok()) return s;
   drop_answered();
   if (!claim || rest.empty()) return out;

@@ -235,7 +235,8 @@ TEST(Datastore, MergeFoldsRepositoriesFindingsBlobsAndTriage) {
         finding({occurrence("demo.token:1111", "deploy/prod/.env", ReachVerdict::kProduction)}));
     a.tips = {{"refs/heads/main", std::string(40, 'c')}};
     ASSERT_TRUE((*s)->record_scan(a).ok());
-    ASSERT_TRUE((*s)->set_triage("demo.token:1111", {"accepted", "old", "2026-01-01T00:00:00Z"}).ok());
+    ASSERT_TRUE(
+        (*s)->set_triage("demo.token:1111", {"accepted", "old", "2026-01-01T00:00:00Z"}).ok());
   }
   {
     auto s = Store::open(two, {});
@@ -252,7 +253,8 @@ TEST(Datastore, MergeFoldsRepositoriesFindingsBlobsAndTriage) {
         finding({occurrence("demo.token:2222", "tests/a.env", ReachVerdict::kNonProduction)}));
     ASSERT_TRUE((*s)->record_scan(b).ok());
     ASSERT_TRUE((*s)->record_scan(b).ok());
-    ASSERT_TRUE((*s)->set_triage("demo.token:1111", {"rejected", "new", "2026-06-01T00:00:00Z"}).ok());
+    ASSERT_TRUE(
+        (*s)->set_triage("demo.token:1111", {"rejected", "new", "2026-06-01T00:00:00Z"}).ok());
   }
   for (int round = 0; round < 2; ++round) {  // merging again changes nothing
     auto s = Store::open(out, {});
