@@ -126,6 +126,35 @@ Expected<int> take_lock(const std::string& path) {
   return fd;
 }
 
+// A repository's occurrences, many rows per statement: one round trip per 256 rows on a server.
+Status insert_occurrences(Connection& db, std::int64_t repo,
+                          const std::vector<std::pair<std::int64_t, const Finding*>>& rows) {
+  constexpr std::size_t kRows = 256;
+  for (std::size_t at = 0; at < rows.size(); at += kRows) {
+    const std::size_t n = std::min(kRows, rows.size() - at);
+    std::string sql =
+        "INSERT INTO occurrences(finding_id, repo_id, reach, path, line, col, record) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t p = i * 7;
+      sql += (i ? ",(" : "(");
+      for (std::size_t k = 1; k <= 7; ++k) sql += "?" + std::to_string(p + k) + (k < 7 ? "," : ")");
+    }
+    auto st = db.prepare(sql);
+    if (!st) return st.status();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [id, f] = rows[at + i];
+      const int b = static_cast<int>(i * 7);
+      const int rank = reach_rank(f->reach ? f->reach->verdict : ReachVerdict::kUnknown);
+      st->bind(b + 1, id).bind(b + 2, repo).bind(b + 3, std::int64_t{rank}).bind(b + 4, f->path);
+      st->bind(b + 5, static_cast<std::int64_t>(f->line))
+          .bind(b + 6, static_cast<std::int64_t>(f->column));
+      st->bind(b + 7, to_record(*f));
+    }
+    if (Status s = st->run(); !s.ok()) return s;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool valid_triage_status(std::string_view s) {
@@ -381,15 +410,13 @@ Status Store::record_scan_once(const RepoScan& scan) {
       "ON CONFLICT(fingerprint) DO UPDATE SET secret = excluded.secret RETURNING id");
   auto per_repo = db_->prepare(
       "INSERT INTO finding_repos(finding_id, repo_id, occurrences) VALUES (?1, ?2, ?3)");
-  auto occ = db_->prepare(
-      "INSERT INTO occurrences(finding_id, repo_id, reach, path, line, col, record) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto tip = db_->prepare("INSERT INTO ref_tips(repo_id, ref, tip) VALUES (?1, ?2, ?3)");
   auto up = db_->prepare(
       "UPDATE repositories SET state = 'scanned', error = ?6, scanned_at = ?2, "
       "blobs_scanned = ?3, blobs_known = ?4, commits = ?5 WHERE id = ?1");
-  for (auto* st : {&finding, &per_repo, &occ, &tip, &up})
+  for (auto* st : {&finding, &per_repo, &tip, &up})
     if (!*st) return st->status();
+  std::vector<std::pair<std::int64_t, const Finding*>> rows;
   for (const SecretFinding& sf : scan.findings) {
     finding->bind(1, sf.first.fingerprint).bind(2, sf.first.rule_id).bind(3, sf.first.secret);
     if (!finding->step()) return Status::error("datastore: a finding was not recorded");
@@ -399,13 +426,9 @@ Status Store::record_scan_once(const RepoScan& scan) {
             per_repo->bind(1, id).bind(2, repo).bind(3, static_cast<std::int64_t>(sf.count)).run();
         !s.ok())
       return s;
-    for (const Finding& f : sf.occurrences) {
-      const int rank = reach_rank(f.reach ? f.reach->verdict : ReachVerdict::kUnknown);
-      occ->bind(1, id).bind(2, repo).bind(3, std::int64_t{rank}).bind(4, f.path);
-      occ->bind(5, static_cast<std::int64_t>(f.line)).bind(6, static_cast<std::int64_t>(f.column));
-      if (Status s = occ->bind(7, to_record(f)).run(); !s.ok()) return s;
-    }
+    for (const Finding& f : sf.occurrences) rows.push_back({id, &f});
   }
+  if (Status s = insert_occurrences(*db_, repo, rows); !s.ok()) return s;
   for (const auto& [ref, commit] : scan.tips)
     if (Status s = tip->bind(1, repo).bind(2, ref).bind(3, commit).run(); !s.ok()) return s;
   up->bind(1, repo).bind(2, now_utc()).bind(3, static_cast<std::int64_t>(scan.blobs_scanned));
