@@ -13,7 +13,7 @@ RUN apt-get update -qq \
       build-essential cmake ninja-build pkg-config git ca-certificates dpkg-dev file help2man \
       libhyperscan-dev libgit2-dev libre2-dev libtbb-dev libcli11-dev libyaml-cpp-dev \
       nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev libarchive-dev libtomlplusplus-dev \
-      libcurl4-openssl-dev libsqlite3-dev \
+      libcurl4-openssl-dev libsqlite3-dev libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake -S . -B out -G Ninja -DCMAKE_BUILD_TYPE=Release -DREACHSCAN_BUILD_TESTS=OFF \

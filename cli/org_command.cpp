@@ -15,7 +15,9 @@
 #include <thread>
 
 #include "cli/org_inputs.h"
+#include "cli/org_workers.h"
 #include "cli/setup.h"
+#include "datastore/db.h"
 #include "datastore/store.h"
 #include "report/escape.h"
 #include "scanner/interrupt.h"
@@ -91,7 +93,8 @@ int render(const GlobalOptions& g, datastore::Store& store, const datastore::Fil
 }
 
 std::string outcome_line(const RepoOutcome& o, std::size_t i, std::size_t n) {
-  const std::string head = fmt::format("[{}/{}] {}: ", i, n, o.name);
+  const std::string head =
+      n ? fmt::format("[{}/{}] {}: ", i, n, o.name) : fmt::format("[{}] {}: ", i, o.name);
   switch (o.state) {
     case RepoOutcome::State::kUnchanged:
       return head + "unchanged since its last scan";
@@ -108,7 +111,41 @@ std::string outcome_line(const RepoOutcome& o, std::size_t i, std::size_t n) {
                      o.seconds, o.error.empty() ? "" : "; " + o.error);
 }
 
-int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, RepositoryFeed& feed) {
+// The scan loop of `repos|github|gitlab`: every repository the feed hands out, into the store.
+struct ScanTotals {
+  std::set<std::string> names;
+  std::size_t scanned = 0;
+  bool store_lost = false;
+};
+
+ScanTotals scan_feed(const GlobalOptions& g, OrgScanner& org, RepositoryFeed& feed,
+                     ScanSummary& summary) {
+  ScanTotals t;
+  std::size_t i = 0;
+  while (auto repo = feed.next()) {
+    if (interrupted()) break;
+    t.names.insert(repo->name);
+    const RepoOutcome o = org.scan(*repo);
+    note_line(g, outcome_line(o, ++i, feed.size()));
+    summary.files_scanned += o.blobs_scanned;
+    summary.bytes_scanned += o.bytes;
+    summary.already_scanned += o.blobs_known;
+    if (o.state == RepoOutcome::State::kScanned) ++t.scanned;
+    if (o.store_error) {
+      error_line(o.error);
+      t.store_lost = true;
+      break;
+    }
+    if (o.state == RepoOutcome::State::kInterrupted) break;
+  }
+  if (!feed.status().ok()) {
+    error_line(feed.status().message());
+    t.store_lost = true;
+  }
+  return t;
+}
+
+int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, FeedKind kind) {
   const auto t0 = std::chrono::steady_clock::now();
   install_interrupt_handlers();
   auto setup = load_setup(g, ".");
@@ -121,7 +158,22 @@ int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, RepositoryFee
   auto scan_policy = load_policy(store_all, *setup, ".");
   auto policy = load_policy(g, *setup, ".");
   if (!scan_policy || !policy) return kExitError;
-  auto store = datastore::Store::open(f.datastore, {});
+  auto notice = [&g](const std::string& msg) { note_line(g, msg); };
+  const bool shared = datastore::is_postgres_url(f.datastore);
+  // One machine: the whole list, fetched ahead. Workers of a shared datastore: the list goes
+  // to the database once per run and each worker fetches what it claims.
+  std::unique_ptr<RepositoryFeed> feed;
+  if (!shared) {
+    auto opened = open_feed(kind, f, notice);
+    if (!opened) {
+      error_line(opened.status().message());
+      return kExitError;
+    }
+    feed = std::move(*opened);
+  }
+  datastore::StoreOptions so;
+  so.retry_seconds = static_cast<int>(f.retry_seconds);
+  auto store = datastore::Store::open(f.datastore, so);
   if (!store) {
     error_line(store.status().message());
     return kExitError;
@@ -130,6 +182,15 @@ int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, RepositoryFee
       !s.ok()) {
     error_line(s.message());
     return kExitError;
+  }
+  std::unique_ptr<WorkerSession> session;
+  if (shared) {
+    auto started = WorkerSession::start(**store, kind, f, notice);
+    if (!started) {
+      error_line(started.status().message());
+      return kExitError;
+    }
+    session = std::move(*started);
   }
   auto sinks = Sinks::open(g, setup->db->rules());
   if (!sinks) return kExitError;
@@ -144,22 +205,30 @@ int run_scan_into_store(const GlobalOptions& g, const OrgFlags& f, RepositoryFee
   summary.rules = setup->db->rules().size();
   summary.threads =
       options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
-  std::set<std::string> names;
-  std::size_t i = 0;
-  while (auto repo = feed.next()) {
-    if (interrupted()) break;
-    names.insert(repo->name);
-    const RepoOutcome o = org.scan(*repo);
-    note_line(g, outcome_line(o, ++i, feed.size()));
-    summary.files_scanned += o.blobs_scanned;
-    summary.bytes_scanned += o.bytes;
-    summary.already_scanned += o.blobs_known;
-    if (o.state == RepoOutcome::State::kInterrupted) break;
+  const ScanTotals t = scan_feed(g, org, session ? session->feed() : *feed, summary);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::set<std::string> names = t.names;
+  if (session) {
+    note_line(g, fmt::format("worker: {} repositories scanned here, {} blobs read ({:.1f} MB), "
+                             "{} datastore writes, {:.1f} s",
+                             t.scanned, summary.files_scanned,
+                             static_cast<double>(summary.bytes_scanned) / 1e6, (*store)->writes(),
+                             seconds));
+    if (t.store_lost) {
+      error_line(
+          "this worker stops; the repositories it held go to the other workers once its "
+          "lease ends");
+      return kExitError;
+    }
+    const auto all = session->run_repositories();
+    names = std::set<std::string>(all.begin(), all.end());
+  } else if (t.store_lost) {
+    return kExitError;
   }
   for (const std::string& e : setup->errors) summary.errors.push_back(e);
   summary.complete = !interrupted();
-  summary.elapsed_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  summary.elapsed_seconds = seconds;
   summarise_repositories((*store)->repositories(), names, summary);
   datastore::Filter filter;
   filter.repositories.assign(names.begin(), names.end());
@@ -247,10 +316,41 @@ int run_triage(const OrgCommands& c, const GlobalOptions& g, const OrgFlags& f) 
   return kExitClean;
 }
 
+int run_merge(const GlobalOptions& g, const OrgFlags& f) {
+  if (datastore::is_postgres_url(f.merge_out)) {
+    error_line(
+        "datastore merge: the output must be a SQLite datastore (workers of a PostgreSQL "
+        "datastore already share one)");
+    return kExitError;
+  }
+  auto out = datastore::Store::open(f.merge_out, {});
+  if (!out) {
+    error_line(out.status().message());
+    return kExitError;
+  }
+  for (const std::string& in : f.merge_in) {
+    if (Status s = (*out)->merge_from(in); !s.ok()) {
+      error_line(s.message());
+      return kExitError;
+    }
+    note_line(g, "merged " + in + " into " + f.merge_out);
+  }
+  return kExitClean;
+}
+
 void add_store_options(CLI::App* cmd, OrgFlags& f) {
   cmd->add_option("--datastore", f.datastore,
-                  "The datastore (SQLite, created 0600) that keeps every repository's state and "
-                  "findings between runs");
+                  "The datastore that keeps every repository's state and findings between runs: "
+                  "a SQLite file (created 0600), or postgresql://... shared by workers (the same "
+                  "command started on many machines scans one organisation together)");
+  cmd->add_option("--lease", f.lease_seconds,
+                  "PostgreSQL workers: seconds a worker's claims outlive its last heartbeat "
+                  "(renewed every third of it)")
+      ->check(CLI::Range(3u, 3600u));
+  cmd->add_option("--retry", f.retry_seconds,
+                  "PostgreSQL: seconds a lost connection is retried (with backoff) before the "
+                  "worker exits 2")
+      ->check(CLI::Range(1u, 3600u));
   cmd->add_flag("--store-secrets", f.store_secrets,
                 "Keep secret values in the datastore (default: fingerprint and masked preview)");
   cmd->add_flag("--rescan", f.rescan,
@@ -297,7 +397,8 @@ OrgCommands add_org_subcommands(CLI::App& app, OrgFlags& f) {
   add_store_options(c.gitlab, f);
 
   c.report = app.add_subcommand("report", "Render an organisation scan's datastore");
-  c.report->add_option("datastore", f.datastore, "The datastore")->required();
+  c.report->add_option("datastore", f.datastore, "The datastore (a file or postgresql://...)")
+      ->required();
   c.report->add_option("--repo", f.repos, "Only these repositories (repeatable)");
   c.report->add_option("--rule", f.rules, "Only these rule ids (repeatable)");
   c.report->add_option("--status", f.statuses,
@@ -317,22 +418,28 @@ OrgCommands add_org_subcommands(CLI::App& app, OrgFlags& f) {
   c.triage_import = c.triage->add_subcommand("import", "Read triage JSON into a datastore");
   c.triage_import->add_option("datastore", f.datastore, "The datastore")->required();
   c.triage_import->add_option("file", f.file, "JSON from `triage export`")->required();
+
+  c.datastore = app.add_subcommand("datastore", "Maintain organisation-scan datastores");
+  c.datastore->require_subcommand(1);
+  c.merge = c.datastore->add_subcommand(
+      "merge",
+      "Fold SQLite datastores of separate runs into OUT (the newest scan of each repository "
+      "wins; clean blobs and triage are joined)");
+  c.merge->add_option("out", f.merge_out, "The datastore to merge into (created if missing)")
+      ->required();
+  c.merge->add_option("inputs", f.merge_in, "Datastores to merge from")->required();
   return c;
 }
 
 int run_org_command(const OrgCommands& c, const GlobalOptions& g, const OrgFlags& f) {
   if (c.report->parsed()) return run_report(g, f);
   if (c.triage->parsed()) return run_triage(c, g, f);
+  if (c.merge->parsed()) return run_merge(g, f);
   if (!c.repos->parsed() && !c.github->parsed() && !c.gitlab->parsed()) return -1;
-  auto feed = open_feed(c.github->parsed()   ? FeedKind::kGithub
-                        : c.gitlab->parsed() ? FeedKind::kGitlab
-                                             : FeedKind::kRepos,
-                        f, [&g](const std::string& msg) { note_line(g, msg); });
-  if (!feed) {
-    error_line(feed.status().message());
-    return kExitError;
-  }
-  return run_scan_into_store(g, f, **feed);
+  return run_scan_into_store(g, f,
+                             c.github->parsed()   ? FeedKind::kGithub
+                             : c.gitlab->parsed() ? FeedKind::kGitlab
+                                                  : FeedKind::kRepos);
 }
 
 }  // namespace reachscan::cli

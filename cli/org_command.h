@@ -26,12 +26,18 @@ struct OrgFlags {
   unsigned fetch_jobs = 4;
   bool store_secrets = false;
   bool rescan = false;
+  unsigned lease_seconds = 60;  // shared datastore: a worker's lease past its last heartbeat
+  unsigned retry_seconds = 60;  // shared datastore: how long a lost connection is retried
   // report / triage
   std::vector<std::string> repos, rules, statuses;
   std::string fingerprint, status, comment, file;
+  // datastore merge
+  std::string merge_out;
+  std::vector<std::string> merge_in;
 };
 
-// Adds `repos`, `github`, `gitlab`, `report` and `triage` (with `export` and `import`).
+// Adds `repos`, `github`, `gitlab`, `report`, `triage` (with `export` and `import`) and
+// `datastore merge`.
 struct OrgCommands {
   CLI::App* repos = nullptr;
   CLI::App* github = nullptr;
@@ -40,6 +46,8 @@ struct OrgCommands {
   CLI::App* triage = nullptr;
   CLI::App* triage_export = nullptr;
   CLI::App* triage_import = nullptr;
+  CLI::App* datastore = nullptr;
+  CLI::App* merge = nullptr;
 };
 OrgCommands add_org_subcommands(CLI::App& app, OrgFlags& flags);
 

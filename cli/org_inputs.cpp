@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "datastore/db.h"
 #include "sources/forge.h"
 #include "sources/mirror.h"
 
@@ -90,8 +91,6 @@ std::string repository_name(const std::string& source) {
   return base.empty() || base == "." ? fs::absolute(s).filename().string() : base;
 }
 
-namespace {
-
 // A URL's user:password part, removed: the datastore and messages never hold credentials.
 std::string without_credentials(const std::string& url) {
   const auto scheme = url.find("://");
@@ -102,6 +101,8 @@ std::string without_credentials(const std::string& url) {
   if (at == std::string::npos || (slash != std::string::npos && at > slash)) return url;
   return url.substr(0, host) + url.substr(at + 1);
 }
+
+namespace {
 
 // `message` with `url` written without its credentials.
 std::string scrub(std::string message, const std::string& url) {
@@ -127,13 +128,7 @@ class FetchFeed final : public RepositoryFeed {
   std::optional<OrgRepository> next() override {
     auto r = fetcher_.next();
     if (!r) return std::nullopt;
-    OrgRepository out;
-    out.name = r->repo.name;
-    out.url = without_credentials(r->repo.clone_url);
-    out.git_dir = r->git_dir;
-    out.fetch =
-        r->status.ok() ? r->status : Status::error(scrub(r->status.message(), r->repo.clone_url));
-    return out;
+    return ready_repository(*r);
   }
   std::size_t size() const override { return size_; }
 
@@ -159,19 +154,31 @@ Expected<std::string> read_token(const OrgFlags& flags, const char* env) {
 
 }  // namespace
 
-Expected<std::unique_ptr<RepositoryFeed>> open_feed(
-    FeedKind kind, const OrgFlags& flags, std::function<void(const std::string&)> notice) {
+Expected<sources::MirrorOptions> mirror_options(FeedKind kind, const OrgFlags& flags) {
   sources::MirrorOptions mo;
-  mo.cache_dir = flags.cache.empty() ? flags.datastore + ".mirrors" : flags.cache;
+  // A shared datastore is no folder: its workers keep mirrors in reachscan.mirrors by default.
+  mo.cache_dir = !flags.cache.empty()                          ? flags.cache
+                 : datastore::is_postgres_url(flags.datastore) ? "reachscan.mirrors"
+                                                               : flags.datastore + ".mirrors";
   mo.jobs = static_cast<int>(flags.fetch_jobs);
+  // A list names its own hosts: a token is used only when given explicitly.
+  if (kind == FeedKind::kRepos && flags.token_file.empty()) return mo;
+  auto token = read_token(flags, kind == FeedKind::kRepos    ? nullptr
+                                 : kind == FeedKind::kGitlab ? "GITLAB_TOKEN"
+                                                             : "GITHUB_TOKEN");
+  if (!token) return token.status();
+  mo.token = std::move(*token);
+  if (kind != FeedKind::kRepos)
+    mo.token_user =
+        sources::token_user_for(kind == FeedKind::kGitlab ? sources::ForgeQuery::Kind::kGitlabGroup
+                                                          : sources::ForgeQuery::Kind::kGithubOrg);
+  return mo;
+}
+
+Expected<std::vector<sources::RemoteRepo>> list_repositories(
+    FeedKind kind, const OrgFlags& flags, const std::function<void(const std::string&)>& notice) {
   std::vector<sources::RemoteRepo> repos;
   if (kind == FeedKind::kRepos) {
-    // A list names its own hosts: a token is used only when given explicitly.
-    if (!flags.token_file.empty()) {
-      auto token = read_token(flags, nullptr);
-      if (!token) return token.status();
-      mo.token = std::move(*token);
-    }
     std::vector<Entry> entries;
     if (Status s = collect(flags.inputs, entries); !s.ok()) return s;
     std::map<std::string, int> taken;
@@ -183,32 +190,47 @@ Expected<std::unique_ptr<RepositoryFeed>> open_feed(
       if (const int n = taken[r.name]++; n > 0) r.name += "~" + std::to_string(n + 1);
       repos.push_back(std::move(r));
     }
-  } else {
-    sources::ForgeQuery q;
-    q.kind = kind == FeedKind::kGitlab    ? sources::ForgeQuery::Kind::kGitlabGroup
-             : !flags.github_user.empty() ? sources::ForgeQuery::Kind::kGithubUser
-                                          : sources::ForgeQuery::Kind::kGithubOrg;
-    q.name = kind == FeedKind::kGitlab   ? flags.gitlab_group
-             : flags.github_user.empty() ? flags.github_org
-                                         : flags.github_user;
-    if (q.name.empty())
-      return Status::error("github: name an organisation (--org) or a user (--user)");
-    q.api_base = flags.api_url;
-    auto token = read_token(flags, kind == FeedKind::kGitlab ? "GITLAB_TOKEN" : "GITHUB_TOKEN");
-    if (!token) return token.status();
-    q.token = *token;
-    q.include_forks = !flags.no_forks;
-    q.include_archived = !flags.no_archived;
-    q.visibility = flags.visibility;
-    q.on_notice = notice;
-    auto listed = sources::list_repositories(q);
-    if (!listed) return listed.status();
-    if (notice) notice("listed " + std::to_string(listed->size()) + " repositories of " + q.name);
-    repos = std::move(*listed);
-    mo.token = std::move(*token);
-    mo.token_user = sources::token_user_for(q.kind);
+    return repos;
   }
-  return std::unique_ptr<RepositoryFeed>(new FetchFeed(std::move(repos), std::move(mo)));
+  sources::ForgeQuery q;
+  q.kind = kind == FeedKind::kGitlab    ? sources::ForgeQuery::Kind::kGitlabGroup
+           : !flags.github_user.empty() ? sources::ForgeQuery::Kind::kGithubUser
+                                        : sources::ForgeQuery::Kind::kGithubOrg;
+  q.name = kind == FeedKind::kGitlab   ? flags.gitlab_group
+           : flags.github_user.empty() ? flags.github_org
+                                       : flags.github_user;
+  if (q.name.empty())
+    return Status::error("github: name an organisation (--org) or a user (--user)");
+  q.api_base = flags.api_url;
+  auto token = read_token(flags, kind == FeedKind::kGitlab ? "GITLAB_TOKEN" : "GITHUB_TOKEN");
+  if (!token) return token.status();
+  q.token = *token;
+  q.include_forks = !flags.no_forks;
+  q.include_archived = !flags.no_archived;
+  q.visibility = flags.visibility;
+  q.on_notice = notice;
+  auto listed = sources::list_repositories(q);
+  if (!listed) return listed.status();
+  if (notice) notice("listed " + std::to_string(listed->size()) + " repositories of " + q.name);
+  return listed;
+}
+
+OrgRepository ready_repository(const sources::MirrorResult& r) {
+  OrgRepository out;
+  out.name = r.repo.name;
+  out.url = without_credentials(r.repo.clone_url);
+  out.git_dir = r.git_dir;
+  out.fetch = r.status.ok() ? r.status : Status::error(scrub(r.status.message(), r.repo.clone_url));
+  return out;
+}
+
+Expected<std::unique_ptr<RepositoryFeed>> open_feed(
+    FeedKind kind, const OrgFlags& flags, std::function<void(const std::string&)> notice) {
+  auto mo = mirror_options(kind, flags);
+  if (!mo) return mo.status();
+  auto repos = list_repositories(kind, flags, notice);
+  if (!repos) return repos.status();
+  return std::unique_ptr<RepositoryFeed>(new FetchFeed(std::move(*repos), std::move(*mo)));
 }
 
 }  // namespace reachscan::cli

@@ -12,6 +12,7 @@
 #include "cli/org_command.h"
 #include "core/status.h"
 #include "scanner/org_scan.h"
+#include "sources/mirror.h"
 
 namespace reachscan::cli {
 
@@ -21,8 +22,10 @@ class RepositoryFeed {
   // The next repository, ready to scan (or carrying why it could not be fetched); nullopt at
   // the end. Blocks while it is being fetched.
   virtual std::optional<OrgRepository> next() = 0;
-  // How many repositories the feed hands out in all.
+  // How many repositories the feed hands out in all (0: not known).
   virtual std::size_t size() const = 0;
+  // Why the feed ended early (a shared datastore that could not be reached); ok otherwise.
+  virtual Status status() const { return {}; }
 };
 
 enum class FeedKind { kRepos, kGithub, kGitlab };
@@ -32,6 +35,17 @@ enum class FeedKind { kRepos, kGithub, kGitlab };
 // the organisation. `notice` receives progress worth showing (rate-limit waits).
 Expected<std::unique_ptr<RepositoryFeed>> open_feed(FeedKind kind, const OrgFlags& flags,
                                                     std::function<void(const std::string&)> notice);
+
+// The two halves of open_feed, for workers of a shared datastore (cli/org_workers.h): the
+// repositories to scan (listed once per run, by its first worker), and how to fetch them.
+Expected<std::vector<sources::RemoteRepo>> list_repositories(
+    FeedKind kind, const OrgFlags& flags, const std::function<void(const std::string&)>& notice);
+Expected<sources::MirrorOptions> mirror_options(FeedKind kind, const OrgFlags& flags);
+// A fetched repository, ready to scan (its URL and fetch error free of credentials).
+OrgRepository ready_repository(const sources::MirrorResult& r);
+
+// `url` without a user:password part (what the datastore and messages hold).
+std::string without_credentials(const std::string& url);
 
 // Helpers, exposed for tests: whether `s` names a remote repository (a URL or scp-like
 // `user@host:path`), and the name a repository gets in reports.

@@ -6,8 +6,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "datastore/db.h"
 #include "datastore/record.h"
-#include "datastore/sqlite.h"
 #include "datastore/store.h"
 
 namespace reachscan::datastore {

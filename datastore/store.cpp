@@ -14,8 +14,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "datastore/db.h"
 #include "datastore/record.h"
-#include "datastore/sqlite.h"
 
 namespace reachscan::datastore {
 namespace {
@@ -50,6 +50,45 @@ CREATE TABLE triage(fingerprint TEXT PRIMARY KEY, status TEXT NOT NULL, comment 
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == kSchemaVersion);
+
+// The same schema in PostgreSQL's types (text compared bytewise, as SQLite does, so reports
+// order alike), plus what many workers share: workers and their heartbeats, runs and their
+// repository lists with leases, blob claims.
+constexpr const char* kPostgresMigrations[] = {
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE rulesets(id BIGSERIAL PRIMARY KEY, hash TEXT NOT NULL UNIQUE);
+CREATE TABLE repositories(
+  id BIGSERIAL PRIMARY KEY, name TEXT COLLATE "C" NOT NULL UNIQUE, url TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', error TEXT NOT NULL DEFAULT '',
+  scanned_at TEXT NOT NULL DEFAULT '', blobs_scanned BIGINT NOT NULL DEFAULT 0,
+  blobs_known BIGINT NOT NULL DEFAULT 0, commits BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE ref_tips(repo_id BIGINT NOT NULL, ref TEXT NOT NULL, tip TEXT NOT NULL,
+  PRIMARY KEY(repo_id, ref));
+CREATE TABLE clean_blobs(oid BYTEA NOT NULL, ruleset BIGINT NOT NULL, PRIMARY KEY(oid, ruleset));
+CREATE TABLE findings(id BIGSERIAL PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE,
+  rule_id TEXT COLLATE "C" NOT NULL, secret TEXT NOT NULL);
+CREATE TABLE finding_repos(finding_id BIGINT NOT NULL, repo_id BIGINT NOT NULL,
+  occurrences BIGINT NOT NULL, PRIMARY KEY(finding_id, repo_id));
+CREATE TABLE occurrences(id BIGSERIAL PRIMARY KEY, finding_id BIGINT NOT NULL,
+  repo_id BIGINT NOT NULL, reach BIGINT NOT NULL, path TEXT COLLATE "C" NOT NULL,
+  line BIGINT NOT NULL, col BIGINT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX occurrences_by_repo ON occurrences(repo_id);
+CREATE INDEX occurrences_by_finding ON occurrences(finding_id);
+CREATE TABLE triage(fingerprint TEXT PRIMARY KEY, status TEXT NOT NULL, comment TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE TABLE workers(id BIGSERIAL PRIMARY KEY, host TEXT NOT NULL, pid BIGINT NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT now(), alive_until TIMESTAMPTZ NOT NULL);
+CREATE TABLE runs(id BIGSERIAL PRIMARY KEY, key TEXT NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL DEFAULT now(), finished BOOLEAN NOT NULL DEFAULT false);
+CREATE TABLE run_repos(run_id BIGINT NOT NULL, repo_id BIGINT NOT NULL, position BIGINT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', owner BIGINT, PRIMARY KEY(run_id, repo_id));
+CREATE INDEX run_repos_by_position ON run_repos(run_id, position);
+CREATE TABLE blob_claims(oid BYTEA NOT NULL, ruleset BIGINT NOT NULL, owner BIGINT NOT NULL,
+  state SMALLINT NOT NULL DEFAULT 0, PRIMARY KEY(oid, ruleset));
+)sql",
+};
+static_assert(std::size(kPostgresMigrations) == kSchemaVersion);
 
 constexpr std::size_t kBatch = 4096;  // clean blobs per transaction
 
@@ -87,6 +126,35 @@ Expected<int> take_lock(const std::string& path) {
   return fd;
 }
 
+// A repository's occurrences, many rows per statement: one round trip per 256 rows on a server.
+Status insert_occurrences(Connection& db, std::int64_t repo,
+                          const std::vector<std::pair<std::int64_t, const Finding*>>& rows) {
+  constexpr std::size_t kRows = 256;
+  for (std::size_t at = 0; at < rows.size(); at += kRows) {
+    const std::size_t n = std::min(kRows, rows.size() - at);
+    std::string sql =
+        "INSERT INTO occurrences(finding_id, repo_id, reach, path, line, col, record) VALUES ";
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t p = i * 7;
+      sql += (i ? ",(" : "(");
+      for (std::size_t k = 1; k <= 7; ++k) sql += "?" + std::to_string(p + k) + (k < 7 ? "," : ")");
+    }
+    auto st = db.prepare(sql);
+    if (!st) return st.status();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [id, f] = rows[at + i];
+      const int b = static_cast<int>(i * 7);
+      const int rank = reach_rank(f->reach ? f->reach->verdict : ReachVerdict::kUnknown);
+      st->bind(b + 1, id).bind(b + 2, repo).bind(b + 3, std::int64_t{rank}).bind(b + 4, f->path);
+      st->bind(b + 5, static_cast<std::int64_t>(f->line))
+          .bind(b + 6, static_cast<std::int64_t>(f->column));
+      st->bind(b + 7, to_record(*f));
+    }
+    if (Status s = st->run(); !s.ok()) return s;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool valid_triage_status(std::string_view s) {
@@ -100,6 +168,16 @@ Store::~Store() {
 
 Expected<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options) {
   std::unique_ptr<Store> store(new Store());
+  store->name_ = path;
+  store->options_ = options;
+  if (is_postgres_url(path)) {
+    auto conn = open_postgres(path, options.retry_seconds);
+    if (!conn) return conn.status();
+    store->db_ = std::move(*conn);
+    if (Status s = store->migrate_postgres(); !s.ok()) return s;
+    if (Status s = store->prepare_statements(); !s.ok()) return s;
+    return store;
+  }
   if (options.writer) {
     if (options.lock) {
       auto lock = take_lock(path);
@@ -115,7 +193,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptio
     if (::stat(path.c_str(), &st) != 0)
       return Status::error("datastore " + path + ": " + std::strerror(errno));
   }
-  auto conn = Connection::open(path, options.writer, !options.writer);
+  auto conn = open_sqlite(path, options.writer, !options.writer);
   if (!conn) return conn.status();
   store->db_ = std::move(*conn);
   if (options.writer) {
@@ -148,24 +226,65 @@ Status Store::migrate() {
     if (!t.status().ok()) return t.status();
     if (Status s = db_->exec(kMigrations[i]); !s.ok()) return s;
     const std::string bump = "PRAGMA user_version=" + std::to_string(i + 1);
-    if (Status s = db_->exec(bump.c_str()); !s.ok()) return s;
+    if (Status s = db_->exec(bump); !s.ok()) return s;
     if (Status s = t.commit(); !s.ok()) return s;
   }
   return {};
+}
+
+// PostgreSQL keeps the version in a table of its own; workers starting together migrate one at
+// a time (a transaction-scoped advisory lock), the others find the schema done.
+Status Store::migrate_postgres() {
+  return retrying([&]() -> Status {
+    Transaction t(*db_);
+    if (!t.status().ok()) return t.status();
+    if (Status s = db_->exec("SELECT pg_advisory_xact_lock(726163687301)"); !s.ok()) return s;
+    if (Status s = db_->exec("CREATE TABLE IF NOT EXISTS reachscan_schema(version INTEGER)");
+        !s.ok())
+      return s;
+    auto v = db_->prepare("SELECT coalesce(max(version), 0) FROM reachscan_schema");
+    if (!v) return v.status();
+    const int version = v->step() ? static_cast<int>(v->integer(0)) : 0;
+    if (!v->status().ok()) return v->status();
+    if (version > kSchemaVersion)
+      return Status::error("datastore " + mask_url(name_) +
+                           ": written by a newer reachscan (schema " + std::to_string(version) +
+                           "; this one knows " + std::to_string(kSchemaVersion) + ")");
+    if (version < kSchemaVersion && !options_.writer)
+      return Status::error("datastore " + mask_url(name_) + ": not a reachscan datastore");
+    for (int i = version; i < kSchemaVersion; ++i)
+      if (Status s = db_->exec(kPostgresMigrations[i]); !s.ok()) return s;
+    if (version < kSchemaVersion) {
+      if (Status s = db_->exec("DELETE FROM reachscan_schema"); !s.ok()) return s;
+      auto ins = db_->prepare("INSERT INTO reachscan_schema(version) VALUES (?1)");
+      if (!ins) return ins.status();
+      if (Status s = ins->bind(1, std::int64_t{kSchemaVersion}).run(); !s.ok()) return s;
+    }
+    return t.commit();
+  });
+}
+
+Status Store::retrying(const std::function<Status()>& unit) {
+  for (;;) {
+    Status s = unit();
+    if (s.ok() || !db_->lost()) return s;
+    if (Status r = db_->reconnect(); !r.ok()) return r;
+  }
 }
 
 Status Store::prepare_statements() {
   auto known = db_->prepare("SELECT 1 FROM clean_blobs WHERE oid = ?1 AND ruleset = ?2");
   if (!known) return known.status();
   known_ = std::make_unique<Statement>(std::move(*known));
-  auto add = db_->prepare("INSERT OR IGNORE INTO clean_blobs(oid, ruleset) VALUES (?1, ?2)");
+  auto add =
+      db_->prepare("INSERT INTO clean_blobs(oid, ruleset) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!add) return add.status();
   add_clean_ = std::make_unique<Statement>(std::move(*add));
   return {};
 }
 
 Status Store::use_ruleset(const std::string& hash) {
-  auto ins = db_->prepare("INSERT OR IGNORE INTO rulesets(hash) VALUES (?1)");
+  auto ins = db_->prepare("INSERT INTO rulesets(hash) VALUES (?1) ON CONFLICT DO NOTHING");
   if (!ins) return ins.status();
   if (Status s = ins->bind(1, hash).run(); !s.ok()) return s;
   auto sel = db_->prepare("SELECT id FROM rulesets WHERE hash = ?1");
@@ -228,8 +347,14 @@ bool Store::known_clean(std::string_view blob_hex) {
 
 void Store::add_clean(std::string_view blob_hex) {
   if (!add_clean_ || !error_.ok()) return;
+  if (db_->postgres()) {
+    // Workers write clean blobs in one statement per batch.
+    clean_buffer_.emplace_back(blob_hex);
+    if (clean_buffer_.size() >= kBatch || flush_due()) (void)flush();
+    return;
+  }
   if (!in_batch_) {
-    if (Status s = db_->exec("BEGIN IMMEDIATE"); !s.ok()) {
+    if (Status s = db_->begin(); !s.ok()) {
       error_ = s;
       return;
     }
@@ -241,23 +366,35 @@ void Store::add_clean(std::string_view blob_hex) {
 }
 
 Status Store::flush() {
+  if (db_ && db_->postgres()) return flush_postgres();
   if (!in_batch_) return error_;
   in_batch_ = false;
   pending_ = 0;
-  if (Status s = db_->exec("COMMIT"); !s.ok()) error_ = s;
+  if (Status s = db_->commit(); !s.ok()) error_ = s;
   return error_;
 }
 
 Status Store::record_failure(std::int64_t repo_id, const std::string& error) {
   if (Status s = flush(); !s.ok()) return s;
-  auto up = db_->prepare(
-      "UPDATE repositories SET state = 'failed', error = ?2, scanned_at = ?3 WHERE id = ?1");
-  if (!up) return up.status();
-  return up->bind(1, repo_id).bind(2, error).bind(3, now_utc()).run();
+  return retrying([&]() -> Status {
+    Transaction t(*db_);
+    if (!t.status().ok()) return t.status();
+    auto up = db_->prepare(
+        "UPDATE repositories SET state = 'failed', error = ?2, scanned_at = ?3 WHERE id = ?1");
+    if (!up) return up.status();
+    if (Status s = up->bind(1, repo_id).bind(2, error).bind(3, now_utc()).run(); !s.ok()) return s;
+    if (Status s = mark_done(repo_id); !s.ok()) return s;
+    ++writes_;
+    return t.commit();
+  });
 }
 
 Status Store::record_scan(const RepoScan& scan) {
   if (Status s = flush(); !s.ok()) return s;
+  return retrying([&] { return record_scan_once(scan); });
+}
+
+Status Store::record_scan_once(const RepoScan& scan) {
   Transaction t(*db_);
   if (!t.status().ok()) return t.status();
   const std::int64_t repo = scan.repo_id;
@@ -273,15 +410,13 @@ Status Store::record_scan(const RepoScan& scan) {
       "ON CONFLICT(fingerprint) DO UPDATE SET secret = excluded.secret RETURNING id");
   auto per_repo = db_->prepare(
       "INSERT INTO finding_repos(finding_id, repo_id, occurrences) VALUES (?1, ?2, ?3)");
-  auto occ = db_->prepare(
-      "INSERT INTO occurrences(finding_id, repo_id, reach, path, line, col, record) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   auto tip = db_->prepare("INSERT INTO ref_tips(repo_id, ref, tip) VALUES (?1, ?2, ?3)");
   auto up = db_->prepare(
       "UPDATE repositories SET state = 'scanned', error = ?6, scanned_at = ?2, "
       "blobs_scanned = ?3, blobs_known = ?4, commits = ?5 WHERE id = ?1");
-  for (auto* st : {&finding, &per_repo, &occ, &tip, &up})
+  for (auto* st : {&finding, &per_repo, &tip, &up})
     if (!*st) return st->status();
+  std::vector<std::pair<std::int64_t, const Finding*>> rows;
   for (const SecretFinding& sf : scan.findings) {
     finding->bind(1, sf.first.fingerprint).bind(2, sf.first.rule_id).bind(3, sf.first.secret);
     if (!finding->step()) return Status::error("datastore: a finding was not recorded");
@@ -291,13 +426,9 @@ Status Store::record_scan(const RepoScan& scan) {
             per_repo->bind(1, id).bind(2, repo).bind(3, static_cast<std::int64_t>(sf.count)).run();
         !s.ok())
       return s;
-    for (const Finding& f : sf.occurrences) {
-      const int rank = reach_rank(f.reach ? f.reach->verdict : ReachVerdict::kUnknown);
-      occ->bind(1, id).bind(2, repo).bind(3, std::int64_t{rank}).bind(4, f.path);
-      occ->bind(5, static_cast<std::int64_t>(f.line)).bind(6, static_cast<std::int64_t>(f.column));
-      if (Status s = occ->bind(7, to_record(f)).run(); !s.ok()) return s;
-    }
+    for (const Finding& f : sf.occurrences) rows.push_back({id, &f});
   }
+  if (Status s = insert_occurrences(*db_, repo, rows); !s.ok()) return s;
   for (const auto& [ref, commit] : scan.tips)
     if (Status s = tip->bind(1, repo).bind(2, ref).bind(3, commit).run(); !s.ok()) return s;
   up->bind(1, repo).bind(2, now_utc()).bind(3, static_cast<std::int64_t>(scan.blobs_scanned));
@@ -305,6 +436,8 @@ Status Store::record_scan(const RepoScan& scan) {
       .bind(5, static_cast<std::int64_t>(scan.commits));
   up->bind(6, scan.error);
   if (Status s = up->run(); !s.ok()) return s;
+  if (Status s = mark_done(repo); !s.ok()) return s;
+  ++writes_;
   return t.commit();
 }
 

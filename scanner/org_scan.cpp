@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <type_traits>
 
 #include "git/blob_sources.h"
@@ -15,22 +16,60 @@ namespace reachscan {
 namespace {
 
 // The datastore as the pipeline's memo. The two serial stages that call it may run at the same
-// time on different threads; one SQLite connection is used by one thread at a time.
+// time on different threads; one database connection is used by one thread at a time. On a
+// shared datastore the input stage asks about a batch of blobs at once and claims the unknown
+// ones (`claim`): blobs another live worker is reading are skipped and kept in `deferred`.
 class StoreMemo final : public ScanMemo {
  public:
-  explicit StoreMemo(datastore::Store& store) : store_(store) {}
+  StoreMemo(datastore::Store& store, bool claim) : store_(store), claim_(claim) {}
   bool known_clean(const Item& item) override {
     std::lock_guard lock(mu_);
     return store_.known_clean(item.blob);
+  }
+  std::size_t batch() const override { return store_.shared() ? 512 : 1; }
+  std::vector<bool> known_clean(const std::vector<const Item*>& items) override {
+    if (!store_.shared()) return ScanMemo::known_clean(items);
+    std::vector<std::string> blobs;
+    for (const Item* i : items) blobs.push_back(i->blob);
+    std::lock_guard lock(mu_);
+    std::vector<bool> out(items.size(), false);
+    auto claims = store_.claim_blobs(blobs, claim_);
+    if (!claims) {
+      // The datastore is gone (retries spent): read nothing more; the scan reports the error.
+      if (error_.ok()) error_ = claims.status();
+      return std::vector<bool>(items.size(), true);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      out[i] = (*claims)[i] != datastore::BlobClaim::kRead;
+      if ((*claims)[i] == datastore::BlobClaim::kDeferred) deferred_.push_back(blobs[i]);
+      if (!out[i] && recount_.count(blobs[i])) ++recounted_;
+    }
+    return out;
   }
   void scanned_clean(const Item& item) override {
     std::lock_guard lock(mu_);
     store_.add_clean(item.blob);
   }
+  void scanned_not_clean(const Item& item) override {
+    std::lock_guard lock(mu_);
+    store_.add_not_clean(item.blob);
+  }
+  const std::vector<std::string>& deferred() const { return deferred_; }
+  const Status& error() const { return error_; }
+  // Reads of these blobs are counted (the deferred blobs a second pass reads).
+  void count_reads_of(const std::vector<std::string>& blobs) {
+    recount_.insert(blobs.begin(), blobs.end());
+  }
+  std::uint64_t recounted() const { return recounted_; }
 
  private:
   datastore::Store& store_;
+  bool claim_;
   std::mutex mu_;
+  std::vector<std::string> deferred_;
+  std::set<std::string> recount_;
+  std::uint64_t recounted_ = 0;
+  Status error_;
 };
 
 std::string joined_errors(const ScanSummary& s) {
@@ -98,20 +137,26 @@ RepoOutcome OrgScanner::scan(const OrgRepository& repo, ScanCounters* counters) 
       return done(RepoOutcome::State::kFailed, why + "; " + s.message());
     return done(RepoOutcome::State::kFailed, why);
   };
+  auto store_lost = [&](const Status& why) {
+    out.store_error = true;
+    return done(RepoOutcome::State::kFailed, why.message());
+  };
   if (!repo.fetch.ok()) return fail(repo.fetch.message());
 
   // The refs as they are before the walk: if they move while it runs, the next run walks again.
   auto tips = git::ref_tips(repo.git_dir);
   if (!tips) return fail(tips.status().message());
-  if (!options_.rescan && *tips == store_.ref_tips(*id) && store_.state(*id) == "scanned")
+  if (!options_.rescan && *tips == store_.ref_tips(*id) && store_.state(*id) == "scanned") {
+    if (Status s = store_.finish_repository(*id); !s.ok()) return store_lost(s);
     return done(RepoOutcome::State::kUnchanged);
+  }
 
   git::GitSourceOptions go;
   go.repo = repo.git_dir;
   auto source = git::open_source(go);
   if (!source) return fail(source.status().message());
   auto root = git::config_root(repo.git_dir);
-  StoreMemo memo(store_);
+  StoreMemo memo(store_, true);
   ScanOptions so = options_.scan;
   so.root = root ? *root : repo.git_dir;
   so.deployment = head_deployment(repo.git_dir);
@@ -121,13 +166,36 @@ RepoOutcome OrgScanner::scan(const OrgRepository& repo, ScanCounters* counters) 
   out.blobs_scanned = result.summary.files_scanned;
   out.blobs_known = result.summary.already_scanned;
   out.bytes = result.summary.bytes_scanned;
-  out.findings = result.findings.size();
   // Interrupted: the blobs proven clean are kept (flushed below); the findings are not recorded,
   // so the next run scans this repository again from where its memo stands.
   if (!result.summary.complete || interrupted()) {
     (void)store_.flush();
     return done(RepoOutcome::State::kInterrupted);
   }
+  if (!memo.error().ok()) return store_lost(memo.error());
+  // Blobs other workers were reading when this walk met them: once they are done, those that
+  // had findings (or whose worker died) must be read here too. A second walk reads every blob of
+  // this repository not known clean, so its findings come from one pass, as in any scan.
+  if (!memo.deferred().empty()) {
+    auto need = store_.settle(memo.deferred());
+    if (!need) return store_lost(need.status());
+    if (!need->empty()) {
+      auto again = git::open_source(go);
+      if (!again) return fail(again.status().message());
+      StoreMemo second(store_, false);
+      second.count_reads_of(*need);
+      so.memo = &second;
+      result = Scanner(db_, so).scan(**again, policy_, nullptr, counters);
+      if (!result.summary.complete || interrupted()) {
+        (void)store_.flush();
+        return done(RepoOutcome::State::kInterrupted);
+      }
+      if (!second.error().ok()) return store_lost(second.error());
+      out.blobs_scanned += second.recounted();
+      out.blobs_known -= std::min<std::uint64_t>(out.blobs_known, second.recounted());
+    }
+  }
+  out.findings = result.findings.size();
   datastore::RepoScan rs;
   rs.repo_id = *id;
   rs.findings = options_.store_secrets ? std::move(result.findings) : report::mask(result.findings);
@@ -136,8 +204,7 @@ RepoOutcome OrgScanner::scan(const OrgRepository& repo, ScanCounters* counters) 
   rs.blobs_known = out.blobs_known;
   rs.commits = result.summary.commits;
   rs.error = joined_errors(result.summary);
-  if (Status s = store_.record_scan(rs); !s.ok())
-    return done(RepoOutcome::State::kFailed, s.message());
+  if (Status s = store_.record_scan(rs); !s.ok()) return store_lost(s);
   return done(RepoOutcome::State::kScanned, rs.error);
 }
 

@@ -43,7 +43,8 @@ struct RepoOutcome {
   enum class State { kScanned, kUnchanged, kFailed, kInterrupted };
   State state = State::kScanned;
   std::string name;
-  std::string error;  // kFailed: why; kScanned: problems that did not stop it
+  std::string error;         // kFailed: why; kScanned: problems that did not stop it
+  bool store_error = false;  // kFailed because the datastore could not be written: stop the run
   std::uint64_t blobs_scanned = 0;
   std::uint64_t blobs_known = 0;
   std::uint64_t bytes = 0;

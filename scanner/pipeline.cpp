@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <optional>
 
@@ -185,34 +186,62 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   const auto* self = dynamic_cast<const ScanningSource*>(&source);
   ScanMemo* memo = impl_->options.memo;
 
-  // Pulls the next item that is not excluded; stops the pipeline at the end.
-  auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
-    for (;;) {
-      // Interrupted (SIGINT/SIGTERM/SIGHUP, scanner/interrupt.h): stop reading; what was found
-      // is still reported, marked incomplete.
-      if (interrupted()) {
-        fc.stop();
-        return std::nullopt;
-      }
+  // Gathers the memo's batch of items that are not excluded and keeps those it does not know.
+  std::deque<Item> ready;
+  bool source_done = false;
+  auto fill = [&] {
+    std::vector<Item> batch;
+    const std::size_t want = memo ? std::max<std::size_t>(1, memo->batch()) : 1;
+    while (batch.size() < want && !interrupted()) {
       auto item = source.next(summary.skipped);
       if (!item) {
-        fc.stop();
-        return std::nullopt;
+        source_done = true;
+        break;
       }
       if (!globs.empty() && excluded(globs, item->path)) {
         summary.skipped.push_back(
             {item->path, SkipReason::kExcluded, "matches an allow-listed path"});
         continue;
       }
-      if (memo && memo_applies(*item) && memo->known_clean(*item)) {
+      batch.push_back(std::move(*item));
+    }
+    std::vector<const Item*> asked;
+    for (const Item& i : batch)
+      if (memo && memo_applies(i)) asked.push_back(&i);
+    const std::vector<bool> known = asked.empty() ? std::vector<bool>() : memo->known_clean(asked);
+    std::size_t k = 0;
+    for (Item& i : batch) {
+      const bool skip = memo && memo_applies(i) && k < known.size() && known[k++];
+      if (skip)
         ++summary.already_scanned;
-        continue;
+      else
+        ready.push_back(std::move(i));
+    }
+  };
+  // Hands out the next item; stops the pipeline at the end.
+  auto pull = [&](tbb::flow_control& fc) -> std::optional<Item> {
+    for (;;) {
+      // Interrupted (SIGINT/SIGTERM/SIGHUP, scanner/interrupt.h): stop reading; what was found
+      // is still reported, marked incomplete.
+      if (interrupted() || (ready.empty() && source_done)) {
+        fc.stop();
+        return std::nullopt;
       }
-      return item;
+      if (!ready.empty()) {
+        Item item = std::move(ready.front());
+        ready.pop_front();
+        return item;
+      }
+      fill();
     }
   };
   auto collect = [&](Outcome o) {
-    if (memo && o.item && memo_applies(*o.item) && clean(o.file)) memo->scanned_clean(*o.item);
+    if (memo && o.item && memo_applies(*o.item)) {
+      if (clean(o.file))
+        memo->scanned_clean(*o.item);
+      else
+        memo->scanned_not_clean(*o.item);
+    }
     for (std::string& e : o.file.errors) summary.errors.push_back(std::move(e));
     for (std::string& n : o.file.notes) summary.notes.push_back(std::move(n));
     if (!o.item) return;

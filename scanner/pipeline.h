@@ -41,9 +41,20 @@ class ScanMemo {
   virtual ~ScanMemo() = default;
   // Serial input stage: true skips the item unread (counted in ScanSummary::already_scanned).
   virtual bool known_clean(const Item& item) = 0;
+  // Items the input stage gathers before asking about them all at once (a shared database
+  // answers a batch in one round trip); 1: item by item.
+  virtual std::size_t batch() const { return 1; }
+  // The batch form of known_clean (one answer per item, true skips); by default item by item.
+  virtual std::vector<bool> known_clean(const std::vector<const Item*>& items) {
+    std::vector<bool> out;
+    for (const Item* i : items) out.push_back(known_clean(*i));
+    return out;
+  }
   // Serial output stage: the item was read whole and nothing was found in it, before any
   // suppression (suppression is the caller's policy, not a property of the content).
   virtual void scanned_clean(const Item& item) = 0;
+  // Serial output stage: the item was read and is not clean (findings, errors, skips).
+  virtual void scanned_not_clean(const Item&) {}
 };
 
 struct ScanOptions {

@@ -12,7 +12,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake ninja-build pkg-config git ca-certificates \
   "$hyperscan" libgit2-dev libre2-dev libtbb-dev libcli11-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
-  libssl-dev zlib1g-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libtomlplusplus-dev pre-commit \
+  libssl-dev zlib1g-dev libarchive-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libtomlplusplus-dev pre-commit \
+  postgresql \
   python3 python3-yaml help2man dpkg-dev file \
   clang libclang-rt-14-dev >/dev/null  # clang + its runtimes: libFuzzer (fuzz preset)
 # Node.js and npm for the SARIF validator: Debian's, unless a Node.js with npm is already there
@@ -24,4 +25,8 @@ fi
 # tests/sarif/package-lock.json).
 if [ -f "$(dirname "$0")/../tests/sarif/package-lock.json" ]; then
   npm ci --silent --no-audit --no-fund --prefix "$(dirname "$0")/../tests/sarif"
+fi
+# The Kubernetes schema validator of deploy/k8s (kubernetes-models, pinned in tests/deploy).
+if [ -f "$(dirname "$0")/../tests/deploy/package-lock.json" ]; then
+  npm ci --silent --no-audit --no-fund --prefix "$(dirname "$0")/../tests/deploy"
 fi

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "datastore/db.h"
 #include "datastore/record.h"
 #include "tests/support/temp_dir.h"
 
@@ -208,6 +209,95 @@ TEST(Datastore, RecordsRoundTrip) {
   EXPECT_EQ(back->parts.at(0).value, "ID123");
   EXPECT_EQ(back->reach->verdict, ReachVerdict::kProduction);
   EXPECT_FALSE(from_record("{broken"));
+}
+
+}  // namespace
+}  // namespace reachscan::datastore
+
+namespace reachscan::datastore {
+namespace {
+
+// Issue 15: `datastore merge` folds the SQLite datastores of separate (sharded) runs into one.
+TEST(Datastore, MergeFoldsRepositoriesFindingsBlobsAndTriage) {
+  TempDir t;
+  const std::string one = (t.path() / "one.db").string(), two = (t.path() / "two.db").string();
+  const std::string out = (t.path() / "out.db").string();
+  {
+    auto s = Store::open(one, {});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE((*s)->use_ruleset("rules-1").ok());
+    (*s)->add_clean(std::string(40, 'a'));
+    auto api = (*s)->add_repository("api", "https://example.test/org/api.git");
+    ASSERT_TRUE(api);
+    RepoScan a;
+    a.repo_id = *api;
+    a.findings.push_back(
+        finding({occurrence("demo.token:1111", "deploy/prod/.env", ReachVerdict::kProduction)}));
+    a.tips = {{"refs/heads/main", std::string(40, 'c')}};
+    ASSERT_TRUE((*s)->record_scan(a).ok());
+    ASSERT_TRUE(
+        (*s)->set_triage("demo.token:1111", {"accepted", "old", "2026-01-01T00:00:00Z"}).ok());
+  }
+  {
+    auto s = Store::open(two, {});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE((*s)->use_ruleset("rules-1").ok());
+    (*s)->add_clean(std::string(40, 'b'));
+    auto tools = (*s)->add_repository("tools", "/srv/tools");
+    ASSERT_TRUE(tools);
+    RepoScan b;
+    b.repo_id = *tools;
+    b.findings.push_back(finding(
+        {occurrence("demo.token:1111", "tests/fixtures/.env", ReachVerdict::kNonProduction)}));
+    b.findings.push_back(
+        finding({occurrence("demo.token:2222", "tests/a.env", ReachVerdict::kNonProduction)}));
+    ASSERT_TRUE((*s)->record_scan(b).ok());
+    ASSERT_TRUE((*s)->record_scan(b).ok());
+    ASSERT_TRUE(
+        (*s)->set_triage("demo.token:1111", {"rejected", "new", "2026-06-01T00:00:00Z"}).ok());
+  }
+  for (int round = 0; round < 2; ++round) {  // merging again changes nothing
+    auto s = Store::open(out, {});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE((*s)->merge_from(one).ok());
+    ASSERT_TRUE((*s)->merge_from(two).ok());
+    ASSERT_TRUE((*s)->use_ruleset("rules-1").ok());
+    EXPECT_TRUE((*s)->known_clean(std::string(40, 'a')));
+    EXPECT_TRUE((*s)->known_clean(std::string(40, 'b')));
+    const auto repos = (*s)->repositories();
+    ASSERT_EQ(repos.size(), 2u);
+    EXPECT_EQ(repos[0].name, "api");
+    EXPECT_EQ(repos[0].state, "scanned");
+    EXPECT_EQ((*s)->ref_tips(repos[0].id).at("refs/heads/main"), std::string(40, 'c'));
+    auto all = (*s)->findings({});
+    ASSERT_TRUE(all) << all.status().message();
+    ASSERT_EQ(all->size(), 2u);
+    const SecretFinding& shared = all->front();
+    EXPECT_EQ(shared.first.fingerprint, "demo.token:1111");
+    EXPECT_EQ(shared.repositories, (std::vector<std::string>{"api", "tools"}));
+    EXPECT_EQ(shared.count, 2u);  // tools' rescan replaced its first, not added to it
+    EXPECT_TRUE(shared.reused_across_environments);
+    ASSERT_TRUE(shared.triage);
+    EXPECT_EQ(shared.triage->status, "rejected");  // the newest decision
+  }
+  auto bad = Store::open(out, {});
+  ASSERT_TRUE(bad);
+  EXPECT_FALSE((*bad)->merge_from(t.write("junk.db", "not sqlite")).ok());
+}
+
+TEST(Datastore, PostgresUrlsAreRecognisedAndTheirPasswordsMasked) {
+  EXPECT_TRUE(is_postgres_url("postgresql://db/org"));
+  EXPECT_TRUE(is_postgres_url("postgres://db/org"));
+  EXPECT_FALSE(is_postgres_url("org.db"));
+  EXPECT_EQ(mask_url("postgresql://scan:s3cr3t@db:5432/org"), "postgresql://scan:***@db:5432/org");
+  EXPECT_EQ(mask_url("postgresql://db/org?user=scan&password=s3cr3t&sslmode=require"),
+            "postgresql://db/org?user=scan&password=***&sslmode=require");
+  EXPECT_EQ(mask_url("postgresql://scan@db/org"), "postgresql://scan@db/org");
+  // A server that is not there: the error names the URL without its password.
+  auto s = Store::open("postgresql://scan:s3cr3t@/org?host=/nonexistent-socket-dir", {});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.status().message().find("s3cr3t"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("scan:***@"), std::string::npos) << s.status().message();
 }
 
 }  // namespace
