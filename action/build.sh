@@ -35,7 +35,7 @@ case "${1:-}" in
     [ "$(uname -m)" = x86_64 ] || hs=libvectorscan-dev
     apt_install build-essential cmake ninja-build pkg-config "$hs" libgit2-dev libre2-dev \
       libtbb-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libssl-dev zlib1g-dev \
-      libarchive-dev libcurl4-openssl-dev libsqlite3-dev libtomlplusplus-dev
+      libarchive-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev libtomlplusplus-dev
     cmake -S "$src" -B "$prefix/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DREACHSCAN_BUILD_TESTS=OFF -DREACHSCAN_BUILD_BENCH=OFF >/dev/null
     cmake --build "$prefix/build" --target reachscan

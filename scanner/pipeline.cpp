@@ -223,14 +223,16 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
     for (;;) {
       // Interrupted (SIGINT/SIGTERM/SIGHUP, scanner/interrupt.h): stop reading; what was found
       // is still reported, marked incomplete.
-      if (interrupted() || (ready.empty() && source_done)) {
-        fc.stop();
-        return std::nullopt;
-      }
+      // Items already taken from the source are handed out even after an interrupt: a
+      // stream source (stdin) has consumed their bytes and they are reported, as before.
       if (!ready.empty()) {
         Item item = std::move(ready.front());
         ready.pop_front();
         return item;
+      }
+      if (interrupted() || source_done) {
+        fc.stop();
+        return std::nullopt;
       }
       fill();
     }

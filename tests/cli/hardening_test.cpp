@@ -88,7 +88,11 @@ TEST_F(Hardening, Issue18SignalWritesAPartialReportMarkedIncomplete) {
     // The input stays open (a writer that sleeps), so only the signal ends the scan.
     const Outcome r = sh(std::string("set -m; rm -f in; mkfifo in; (printf \"t = %s\\n\" ") + key_ +
                          "; exec sleep 30) >in & feeder=$!; \"$BIN\" stdin -f json -o "
-                         "partial.json <in & pid=$!; sleep 3; kill -" +
+                         "partial.json <in & pid=$!; "
+                         // Waits until the scan blocks on the open input (it has read the line),
+                         // at most 20 s where the kernel does not show where a thread waits.
+                         "for i in $(seq 200); do grep -qs pipe_read /proc/$pid/task/*/wchan && "
+                         "break; sleep 0.1; done; sleep 0.3; kill -" +
                          sig + " $pid; wait $pid; rc=$?; kill $feeder; exit $rc");
     const int expected = std::string(sig) == "TERM" ? 143 : std::string(sig) == "INT" ? 130 : 129;
     EXPECT_EQ(r.code, expected) << sig << " " << r.err;
