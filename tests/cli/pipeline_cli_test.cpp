@@ -116,7 +116,9 @@ TEST_F(Cli, OneGlobDialectForExcludeAndAllowPaths) {
 // Issue 12: the config file is found in the scan root or the nearest parent holding one, up to
 // the repository root.
 TEST_F(Cli, ConfigIsFoundInTheNearestParent) {
-  work_.write("repo/.reachscan.yaml", "skip_rules: [github.pat.classic]\n");
+  // Both rules that read a `token: ghp_...` line are skipped (the generic assignment rule takes
+  // over the value when only the provider rule is skipped).
+  work_.write("repo/.reachscan.yaml", "skip_rules: [github.pat.classic, generic.assignment]\n");
   work_.write("repo/sub/deeper/a.txt", "token: " + ghp_ + "\n");
   EXPECT_EQ(run("dir " + work_.str() + "/repo/sub/deeper").code, 0);
   // A repository root stops the search: the parent's config does not apply inside it.
