@@ -28,7 +28,9 @@ namespace {
 constexpr std::array<std::string_view, 16> kMarkers = {
     "example",     "your_", "your-",    "xxxx",       "****",      "${",      "{{",    "changeme",
     "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_", "_here", "-here"};
-constexpr std::array<std::string_view, 2> kWholeWordMarkers = {"sample", "fake"};
+// "hunter2" is the proverbial example password of documentation (and of API docs such as
+// registry login samples), never a value someone chose.
+constexpr std::array<std::string_view, 3> kWholeWordMarkers = {"sample", "fake", "hunter2"};
 
 bool is_word(unsigned char c) { return std::isalnum(c) != 0; }
 

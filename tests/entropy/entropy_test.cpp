@@ -43,6 +43,10 @@ TEST(Placeholder, RandomValuesPass) {
   EXPECT_TRUE(placeholder_reason("key-<your key here>").has_value());
   // "fake" inside a random run is not a word.
   EXPECT_FALSE(placeholder_reason("q9Zfakeb7Wm2").has_value());
+  // The proverbial documentation password is one, as a word only.
+  EXPECT_TRUE(placeholder_reason("hunter2").has_value());
+  EXPECT_FALSE(placeholder_reason("hunter22").has_value());
+  EXPECT_FALSE(placeholder_reason("Hunter2019").has_value());
 }
 
 TEST(Placeholder, VariableNamesAndDocumentedExamples) {
