@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/git/git_env.h"
 #include "tests/support/scan.h"
 #include "tests/support/temp_dir.h"
 
@@ -49,12 +50,7 @@ std::string big_text(std::size_t lines, std::size_t secret_line, const std::stri
 class ObjectStreamsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
-    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
-    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    ::setenv("HOME", tmp_.str().c_str(), 1);
+    testing::set_git_test_env(tmp_.path());
     ::setenv("XDG_CACHE_HOME", (tmp_.path() / "cache").c_str(), 1);
     repo_ = tmp_.path() / "repo";
     fs::create_directories(repo_);

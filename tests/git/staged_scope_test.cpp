@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "git/libgit2.h"
+#include "tests/git/git_env.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan::git {
@@ -22,24 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-std::string run(const fs::path& dir, const std::string& cmd) {
-  const fs::path out = dir.parent_path() / "cmd.out";
-  const std::string full =
-      "cd '" + dir.string() + "' && (" + cmd + ") >'" + out.string() + "' 2>&1";
-  EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);)
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
+using testing::lines;
+using testing::run;
 
 bool covered(const std::vector<std::string>& scope, const std::string& path) {
   for (const std::string& s : scope)
@@ -50,12 +35,7 @@ bool covered(const std::vector<std::string>& scope, const std::string& path) {
 class StagedScope : public ::testing::Test {
  protected:
   void SetUp() override {
-    ::setenv("GIT_AUTHOR_NAME", "Dev One", 1);
-    ::setenv("GIT_AUTHOR_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_COMMITTER_NAME", "Dev One", 1);
-    ::setenv("GIT_COMMITTER_EMAIL", "dev@corp.test", 1);
-    ::setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    ::setenv("HOME", tmp_.str().c_str(), 1);
+    testing::set_git_test_env(tmp_.path());
     git_libgit2_init();
     repo_ = tmp_.path() / "repo";
     fs::create_directories(repo_);

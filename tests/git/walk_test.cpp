@@ -25,24 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-std::string run(const fs::path& dir, const std::string& cmd) {
-  const fs::path out = dir.parent_path() / "cmd.out";
-  const std::string full =
-      "cd '" + dir.string() + "' && (" + cmd + ") >'" + out.string() + "' 2>&1";
-  EXPECT_EQ(std::system(full.c_str()), 0) << cmd;
-  std::ifstream in(out);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string l; std::getline(in, l);)
-    if (!l.empty()) out.push_back(l);
-  return out;
-}
+using testing::lines;
+using testing::run;
 
 ObjectId id_of(std::uint32_t n) {
   ObjectId id;
