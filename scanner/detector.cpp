@@ -131,46 +131,58 @@ bool allowlisted(const patterns::RuleFilters& filters, Finding& f, std::string_v
   return false;
 }
 
-// Walks forward through a chunk counting lines, so positions cost O(distance travelled).
+// Walks through a chunk counting lines, so positions cost O(distance travelled): one cursor for
+// the starts of findings and one for their ends, and a step back stays on the line it is on or
+// counts only the lines it crosses (overlapping matches go back a little; never to the chunk start).
 class LineCursor {
  public:
-  explicit LineCursor(const Chunk& c) : c_(c) { reset(); }
-
-  // Line number and absolute line-start offset of data[pos].
-  std::pair<std::uint64_t, std::uint64_t> at(std::size_t pos) {
-    if (pos < pos_) reset();
-    const char* p = c_.data.data();
-    for (std::size_t i = pos_; i < pos;) {
-      const void* hit = std::memchr(p + i, '\n', pos - i);
-      if (!hit) break;
-      i = static_cast<std::size_t>(static_cast<const char*>(hit) - p) + 1;
-      ++line_;
-      line_start_ = c_.base + i;
-    }
-    pos_ = pos;
-    return {line_, line_start_};
-  }
+  explicit LineCursor(const Chunk& c) : c_(c), begin_(start()), end_(start()) {}
 
   // Sets the 1-based line/column span of data[begin, end) on `f`.
   void place(Finding& f, std::size_t begin, std::size_t end) {
-    const auto [line, line_start] = at(begin);
-    f.line = line;
-    f.column = c_.base + begin - line_start + 1;
-    const auto [end_line, end_line_start] = at(end - 1);
-    f.end_line = end_line;
-    f.end_column = c_.base + end - 1 - end_line_start + 1;
+    move(begin_, begin);
+    f.line = begin_.line;
+    f.column = c_.base + begin - begin_.line_start + 1;
+    move(end_, end - 1);
+    f.end_line = end_.line;
+    f.end_column = c_.base + end - 1 - end_.line_start + 1;
   }
 
  private:
-  void reset() {
-    pos_ = 0;
-    line_ = c_.first_line;
-    line_start_ = c_.line_start;
+  struct State {
+    std::size_t pos;
+    std::uint64_t line;
+    std::uint64_t line_start;  // absolute offset of the start of the line holding data[pos]
+  };
+  State start() const { return {0, c_.first_line, c_.line_start}; }
+
+  void move(State& s, std::size_t pos) const {
+    const char* p = c_.data.data();
+    if (pos >= s.pos) {
+      for (std::size_t i = s.pos; i < pos;) {
+        const void* hit = std::memchr(p + i, '\n', pos - i);
+        if (!hit) break;
+        i = static_cast<std::size_t>(static_cast<const char*>(hit) - p) + 1;
+        ++s.line;
+        s.line_start = c_.base + i;
+      }
+    } else if (c_.base + pos < s.line_start) {  // back across at least one line break
+      for (std::size_t i = pos; i < s.pos;) {
+        const void* hit = std::memchr(p + i, '\n', s.pos - i);
+        if (!hit) break;
+        i = static_cast<std::size_t>(static_cast<const char*>(hit) - p) + 1;
+        --s.line;
+      }
+      const void* nl = pos == 0 ? nullptr : memrchr(p, '\n', pos);
+      s.line_start = nl ? c_.base + static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1
+                        : c_.line_start;
+    }
+    s.pos = pos;
   }
+
   const Chunk& c_;
-  std::size_t pos_ = 0;
-  std::uint64_t line_ = 1;
-  std::uint64_t line_start_ = 0;
+  State begin_;
+  State end_;
 };
 
 }  // namespace
