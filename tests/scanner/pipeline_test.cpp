@@ -129,6 +129,47 @@ TEST(Scanner, ChunkBoundariesLoseNothingAndDuplicateNothing) {
   EXPECT_EQ(a.summary.bytes_scanned, text.size());
 }
 
+// Findings that overlap (a token inside a multi-line block) send the line cursor back: the lines
+// and columns still match a plain count, for blocks spread over one large chunk.
+TEST(Scanner, OverlappingFindingsGetTheirOwnLinesAndColumns) {
+  patterns::DatabaseOptions dbo;
+  dbo.use_cache = false;
+  auto set = patterns::parse_rules(R"yaml(
+- id: demo.token
+  name: Demo token
+  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
+  min_entropy: 3.0
+- id: demo.block
+  name: Demo block
+  pattern: 'BEGIN\n([A-Za-z0-9_\n]{10,}?)\nEND'
+  max_length: 4096
+)yaml",
+                                   "overlap.yaml");
+  auto db = patterns::RuleDatabase::build(set.rules, dbo).database;
+  TempDir dir;
+  std::string text;
+  for (unsigned i = 0; i < 300; ++i) {
+    text += "filler line " + std::to_string(i) + "\nBEGIN\nAAAAbbbbCCCC" + std::to_string(i) +
+            "\n" + fake_token("dmo_", 20, 500 + i) + "\nDDDDeeee\nEND\n";
+  }
+  dir.write("blocks.txt", text);
+  const FlatResult r = scan_paths(db, {}, {dir.str()});
+  ASSERT_EQ(r.findings.size(), 600u);
+  auto place_of = [&](std::size_t offset) {
+    const std::size_t line = 1 + std::count(text.begin(), text.begin() + offset, '\n');
+    const std::size_t nl = offset == 0 ? std::string::npos : text.rfind('\n', offset - 1);
+    return std::pair{line, offset - (nl == std::string::npos ? 0 : nl + 1) + 1};
+  };
+  for (const Finding& f : r.findings) {
+    const std::size_t at = text.find(f.secret);
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_EQ(std::pair(std::size_t{f.line}, std::size_t{f.column}), place_of(at)) << f.rule_id;
+    EXPECT_EQ(std::pair(std::size_t{f.end_line}, std::size_t{f.end_column}),
+              place_of(at + f.secret.size() - 1))
+        << f.rule_id;
+  }
+}
+
 TEST(Scanner, OutputDoesNotDependOnThreads) {
   TempDir dir;
   for (unsigned i = 0; i < 200; ++i)
