@@ -133,7 +133,8 @@ bool allowlisted(const patterns::RuleFilters& filters, Finding& f, std::string_v
 
 // Walks through a chunk counting lines, so positions cost O(distance travelled): one cursor for
 // the starts of findings and one for their ends, and a step back stays on the line it is on or
-// counts only the lines it crosses (overlapping matches go back a little; never to the chunk start).
+// counts only the lines it crosses (overlapping matches go back a little; never to the chunk
+// start).
 class LineCursor {
  public:
   explicit LineCursor(const Chunk& c) : c_(c), begin_(start()), end_(start()) {}
