@@ -1,6 +1,7 @@
 #include "reach/file_view.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "reach/text.h"
 
@@ -16,17 +17,28 @@ FileView::FileView(std::string_view text, std::size_t secret_offset, std::size_t
                    bool yaml_documents, std::size_t secret_line_number)
     : text_(text) {
   secret_offset = std::min(secret_offset, text.size());
-  // Line holding the secret.
-  std::size_t line_begin = secret_offset;
-  while (line_begin > 0 && text[line_begin - 1] != '\n') --line_begin;
+  const char* d = text.data();
+  auto at = [d](const void* p) {
+    return static_cast<std::size_t>(static_cast<const char*>(p) - d);
+  };
+  // Every search is bounded by kMaxLineBytes, so a finding costs the same on any line: a minified
+  // file is one line of megabytes with many findings. A line longer than that is cut (and, like
+  // any long line, left unparsed); no lines are read beyond a cut.
+  constexpr std::size_t kHalf = kMaxLineBytes / 2;
+  const std::size_t back = std::min(secret_offset, kHalf);
+  const void* nl = back ? memrchr(d + secret_offset - back, '\n', back) : nullptr;
+  const bool cut_before = !nl && back == kHalf && secret_offset > kHalf;
+  const std::size_t line_begin = nl ? at(nl) + 1 : secret_offset - back;
   // Window start: context_lines lines back, at most kMaxWindowBytes.
   const std::size_t floor = secret_offset > kMaxWindowBytes ? secret_offset - kMaxWindowBytes : 0;
   std::size_t start = line_begin;
   std::size_t before = 0;
-  while (start > floor && before < context_lines) {
-    std::size_t p = start - 1;  // the '\n' ending the previous line
-    while (p > floor && text[p - 1] != '\n') --p;
-    start = p;
+  while (!cut_before && start > floor && before < context_lines) {
+    const std::size_t p = start - 1;  // the '\n' ending the previous line
+    const std::size_t lo = std::max(floor, p > kMaxLineBytes ? p - kMaxLineBytes : 0);
+    const void* prev = p > lo ? memrchr(d + lo, '\n', p - lo) : nullptr;
+    if (!prev && lo > floor) break;  // the previous line is too long to read back over
+    start = prev ? at(prev) + 1 : lo;
     ++before;
   }
   const std::size_t ceiling = std::min(text.size(), secret_offset + kMaxWindowBytes);
@@ -34,11 +46,17 @@ FileView::FileView(std::string_view text, std::size_t secret_offset, std::size_t
   std::size_t after = 0;
   int secret = -1;
   while (pos < ceiling || (pos == start && pos == text.size())) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos || end > ceiling) end = std::min(ceiling, text.size());
+    const bool secret_line = pos == line_begin;
+    const std::size_t span =
+        secret_line && cut_before ? secret_offset - pos + kHalf : kMaxLineBytes;
+    const std::size_t limit = std::min(text.size(), pos + span + 1);
+    const void* eol = limit > pos ? std::memchr(d + pos, '\n', limit - pos) : nullptr;
+    const bool cut = !eol && limit < text.size();  // the line goes on past what was read
     Line l;
     l.begin = pos;
-    l.end = end;
+    l.end = eol ? at(eol) : limit;
+    l.blank = cut || (secret_line && cut_before);
+    const std::size_t end = l.end;
     while (l.end > l.begin && text[l.end - 1] == '\r') --l.end;
     lines_.push_back(l);
     if (secret < 0 && secret_offset >= pos && secret_offset <= end) {
@@ -46,7 +64,7 @@ FileView::FileView(std::string_view text, std::size_t secret_offset, std::size_t
     } else if (secret >= 0 && ++after >= context_lines) {
       break;
     }
-    if (end >= text.size() || end >= ceiling) break;
+    if (!eol || end >= ceiling) break;
     pos = end + 1;
   }
   if (lines_.empty()) lines_.push_back(Line{});

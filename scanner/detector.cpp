@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <numeric>
 
 #include "entropy/entropy.h"
 #include "reach/classify.h"
@@ -54,45 +55,49 @@ bool has_allow_marker(std::string_view line) {
   return line.find(kBaselineDigestKey) != std::string_view::npos;
 }
 
+// Start of the line holding data[pos], searched back at most `limit` bytes (`pos - limit` if the
+// line starts before that): every search here is bounded, so a finding costs the same on a
+// minified file's megabyte-long line as on a short one.
+std::size_t line_start_within(std::string_view data, std::size_t pos, std::size_t limit) {
+  const std::size_t floor = pos > limit ? pos - limit : 0;
+  const void* nl = pos > floor ? memrchr(data.data() + floor, '\n', pos - floor) : nullptr;
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) + 1 : floor;
+}
+
+// End of the line holding data[pos] (its '\n' or the end of data), searched at most `limit` bytes.
+std::size_t line_end_within(std::string_view data, std::size_t pos, std::size_t limit) {
+  const std::size_t ceiling = std::min(data.size(), std::max(pos, pos + limit));
+  const void* nl = ceiling > pos ? std::memchr(data.data() + pos, '\n', ceiling - pos) : nullptr;
+  return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) : ceiling;
+}
+
 // True when a line the match touches carries an allow marker, or the line before the match
 // carries `pragma: allowlist nextline secret`.
 bool allowed_inline(std::string_view data, std::size_t start, std::size_t end) {
-  std::size_t lo = start > kAllowSearch ? start - kAllowSearch : 0;
-  const std::size_t nl = data.rfind('\n', start == 0 ? 0 : start - 1);
-  if (nl != std::string_view::npos && nl + 1 > lo && start > 0) lo = nl + 1;
-  std::size_t hi = std::min(data.size(), end + kAllowSearch);
-  const std::size_t nl2 = data.find('\n', end);
-  if (nl2 != std::string_view::npos && nl2 < hi) hi = nl2;
+  const std::size_t lo = line_start_within(data, start, kAllowSearch);
+  const std::size_t hi = line_end_within(data, end, kAllowSearch);
   if (has_allow_marker(data.substr(lo, hi - lo))) return true;
   // The line before: from the newline ending it back at most kAllowSearch bytes.
   if (lo == 0 || data[lo - 1] != '\n') return false;
   const std::size_t prev_end = lo - 1;
-  std::size_t prev_lo = prev_end > kAllowSearch ? prev_end - kAllowSearch : 0;
-  const std::size_t nl3 = prev_end == 0 ? std::string_view::npos : data.rfind('\n', prev_end - 1);
-  if (nl3 != std::string_view::npos && nl3 + 1 > prev_lo) prev_lo = nl3 + 1;
+  const std::size_t prev_lo = line_start_within(data, prev_end, kAllowSearch);
   return data.substr(prev_lo, prev_end - prev_lo).find(kAllowNextLine) != std::string_view::npos;
 }
 
 // The line(s) holding the secret, cut to kFragmentContext bytes on either side of it.
 std::string_view fragment(std::string_view data, std::size_t start, std::size_t end) {
-  std::size_t lo = start > kFragmentContext ? start - kFragmentContext : 0;
-  if (start > 0) {
-    const std::size_t nl = data.rfind('\n', start - 1);
-    if (nl != std::string_view::npos && nl + 1 > lo) lo = nl + 1;
-  }
-  std::size_t hi = std::min(data.size(), end + kFragmentContext);
-  const std::size_t nl = data.find('\n', end);
-  if (nl != std::string_view::npos && nl < hi) hi = nl;
+  const std::size_t lo = line_start_within(data, start, kFragmentContext);
+  std::size_t hi = line_end_within(data, end, kFragmentContext);
   while (hi > end && (data[hi - 1] == '\r')) --hi;
   return data.substr(lo, hi - lo);
 }
 
-// The whole lines [start, end) touches, without the final newline.
+// The lines [start, end) touches, without the final newline, cut to kAllowSearch bytes on either
+// side of the match: a minified file is one line of megabytes, and an allow list's `line` regex
+// run over all of it for each of its findings would cost the square of its size.
 std::string_view whole_lines(std::string_view data, std::size_t start, std::size_t end) {
-  std::size_t lo = start == 0 ? 0 : data.rfind('\n', start - 1);
-  lo = lo == std::string_view::npos || start == 0 ? 0 : lo + 1;
-  std::size_t hi = data.find('\n', end > start ? end - 1 : end);
-  if (hi == std::string_view::npos) hi = data.size();
+  const std::size_t lo = line_start_within(data, start, kAllowSearch);
+  const std::size_t hi = line_end_within(data, end > start ? end - 1 : end, kAllowSearch + 1);
   return data.substr(lo, hi - lo);
 }
 
@@ -460,15 +465,35 @@ void drop_shadowed_generic(std::vector<Finding>& findings) {
   // A generic finding yields to any specific finding on the same bytes, and to another generic
   // one (two generic rules often describe one assignment) of higher confidence, or of the same
   // confidence found earlier: a weak-password finding never hides a stronger rule's.
-  std::vector<bool> drop(findings.size(), false);
-  for (std::size_t i = 0; i < findings.size(); ++i) {
+  // Only findings that overlap are compared: by offset order, forward until one starts past the
+  // end and back while one could still reach it (a minified line holds thousands of findings).
+  const std::size_t n = findings.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return findings[a].offset < findings[b].offset;
+  });
+  std::vector<std::size_t> rank(n);
+  std::size_t longest = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    rank[order[r]] = r;
+    longest = std::max(longest, findings[order[r]].secret.size());
+  }
+  std::vector<bool> drop(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
     if (!generic(findings[i])) continue;
-    for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
-      if (i == j || drop[j] || !overlaps(findings[i], findings[j])) continue;
-      if (!generic(findings[j]) || findings[j].confidence > findings[i].confidence ||
-          (findings[j].confidence == findings[i].confidence && j < i))
-        drop[i] = true;
-    }
+    const Finding& a = findings[i];
+    auto yields_to = [&](std::size_t j) {
+      if (j == i || drop[j] || !overlaps(a, findings[j])) return false;
+      return !generic(findings[j]) || findings[j].confidence > a.confidence ||
+             (findings[j].confidence == a.confidence && j < i);
+    };
+    for (std::size_t q = rank[i] + 1;
+         q < n && !drop[i] && findings[order[q]].offset < a.offset + a.secret.size(); ++q)
+      drop[i] = yields_to(order[q]);
+    for (std::size_t q = rank[i];
+         q-- > 0 && !drop[i] && findings[order[q]].offset + longest > a.offset;)
+      drop[i] = yields_to(order[q]);
   }
   std::size_t k = 0;
   for (std::size_t i = 0; i < findings.size(); ++i) {
