@@ -83,13 +83,17 @@ bool is_upper_snake_name(std::string_view s) {
 
 // True when the opener at `open` (`${`, `#{` or `{{`) starts a template reference: its closing
 // brace (`}` or `}}`) follows with brackets balanced in between, as in `${DB_PASSWORD}`,
-// `${var.db["pw"]}` or `{{ .Values.token | quote }}`, or nothing closes it at all (a reference
-// cut off by the rule's character class). A closing bracket that matches nothing before the
-// closing brace, as in `m{{h}o)p${e]nob(...}}`, is the text of a password, not of a template.
+// `${var.db["pw"]}` or `{{ .Values.token | quote }}`, or the value ends in names and calls after
+// it (`${DB_PASS` or `#{ENV.fetch(` cut off by a rule's character class). A closing bracket that
+// matches nothing before the closing brace, as in `m{{h}o)p${e]nob(...}}`, or a bracket left open
+// at the end, as in a WordPress salt's `h#{D[-t>yIU`, is the text of a password, not of a template.
 bool template_reference(std::string_view s, std::size_t open, bool double_brace) {
   std::string stack;
+  bool plain = true;  // only name characters and spaces since the opener
   for (std::size_t i = open + 2; i < s.size(); ++i) {
     const char c = s[i];
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                      std::string_view("_.:- ()[]'\",|").find(c) != std::string_view::npos);
     if (c == '(' || c == '[' || c == '{') {
       stack.push_back(c);
     } else if (c == ')' || c == ']' || c == '}') {
@@ -102,7 +106,7 @@ bool template_reference(std::string_view s, std::size_t open, bool double_brace)
       stack.pop_back();
     }
   }
-  return true;
+  return plain;
 }
 
 std::optional<std::string_view> template_marker(std::string_view s) {

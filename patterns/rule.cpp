@@ -59,7 +59,6 @@ const std::set<std::string>& known_keys() {
                                              "opaque",
                                              "secret_group",
                                              "path",
-                                             "example_path",
                                              "keywords_anywhere",
                                              "allowlists",
                                              "opt_in"};
@@ -140,7 +139,6 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   if (node["opaque"]) r.opaque = node["opaque"].as<bool>();
   if (node["secret_group"]) r.secret_group = node["secret_group"].as<int>();
   if (node["path"]) r.path = node["path"].as<std::string>();
-  if (node["example_path"]) r.example_path = node["example_path"].as<std::string>();
   if (node["keywords_anywhere"]) r.keywords_anywhere = node["keywords_anywhere"].as<bool>();
   if (const YAML::Node al = node["allowlists"]) {
     if (!al.IsSequence()) throw YAML::Exception(al.Mark(), "allowlists must be a list");
@@ -323,7 +321,6 @@ nlohmann::json to_json(const Rule& r) {
           {"opaque", r.opaque},
           {"secret_group", r.secret_group},
           {"path", r.path},
-          {"example_path", r.example_path},
           {"keywords_anywhere", r.keywords_anywhere},
           {"allowlists", allowlists_json(r.allowlists)},
           {"opt_in", r.opt_in}};
@@ -350,7 +347,6 @@ Rule from_json(const nlohmann::json& j) {
   r.opaque = j.at("opaque");
   r.secret_group = j.at("secret_group");
   r.path = j.at("path");
-  r.example_path = j.value("example_path", std::string());
   r.keywords_anywhere = j.at("keywords_anywhere");
   for (const auto& a : j.at("allowlists")) {
     Allowlist al;

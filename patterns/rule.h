@@ -69,9 +69,6 @@ struct Rule {
   int secret_group = 1;
   // RE2 pattern on the file path: the rule applies only to files it matches (empty: every file).
   std::string path;
-  // The file path `rules check` scans the examples and negative examples under (a name `path`
-  // matches, such as "app.conf"); empty: "-".
-  std::string example_path;
   // Keywords looked for anywhere in the scanned text instead of inside the match (gitleaks).
   bool keywords_anywhere = false;
   std::vector<Allowlist> allowlists;

@@ -22,10 +22,6 @@ std::string shorten(const std::string& s) {
 // Why an example of `rule` yields no finding: the rule alone, on the example, through each stage a
 // scan runs (Hyperscan, the RE2 confirm, keyword, entropy, placeholder, inline allow, allowlists),
 // naming the first that drops it. When the rule alone finds it, another rule's finding took it.
-std::string example_path(const patterns::Rule& rule) {
-  return rule.example_path.empty() ? std::string("-") : rule.example_path;
-}
-
 std::string explain_miss(const patterns::Rule& rule, const std::string& example) {
   patterns::DatabaseOptions no_cache;
   no_cache.use_cache = false;
@@ -51,7 +47,7 @@ std::string explain_miss(const patterns::Rule& rule, const std::string& example)
   std::vector<Finding> found;
   Chunk chunk;
   chunk.data = example;
-  (void)alone.detect(chunk, example_path(rule), found, stats);
+  (void)alone.detect(chunk, "-", found, stats);
   if (!found.empty())
     return "the rule alone finds it: another rule's finding covers the same secret (a specific "
            "rule shadows a generic one, or it became a part of a multi-part finding)";
@@ -123,7 +119,7 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
     for (const std::string& ex : r.examples) {
       ++report.examples;
       const auto before = detector.matcher().unconfirmed_hits();
-      const auto found = detector.detect_all(ex, example_path(r));
+      const auto found = detector.detect_all(ex);
       const Finding* f = of_rule(found);
       if (!f)
         report.problems.push_back(who + "example does not match: " + shorten(ex) + " (" +
@@ -140,7 +136,7 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
     }
     for (const std::string& ex : r.negative_examples) {
       ++report.examples;
-      if (has_rule(detector.detect_all(ex, example_path(r))))
+      if (has_rule(detector.detect_all(ex)))
         report.problems.push_back(who + "negative example matches: " + shorten(ex));
     }
   }
