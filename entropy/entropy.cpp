@@ -24,10 +24,11 @@ double shannon(std::string_view s) {
 
 namespace {
 
-// Lower-cased markers that mean "put your secret here". Checked as substrings.
-constexpr std::array<std::string_view, 16> kMarkers = {
-    "example",     "your_", "your-",    "xxxx",       "****",      "${",      "{{",    "changeme",
-    "placeholder", "dummy", "redacted", "replace_me", "replaceme", "insert_", "_here", "-here"};
+// Lower-cased markers that mean "put your secret here". Checked as substrings. Template openers
+// (`${`, `{{`) are checked apart, by template_reference().
+constexpr std::array<std::string_view, 14> kMarkers = {
+    "example", "your_",    "your-",      "xxxx",      "****",    "changeme", "placeholder",
+    "dummy",   "redacted", "replace_me", "replaceme", "insert_", "_here",    "-here"};
 // "hunter2" is the proverbial example password of documentation (and of API docs such as
 // registry login samples), never a value someone chose.
 constexpr std::array<std::string_view, 3> kWholeWordMarkers = {"sample", "fake", "hunter2"};
@@ -80,6 +81,43 @@ bool is_upper_snake_name(std::string_view s) {
   return underscore;
 }
 
+// True when the opener at `open` (`${`, `#{` or `{{`) starts a template reference: its closing
+// brace (`}` or `}}`) follows with brackets balanced in between, as in `${DB_PASSWORD}`,
+// `${var.db["pw"]}` or `{{ .Values.token | quote }}`, or the value ends in names and calls after
+// it (`${DB_PASS` or `#{ENV.fetch(` cut off by a rule's character class). A closing bracket that
+// matches nothing before the closing brace, as in `m{{h}o)p${e]nob(...}}`, or a bracket left open
+// at the end, as in a WordPress salt's `h#{D[-t>yIU`, is the text of a password, not of a template.
+bool template_reference(std::string_view s, std::size_t open, bool double_brace) {
+  std::string stack;
+  bool plain = true;  // only name characters and spaces since the opener
+  for (std::size_t i = open + 2; i < s.size(); ++i) {
+    const char c = s[i];
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                      std::string_view("_.:- ()[]'\",|").find(c) != std::string_view::npos);
+    if (c == '(' || c == '[' || c == '{') {
+      stack.push_back(c);
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (stack.empty()) {
+        if (c != '}') return false;
+        return !double_brace || (i + 1 < s.size() && s[i + 1] == '}');
+      }
+      const char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+      if (stack.back() != want) return false;
+      stack.pop_back();
+    }
+  }
+  return plain;
+}
+
+std::optional<std::string_view> template_marker(std::string_view s) {
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i + 1] != '{') continue;
+    if ((s[i] == '$' || s[i] == '#') && template_reference(s, i, false)) return "${...}";
+    if (s[i] == '{' && template_reference(s, i, true)) return "{{...}}";
+  }
+  return std::nullopt;
+}
+
 bool has_counting_run(std::string_view s, std::size_t run) {
   std::size_t up = 1, down = 1;
   for (std::size_t i = 1; i < s.size(); ++i) {
@@ -101,6 +139,7 @@ std::optional<std::string_view> placeholder_reason(std::string_view secret) {
     if (lower.find(m) != std::string::npos) return m;
   for (std::string_view m : kWholeWordMarkers)
     if (contains_word(lower, secret, m)) return m;
+  if (std::optional<std::string_view> t = template_marker(secret)) return t;
   // <token>, <your key here>: words between angle brackets (a random key with '<' and '>' far
   // apart and other symbols between, like a WordPress salt, is no placeholder).
   for (std::size_t lt = secret.find('<'); lt != std::string_view::npos;

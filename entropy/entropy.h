@@ -15,7 +15,8 @@ namespace reachscan::entropy {
 // Shannon entropy of the byte distribution, in bits per byte (0 for an empty string, at most 8).
 double shannon(std::string_view s);
 
-// If `secret` is an obvious placeholder (YOUR_API_KEY, xxxx, ${VAR}, <token>, changeme, a value
+// If `secret` is an obvious placeholder (YOUR_API_KEY, xxxx, a template reference such as ${VAR},
+// #{var} or {{ .Values.x }} (closed with balanced brackets, or cut off), <token>, changeme, a value
 // ending in AWS's documented EXAMPLE, one repeated character, a counting run such as 12345678, an
 // upper-case variable name such as DB_PASSWORD, a provider's documented example value such as
 // jwt.io's sample token), returns a short reason naming the pattern; otherwise nullopt.

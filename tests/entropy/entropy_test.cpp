@@ -49,6 +49,19 @@ TEST(Placeholder, RandomValuesPass) {
   EXPECT_FALSE(placeholder_reason("Hunter2019").has_value());
 }
 
+TEST(Placeholder, TemplateReferencesOnlyWhereWellFormed) {
+  for (const char* p : {"${DB_PASSWORD}", "${var.db[\"pw\"]}", "${{ secrets.TOKEN }}",
+                        "#{ENV['API_KEY']}", "{{ .Values.token | quote }}", "pre-${SUFFIX}",
+                        "${DB_PASS", "{{ vault_db_password", "#{ENV.fetch("}) {
+    EXPECT_TRUE(placeholder_reason(p).has_value()) << p;
+  }
+  // A closing bracket that matches nothing before the brace closes: text of a password.
+  for (const char* p : {"m{{h}o)p${e]nob(ody[finds>-_$#thisone}}", "Q7{{x}z]w${k)Lp9}",
+                        "Ed&1cr+{3T$a+{[8LP~i5-[|Z`x-V>;Di_C/E~UnSg{n[h#{D[-t>yIUZ8YqSu3t"}) {
+    EXPECT_FALSE(placeholder_reason(p).has_value()) << p;
+  }
+}
+
 TEST(Placeholder, VariableNamesAndDocumentedExamples) {
   EXPECT_EQ(placeholder_reason("DB_PASSWORD"), "upper-case variable name");
   EXPECT_EQ(placeholder_reason("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
