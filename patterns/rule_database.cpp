@@ -81,8 +81,8 @@ std::string cache_key(const std::vector<Rule>& rules) {
 // serialised bytes (magic, version, platform, checksum) and the caller rebuilds on any mismatch.
 // NOTE: the database (4 MB for the built-in rules) is copied into memory mapped with
 // MAP_POPULATE: one call that fills every page, instead of a page fault per 4 KiB page as
-// hs_deserialize_database's zero-fill touches fresh malloc memory (a third of a warm start's
-// CPU time went to those faults). `*mapped` is the mapping's size, for munmap.
+// hs_deserialize_database's zero-fill touches fresh malloc memory (page faults were the largest
+// single cost of a warm start in perf). `*mapped` is the mapping's size, for munmap.
 hs_database_t* load_cached(const std::string& file, std::size_t* mapped) {
   auto bytes = map_regular_file(file, kMaxCachedDatabase, "database cache");
   if (!bytes) return nullptr;
