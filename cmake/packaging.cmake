@@ -55,6 +55,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # reachscan_<version>_<arch>.deb
 # Depends from the binary's shared libraries (dpkg-shlibdeps, from dpkg-dev).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libcurl (organisation scans) and libpq (PostgreSQL datastores) are opened on first use, not
+# linked (core/shared_library.h), so dpkg-shlibdeps cannot see them: declared here.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libpq5")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS git)
 set(CPACK_STRIP_FILES ON)
 include(CPack)

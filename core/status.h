@@ -39,6 +39,7 @@ class [[nodiscard]] Expected {
   T& value() { return std::get<T>(v_); }
   const T& value() const { return std::get<T>(v_); }
   T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   Status status() const { return ok() ? Status() : std::get<Status>(v_); }

@@ -1,5 +1,6 @@
-// The PostgreSQL engine of datastore/db.h (libpq). Statements are sent with PQexecParams, so a
-// re-established connection needs no re-preparing; parameters travel as text, blobs in binary.
+// The PostgreSQL engine of datastore/db.h (libpq, loaded on first use). Statements are sent with
+// PQexecParams, so a re-established connection needs no re-preparing; parameters travel as text,
+// blobs in binary.
 #include <libpq-fe.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/shared_library.h"
 #include "datastore/db.h"
 
 namespace reachscan::datastore {
@@ -15,8 +17,55 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The libpq functions used here, loaded on first use (core/shared_library.h): only a PostgreSQL
+// datastore pays for libpq and its dependencies (LDAP, Kerberos, ...).
+struct Pq {
+  decltype(PQclear)* clear = nullptr;
+  decltype(PQconnectdb)* connectdb = nullptr;
+  decltype(PQerrorMessage)* error_message = nullptr;
+  decltype(PQexec)* exec = nullptr;
+  decltype(PQexecParams)* exec_params = nullptr;
+  decltype(PQfinish)* finish = nullptr;
+  decltype(PQgetisnull)* getisnull = nullptr;
+  decltype(PQgetlength)* getlength = nullptr;
+  decltype(PQgetvalue)* getvalue = nullptr;
+  decltype(PQntuples)* ntuples = nullptr;
+  decltype(PQresultErrorField)* result_error_field = nullptr;
+  decltype(PQresultErrorMessage)* result_error_message = nullptr;
+  decltype(PQresultStatus)* result_status = nullptr;
+  decltype(PQsetNoticeProcessor)* set_notice_processor = nullptr;
+  decltype(PQstatus)* status = nullptr;
+};
+
+Expected<Pq> load_pq() {
+  auto lib = SharedLibrary::open("libpq.so.5", "libpq5", "PostgreSQL datastores");
+  if (!lib) return lib.status();
+  Pq p;
+  for (Status s :
+       {lib->bind(p.clear, "PQclear"), lib->bind(p.connectdb, "PQconnectdb"),
+        lib->bind(p.error_message, "PQerrorMessage"), lib->bind(p.exec, "PQexec"),
+        lib->bind(p.exec_params, "PQexecParams"), lib->bind(p.finish, "PQfinish"),
+        lib->bind(p.getisnull, "PQgetisnull"), lib->bind(p.getlength, "PQgetlength"),
+        lib->bind(p.getvalue, "PQgetvalue"), lib->bind(p.ntuples, "PQntuples"),
+        lib->bind(p.result_error_field, "PQresultErrorField"),
+        lib->bind(p.result_error_message, "PQresultErrorMessage"),
+        lib->bind(p.result_status, "PQresultStatus"),
+        lib->bind(p.set_notice_processor, "PQsetNoticeProcessor"), lib->bind(p.status, "PQstatus")})
+    if (!s.ok()) return s;
+  return p;
+}
+
+// libpq, loaded once (thread-safe: a function-local static).
+const Expected<Pq>& pq_loaded() {
+  static const Expected<Pq> loaded = load_pq();
+  return loaded;
+}
+
+// The loaded table. Precondition: pq_loaded() succeeded (open_postgres checks it first).
+const Pq& pq() { return pq_loaded().value(); }
+
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().clear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -57,15 +106,15 @@ class PgCursor final : public Cursor {
     formats_.clear();
   }
   std::int64_t integer(int col) const override {
-    return std::strtoll(PQgetvalue(result_.get(), row_, col), nullptr, 10);
+    return std::strtoll(pq().getvalue(result_.get(), row_, col), nullptr, 10);
   }
   double real(int col) const override {
-    return std::strtod(PQgetvalue(result_.get(), row_, col), nullptr);
+    return std::strtod(pq().getvalue(result_.get(), row_, col), nullptr);
   }
-  bool is_null(int col) const override { return PQgetisnull(result_.get(), row_, col) != 0; }
+  bool is_null(int col) const override { return pq().getisnull(result_.get(), row_, col) != 0; }
   std::string text(int col) const override {
-    return std::string(PQgetvalue(result_.get(), row_, col),
-                       static_cast<std::size_t>(PQgetlength(result_.get(), row_, col)));
+    return std::string(pq().getvalue(result_.get(), row_, col),
+                       static_cast<std::size_t>(pq().getlength(result_.get(), row_, col)));
   }
 
  private:
@@ -95,14 +144,14 @@ class PgConnection final : public Connection {
   PgConnection(std::string url, int retry_seconds)
       : url_(std::move(url)), retry_seconds_(retry_seconds) {}
   ~PgConnection() override {
-    if (conn_) PQfinish(conn_);
+    if (conn_) pq().finish(conn_);
   }
 
   Status connect() {
-    if (conn_) PQfinish(conn_);
-    conn_ = PQconnectdb(url_.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) return failure("cannot connect");
-    PQsetNoticeProcessor(
+    if (conn_) pq().finish(conn_);
+    conn_ = pq().connectdb(url_.c_str());
+    if (pq().status(conn_) != CONNECTION_OK) return failure("cannot connect");
+    pq().set_notice_processor(
         conn_, [](void*, const char*) {}, nullptr);
     return {};
   }
@@ -121,18 +170,18 @@ class PgConnection final : public Connection {
         lengths.push_back(p ? static_cast<int>(p->size()) : 0);
       }
       // Without parameters: the simple protocol, which takes several statements at once.
-      Result r(v.empty() ? PQexec(conn_, sql.c_str())
-                         : PQexecParams(conn_, sql.c_str(), static_cast<int>(v.size()), nullptr,
-                                        values.data(), lengths.data(), formats.data(), 0));
-      const auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+      Result r(v.empty() ? pq().exec(conn_, sql.c_str())
+                         : pq().exec_params(conn_, sql.c_str(), static_cast<int>(v.size()), nullptr,
+                                            values.data(), lengths.data(), formats.data(), 0));
+      const auto st = r ? pq().result_status(r.get()) : PGRES_FATAL_ERROR;
       if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         lost_ = false;
         return r;
       }
-      const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
-      lost_ = PQstatus(conn_) != CONNECTION_OK || connection_state(state);
-      std::string msg = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(conn_);
-      if (msg.empty()) msg = PQerrorMessage(conn_);
+      const char* state = r ? pq().result_error_field(r.get(), PG_DIAG_SQLSTATE) : nullptr;
+      lost_ = pq().status(conn_) != CONNECTION_OK || connection_state(state);
+      std::string msg = r ? pq().result_error_message(r.get()) : pq().error_message(conn_);
+      if (msg.empty()) msg = pq().error_message(conn_);
       if (!lost_ || in_tx_) return Status::error("datastore: " + trimmed(msg));
       if (Status s = reconnect(); !s.ok()) return s;
     }
@@ -156,7 +205,7 @@ class PgConnection final : public Connection {
     return s;
   }
   void rollback() override {
-    if (PQstatus(conn_) == CONNECTION_OK) (void)exec("ROLLBACK");
+    if (pq().status(conn_) == CONNECTION_OK) (void)exec("ROLLBACK");
     in_tx_ = false;
   }
   bool postgres() const override { return true; }
@@ -193,7 +242,7 @@ class PgConnection final : public Connection {
   }
   Status failure(const std::string& what) {
     return Status::error("datastore " + mask_url(url_) + ": " + what + ": " +
-                         trimmed(PQerrorMessage(conn_)));
+                         trimmed(pq().error_message(conn_)));
   }
 
   std::string url_;
@@ -214,7 +263,7 @@ bool PgCursor::step(Status& error) {
     result_ = std::move(*r);
     row_ = -1;
   }
-  return ++row_ < PQntuples(result_.get());
+  return ++row_ < pq().ntuples(result_.get());
 }
 
 }  // namespace
@@ -242,6 +291,7 @@ std::string mask_url(std::string_view url) {
 }
 
 Expected<std::unique_ptr<Connection>> open_postgres(const std::string& url, int retry_seconds) {
+  if (const auto& lib = pq_loaded(); !lib) return lib.status();
   auto c = std::make_unique<PgConnection>(url, retry_seconds);
   // The first connection is not retried: a wrong URL or password is reported at once.
   if (Status s = c->connect(); !s.ok()) return s;

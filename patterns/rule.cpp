@@ -9,13 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <memory>
 #include <set>
 #include <sstream>
 
 #include "core/read_file.h"
 #include "patterns/embedded.h"
 #include "patterns/gitleaks.h"
+#include "patterns/rule_cache.h"
 
 namespace reachscan::patterns {
 namespace {
@@ -268,17 +269,22 @@ RuleSet embedded_rules() {
 
 namespace {
 
+// NOTE: hashed piece by piece from the embedded strings rather than joined first: a warm start
+// would otherwise copy every rule file into fresh memory (page faults) to hash it once.
 std::string embedded_digest() {
-  std::string all = "reachscan-rules-v5";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  const std::string_view version("reachscan-rules-v5");
+  EVP_DigestUpdate(ctx.get(), version.data(), version.size());
   for (const EmbeddedFile& f : embedded_rule_files()) {
-    all.append(f.name);
-    all.push_back('\0');
-    all.append(f.content);
-    all.push_back('\0');
+    EVP_DigestUpdate(ctx.get(), f.name.data(), f.name.size());
+    EVP_DigestUpdate(ctx.get(), "", 1);  // the '\0' after each piece
+    EVP_DigestUpdate(ctx.get(), f.content.data(), f.content.size());
+    EVP_DigestUpdate(ctx.get(), "", 1);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(all.data(), all.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < 16; ++i) {
@@ -288,109 +294,18 @@ std::string embedded_digest() {
   return out;
 }
 
-nlohmann::json allowlists_json(const std::vector<Allowlist>& list) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const Allowlist& a : list)
-    out.push_back({{"description", a.description},
-                   {"all", a.all},
-                   {"commits", a.commits},
-                   {"paths", a.paths},
-                   {"regex_target", a.regex_target},
-                   {"regexes", a.regexes},
-                   {"stopwords", a.stopwords}});
-  return out;
-}
-
-nlohmann::json to_json(const Rule& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"pattern", r.pattern},
-          {"description", r.description},
-          {"keywords", r.keywords},
-          {"min_entropy", r.min_entropy},
-          {"confidence", to_string(r.confidence)},
-          {"variant", r.variant},
-          {"max_length", r.max_length},
-          {"verify", r.verify},
-          {"tags", r.tags},
-          {"references", r.references},
-          {"source", r.source},
-          {"companions", r.companions},
-          {"companion_lines", r.companion_lines},
-          {"companion_only", r.companion_only},
-          {"opaque", r.opaque},
-          {"secret_group", r.secret_group},
-          {"path", r.path},
-          {"keywords_anywhere", r.keywords_anywhere},
-          {"allowlists", allowlists_json(r.allowlists)},
-          {"opt_in", r.opt_in}};
-}
-
-Rule from_json(const nlohmann::json& j) {
-  Rule r;
-  r.id = j.at("id");
-  r.name = j.at("name");
-  r.pattern = j.at("pattern");
-  r.description = j.at("description");
-  r.keywords = j.at("keywords").get<std::vector<std::string>>();
-  r.min_entropy = j.at("min_entropy");
-  r.confidence = parse_confidence(j.at("confidence")).value_or(Confidence::kMedium);
-  r.variant = j.at("variant");
-  r.max_length = j.at("max_length");
-  r.verify = j.at("verify");
-  r.tags = j.at("tags").get<std::vector<std::string>>();
-  r.references = j.at("references").get<std::vector<std::string>>();
-  r.source = j.at("source");
-  r.companions = j.at("companions").get<std::vector<std::string>>();
-  r.companion_lines = j.at("companion_lines");
-  r.companion_only = j.at("companion_only");
-  r.opaque = j.at("opaque");
-  r.secret_group = j.at("secret_group");
-  r.path = j.at("path");
-  r.keywords_anywhere = j.at("keywords_anywhere");
-  for (const auto& a : j.at("allowlists")) {
-    Allowlist al;
-    al.description = a.at("description");
-    al.all = a.at("all");
-    al.commits = a.at("commits").get<std::vector<std::string>>();
-    al.paths = a.at("paths").get<std::vector<std::string>>();
-    al.regex_target = a.at("regex_target");
-    al.regexes = a.at("regexes").get<std::vector<std::string>>();
-    al.stopwords = a.at("stopwords").get<std::vector<std::string>>();
-    r.allowlists.push_back(std::move(al));
-  }
-  r.opt_in = j.at("opt_in");
-  return r;
-}
-
 }  // namespace
-
-// The parsed built-in rules cached as JSON: far more than any rule set needs is a damaged file.
-constexpr std::uint64_t kMaxRuleCacheBytes = 64u << 20;
 
 RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
   if (cache_dir.empty()) return embedded_rules_with_opt_in();
-  const std::string file = cache_dir + "/rules-" + embedded_digest() + ".json";
-  if (auto text = read_regular_file(file, kMaxRuleCacheBytes, "rule cache")) {
-    const auto doc = nlohmann::json::parse(*text, nullptr, false);
-    if (doc.is_array()) {
-      try {
-        RuleSet out;
-        for (const auto& j : doc) out.rules.push_back(from_json(j));
-        return out;
-      } catch (const nlohmann::json::exception&) {
-        // A damaged cache entry: parse again below and rewrite it.
-      }
-    }
+  const std::string file = cache_dir + "/rules-" + embedded_digest() + ".table";
+  if (auto rules = read_rule_table(file)) {
+    RuleSet out;
+    out.rules = std::move(*rules);
+    return out;
   }
   RuleSet set = embedded_rules_with_opt_in();
-  if (set.errors.empty()) {
-    nlohmann::json doc = nlohmann::json::array();
-    for (const Rule& r : set.rules) doc.push_back(to_json(r));
-    std::error_code ec;
-    std::filesystem::create_directories(cache_dir, ec);
-    (void)write_private_file(file, doc.dump());  // a cache that cannot be written costs speed only
-  }
+  if (set.errors.empty()) write_rule_table(file, set.rules);
   return set;
 }
 

@@ -108,8 +108,9 @@ RuleSet embedded_rules_with_opt_in();
 inline constexpr std::string_view kOptInNames[] = {"entropy-strings"};
 
 // Every embedded rule (opt-in ones too; see drop_opt_in_rules) without its examples, for scanning:
-// parsed once and kept as JSON in `cache_dir` (keyed on a hash of the embedded text), so a warm
-// start skips the YAML parser. An empty `cache_dir` or an unusable cache falls back to parsing.
+// parsed once and kept as a binary table in `cache_dir` (patterns/rule_cache.h, keyed on a hash
+// of the embedded text), so a warm start skips the YAML parser. An empty `cache_dir` or an unusable
+// cache falls back to parsing.
 RuleSet embedded_rules_for_scan(const std::string& cache_dir);
 
 // Checks that need no regex engine: id well-formed, required fields present. Returns problems.

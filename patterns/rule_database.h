@@ -78,6 +78,7 @@ class RuleDatabase {
   std::vector<RuleFilters> filters_;  // parallel to rules_
   std::size_t max_length_ = 0;
   void* hs_ = nullptr;
+  std::size_t hs_mapped_ = 0;  // non-zero: hs_ lies in an anonymous mapping of this size
 };
 
 // Why RE2 cannot compile a rule (its pattern, secret_group, path and allowlist patterns), or empty

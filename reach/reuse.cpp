@@ -41,7 +41,6 @@ ReachVerdict verdict_of(const Finding& f) {
 }  // namespace
 
 void flag_reuse(std::vector<Finding>& findings, std::string_view key) {
-  const detail::Model* m = detail::model();
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (findings[i].secret.empty()) continue;
@@ -63,6 +62,9 @@ void flag_reuse(std::vector<Finding>& findings, std::string_view key) {
     }
     if (production_at.empty()) continue;
     const bool across = non_production;
+    // NOTE: the signal model (parsed YAML) is loaded only here, where a value is reused and one
+    // place is production: a scan without such a pair, the common one, never parses it.
+    const detail::Model* m = detail::model();
 
     for (std::size_t i : members) {
       Finding& f = findings[i];

@@ -1,7 +1,5 @@
 #include "sources/forge.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -107,7 +105,7 @@ std::optional<RateLimitWait> rate_limit_wait(const HttpResponse& r) {
   if (!retry_after.empty()) {
     long long s = parse_seconds(retry_after);
     if (s < 0) {  // an HTTP date
-      const std::time_t when = curl_getdate(retry_after.c_str(), nullptr);
+      const long long when = http_date(retry_after);
       if (when >= 0) s = std::max<long long>(0, when - std::time(nullptr));
     }
     if (s >= 0) return RateLimitWait{std::max<long long>(s, 1), "Retry-After"};

@@ -4,25 +4,61 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <memory>
-#include <mutex>
 
 #include "codec/codec.h"
+#include "core/shared_library.h"
 
 namespace reachscan::sources {
 namespace {
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* s) const { curl_slist_free_all(s); }
+// The libcurl functions used here, loaded on first use (core/shared_library.h): only
+// organisation scans pay for libcurl and its dependencies.
+struct Curl {
+  decltype(curl_global_init)* global_init = nullptr;
+  decltype(curl_easy_init)* easy_init = nullptr;
+  decltype(curl_easy_cleanup)* easy_cleanup = nullptr;
+  decltype(curl_easy_setopt)* easy_setopt = nullptr;
+  decltype(curl_easy_perform)* easy_perform = nullptr;
+  decltype(curl_easy_getinfo)* easy_getinfo = nullptr;
+  decltype(curl_easy_strerror)* easy_strerror = nullptr;
+  decltype(curl_slist_append)* slist_append = nullptr;
+  decltype(curl_slist_free_all)* slist_free_all = nullptr;
+  decltype(curl_getdate)* getdate = nullptr;
 };
 
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+Expected<Curl> load_curl() {
+  auto lib = SharedLibrary::open("libcurl.so.4", "libcurl4", "organisation scans (forge APIs)");
+  if (!lib) return lib.status();
+  Curl c;
+  for (Status s :
+       {lib->bind(c.global_init, "curl_global_init"), lib->bind(c.easy_init, "curl_easy_init"),
+        lib->bind(c.easy_cleanup, "curl_easy_cleanup"),
+        lib->bind(c.easy_setopt, "curl_easy_setopt"),
+        lib->bind(c.easy_perform, "curl_easy_perform"),
+        lib->bind(c.easy_getinfo, "curl_easy_getinfo"),
+        lib->bind(c.easy_strerror, "curl_easy_strerror"),
+        lib->bind(c.slist_append, "curl_slist_append"),
+        lib->bind(c.slist_free_all, "curl_slist_free_all"), lib->bind(c.getdate, "curl_getdate")})
+    if (!s.ok()) return s;
+  if (const CURLcode code = c.global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK)
+    return Status::error("cannot initialise libcurl: " + std::string(c.easy_strerror(code)));
+  return c;
 }
+
+// libcurl, loaded and initialised once (thread-safe: a function-local static).
+const Expected<Curl>& curl() {
+  static const Expected<Curl> loaded = load_curl();
+  return loaded;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl()->easy_cleanup(c); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* s) const { curl()->slist_free_all(s); }
+};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -126,17 +162,30 @@ std::string url_origin(const std::string& url) {
 
 std::string url_escape(const std::string& s) { return codec::percent_encode(s); }
 
+long long http_date(const std::string& text) {
+  const auto& lib = curl();
+  if (!lib) return -1;
+  const std::time_t when = lib->getdate(text.c_str(), nullptr);
+  return when < 0 ? -1 : static_cast<long long>(when);
+}
+
 HttpResponse http_get(const HttpRequest& request) {
-  global_init();
   HttpResponse response;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) {
+  const auto& lib = curl();
+  if (!lib) {
+    response.error =
+        "HTTP request to " + redact_url(request.url) + " failed: " + lib.status().message();
+    return response;
+  }
+  const Curl& api = *lib;
+  std::unique_ptr<CURL, CurlDeleter> handle(api.easy_init());
+  if (!handle) {
     response.error = "cannot start an HTTP client for " + redact_url(request.url);
     return response;
   }
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const std::string& h : request.headers) {
-    curl_slist* next = curl_slist_append(headers.get(), h.c_str());
+    curl_slist* next = api.slist_append(headers.get(), h.c_str());
     if (!next) {
       response.error = "out of memory building the request to " + redact_url(request.url);
       return response;
@@ -146,35 +195,35 @@ HttpResponse http_get(const HttpRequest& request) {
   }
   Transfer transfer{&response, request.max_body};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "reachscan");
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
-  const CURLcode code = curl_easy_perform(c);
+  CURL* c = handle.get();
+  api.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  api.easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  api.easy_setopt(c, CURLOPT_USERAGENT, "reachscan");
+  api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+  api.easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
+  api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  api.easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  api.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  api.easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  const CURLcode code = api.easy_perform(c);
   if (code != CURLE_OK) {
     const std::string why =
         transfer.too_big ? "answer larger than " + std::to_string(request.max_body >> 20) + " MiB"
         : errbuf[0]      ? std::string(errbuf)
-                         : std::string(curl_easy_strerror(code));
+                         : std::string(api.easy_strerror(code));
     response.error = "HTTP request to " + redact_url(request.url) + " failed: " + why;
     response.transient = !transfer.too_big && is_transient(code);
     response.headers.clear();
     response.body.clear();
     return response;
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
   char* location = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
+  if (api.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
     response.redirect_url = location;
   return response;
 }

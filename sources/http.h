@@ -1,4 +1,5 @@
-// A minimal HTTP GET client over libcurl for the forge APIs (internal to sources/).
+// A minimal HTTP GET client over libcurl for the forge APIs (internal to sources/). libcurl is
+// loaded on the first request (core/shared_library.h), so other scans never load it.
 //
 // One request per call, its own easy handle, no shared state besides libcurl's global init (done
 // once, thread-safely). Redirects are not followed: libcurl would resend custom headers such as
@@ -33,6 +34,10 @@ struct HttpRequest {
 // Performs a GET. Any HTTP status, 4xx and 5xx included, is a response with `status` set; a
 // transport failure (no connection, TLS error, body over max_body) has status 0 and `error`.
 [[nodiscard]] HttpResponse http_get(const HttpRequest& request);
+
+// An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT", as in Retry-After) as seconds since the epoch;
+// -1 if it does not parse (or libcurl, which parses it, cannot be loaded).
+long long http_date(const std::string& text);
 
 // `url` without a "user:password@" part, for messages.
 std::string redact_url(const std::string& url);

@@ -17,6 +17,10 @@ deb=$(ls "$work"/out/reachscan_*.deb)
 depends=$(dpkg-deb -f "$deb" Depends)
 [ -n "$depends" ] || fail "no Depends computed from the binary's libraries"
 case "$depends" in *libc6*) ;; *) fail "Depends lacks libc6: $depends" ;; esac
+# Opened on first use rather than linked, so declared by hand (cmake/packaging.cmake).
+for lib in libcurl4 libpq5; do
+  case "$depends" in *"$lib"*) ;; *) fail "Depends lacks $lib: $depends" ;; esac
+done
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
