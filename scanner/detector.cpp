@@ -452,20 +452,27 @@ std::vector<Finding> Detector::detect_all(std::string_view data, const std::stri
 }
 
 void drop_shadowed_generic(std::vector<Finding>& findings) {
-  auto generic = [](const Finding& f) { return f.rule_id.rfind("generic.", 0) == 0; };
+  // Rank: generic rules (a credential word and an entropy check) < named-key rules (a provider's
+  // name, a key word and a token-shaped value: tag `named-key`) < every other, specific rule.
+  auto rank = [](const Finding& f) {
+    if (f.rule_id.rfind("generic.", 0) == 0) return 0;
+    return std::find(f.tags.begin(), f.tags.end(), "named-key") != f.tags.end() ? 1 : 2;
+  };
   auto overlaps = [](const Finding& a, const Finding& b) {
     return a.offset < b.offset + b.secret.size() && b.offset < a.offset + a.secret.size();
   };
-  // A generic finding yields to any specific finding on the same bytes, and to another generic
-  // one (two generic rules often describe one assignment) of higher confidence, or of the same
-  // confidence found earlier: a weak-password finding never hides a stronger rule's.
+  // A generic or named finding yields to any finding of a higher rank on the same bytes, and to
+  // one of its own rank (two such rules often describe one assignment) of higher confidence, or
+  // of the same confidence found earlier: a weak-password finding never hides a stronger rule's.
   std::vector<bool> drop(findings.size(), false);
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!generic(findings[i])) continue;
+    const int ri = rank(findings[i]);
+    if (ri == 2) continue;
     for (std::size_t j = 0; j < findings.size() && !drop[i]; ++j) {
       if (i == j || drop[j] || !overlaps(findings[i], findings[j])) continue;
-      if (!generic(findings[j]) || findings[j].confidence > findings[i].confidence ||
-          (findings[j].confidence == findings[i].confidence && j < i))
+      const int rj = rank(findings[j]);
+      if (rj > ri || (rj == ri && (findings[j].confidence > findings[i].confidence ||
+                                   (findings[j].confidence == findings[i].confidence && j < i))))
         drop[i] = true;
     }
   }

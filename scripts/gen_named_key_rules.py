@@ -90,7 +90,7 @@ def rule(family, name, forms, strict, site, rng):
              '  keywords: [' + ', '.join(q(k) for k in keywords(forms)) + ']',
              '  min_entropy: 3.0',
              '  confidence: medium',
-             '  tags: [long-tail, ' + family + ']',
+             '  tags: [long-tail, named-key, ' + family + ']',
              '  references:',
              '    - ' + q('https://' + site),
              '  allowlists:',
