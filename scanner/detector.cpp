@@ -451,6 +451,8 @@ std::vector<Finding> Detector::detect_all(std::string_view data, const std::stri
   return out;
 }
 
+// NOTE: named-key findings (rules tagged `named-key`) also yield to a specific rule's finding on
+// the same bytes, and hide a generic one's (patterns/README.md, "How a match becomes a finding").
 void drop_shadowed_generic(std::vector<Finding>& findings) {
   // Rank: generic rules (a credential word and an entropy check) < named-key rules (a provider's
   // name, a key word and a token-shaped value: tag `named-key`) < every other, specific rule.

@@ -123,10 +123,8 @@ class Detector {
 // Lowers a finding's confidence by one step when its verifier says the structure is invalid.
 void apply_verdict(Finding& f);
 
-// Removes generic-rule findings whose secret overlaps a specific rule's finding in the same file,
-// and named-key findings (rules tagged `named-key`: a provider's name beside a token-shaped value)
-// whose secret overlaps a specific, non-generic rule's. `findings` must all come from one file
-// (their byte offsets are compared).
+// Removes generic-rule findings whose secret overlaps a specific rule's finding in the same file.
+// `findings` must all come from one file (their byte offsets are compared).
 void drop_shadowed_generic(std::vector<Finding>& findings);
 
 }  // namespace reachscan
