@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes the long-tail named-key rules and their corpus fixture from patterns/named/providers.txt.
 
-Each provider there becomes one rule family: its name (one of the forms listed), within a few words
+Each provider there becomes one rule family: its name (one of the forms listed), later on its line
 a key word where the name is an ordinary word, a separator (=, :, quote, dash, dot, a line break
-with an indented `key:`), then a token-shaped value of 16 to 101 letters, digits, '_' or '-' that
-holds a letter and a digit. Examples and fixture values are random (seeded per provider), never real.
+with an indented `key:`), then a token-shaped value of 16 or more letters, digits, '_' or '-' that
+holds a letter and three digits. Examples and fixture values are random (seeded per provider), never real.
 
     scripts/gen_named_key_rules.py          # rewrites the generated files in place
 """
@@ -21,11 +21,13 @@ FIXTURE = os.path.join(ROOT, 'corpus', 'files', 'coverage', 'named-keys')
 TRUTH = os.path.join(ROOT, 'corpus', 'truth', 'named_keys.tsv')
 
 KEY_WORDS = 'key|token|secret|pass|pwd|auth|credential|private|access'
-MID_LOOSE = r'[a-z_. \t-]{0,30}'
-MID_STRICT = r'[a-z_. \t-]{0,20}(?:' + KEY_WORDS + r')[a-z_. \t-]{0,20}'
-SEP = (r'(?:[ \t"\x27\x60(:=>,.-]{1,6}|[ \t"\x27\x60:=,]{0,3}\r?\n[ \t]*(?:-[ \t]*)?'
-       r'(?:[a-z0-9_.-]{1,24}[ \t]*[:=][ \t"\x27\x60]{0,3})?)')
-VALUE = r'([a-z0-9][a-z0-9_-]{15,100})(?:[^a-z0-9_-]|$)'
+MID_LOOSE = r'[a-z_. \t-]*'
+MID_STRICT = r'[a-z_. \t-]*(?:' + KEY_WORDS + r')[a-z_. \t-]*'
+SEP = (r'(?:[ \t"\x27\x60(:=>,.-]+|[ \t"\x27\x60:=,]*\r?\n[ \t]*(?:-[ \t]*)?'
+       r'(?:[a-z0-9_.-]+[ \t]*[:=][ \t"\x27\x60]*)?)')
+# NOTE: unbounded repeats, not {0,30}: a bounded repeat costs Hyperscan NFA states in each of
+# these hundreds of patterns (compile time 3x); a match still fits the rule's max_length.
+VALUE = r'([a-z0-9][a-z0-9_-]{15}[a-z0-9_-]*)(?:[^a-z0-9_-]|$)'
 # Values that are words joined by '-' or '_', each with at most two digits after it, or short
 # numbers (client-library-v2, a package or host name), values with fewer than three digits (a
 # camelCase member such as ipv4MappedIPv6Enabled after `ipStackCaps.`) or without a letter are no keys.
@@ -38,7 +40,9 @@ def providers():
         if line.startswith('#') or not line.strip():
             continue
         family, name, forms, flags, site = [f.strip() for f in line.split(' | ')]
-        yield family, name, forms, 's' in flags, site
+        # n: the family has an `.api_key` rule of its own already
+        rid = family + ('.named_key' if 'n' in flags else '.api_key')
+        yield rid, name, forms, 's' in flags, site
 
 
 def sample_name(forms):
@@ -72,7 +76,8 @@ def q(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def rule(family, name, forms, strict, site, rng):
+def rule(rid, name, forms, strict, site, rng):
+    family = rid.split('.')[0]
     s = sample_name(forms)
     pattern = ('(?im)(?:^|[^a-z0-9])(?:' + forms + ')' + (MID_STRICT if strict else MID_LOOSE) + SEP +
                VALUE)
@@ -84,7 +89,7 @@ def rule(family, name, forms, strict, site, rng):
                  s + '_api_key = "python-client-library-v2"']
     if strict:
         negatives.append(s + ' = "' + token(rng, 'hex') + '"')
-    lines = ['- id: ' + family + '.api_key',
+    lines = ['- id: ' + rid,
              '  name: ' + q(name + ' API key (named)'),
              '  pattern: ' + q(pattern),
              '  keywords: [' + ', '.join(q(k) for k in keywords(forms)) + ']',
@@ -114,9 +119,9 @@ def main():
     table = list(providers())
     for tag, letters in GROUPS:
         text = HEADER
-        for family, name, forms, strict, site in table:
-            if family[0] in letters:
-                text += rule(family, name, forms, strict, site, random.Random(family)) + '\n'
+        for rid, name, forms, strict, site in table:
+            if rid[0] in letters:
+                text += rule(rid, name, forms, strict, site, random.Random(rid.split('.')[0])) + '\n'
         open(RULES.format(tag.replace('-', '_')), 'w', encoding='utf-8').write(text.rstrip('\n') + '\n')
     write_fixture(table)
 
@@ -125,10 +130,9 @@ def write_fixture(table):
     """One realistic file per shape: a .env, a YAML settings tree and a Python settings module."""
     os.makedirs(FIXTURE, exist_ok=True)
     env, yml, py, truth = [], ['integrations:'], ['import os', ''], []
-    for i, (family, name, forms, strict, site) in enumerate(table):
-        rng = random.Random('fixture:' + family)
+    for i, (rid, name, forms, strict, site) in enumerate(table):
+        rng = random.Random('fixture:' + rid.split('.')[0])
         s = sample_name(forms)
-        rid = family + '.api_key'
         if i % 3 == 0:
             env.append('# ' + name)
             env.append(s.upper() + '_API_KEY=' + token(rng, 'hex'))
