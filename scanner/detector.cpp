@@ -457,14 +457,21 @@ std::vector<Finding> Detector::detect_all(std::string_view data, const std::stri
   return out;
 }
 
+// NOTE: named-key findings (rules tagged `named-key`) also yield to a specific rule's finding on
+// the same bytes, and hide a generic one's (patterns/README.md, "How a match becomes a finding").
 void drop_shadowed_generic(std::vector<Finding>& findings) {
-  auto generic = [](const Finding& f) { return f.rule_id.rfind("generic.", 0) == 0; };
+  // Rank: generic rules (a credential word and an entropy check) < named-key rules (a provider's
+  // name, a key word and a token-shaped value: tag `named-key`) < every other, specific rule.
+  auto rank = [](const Finding& f) {
+    if (f.rule_id.rfind("generic.", 0) == 0) return 0;
+    return std::find(f.tags.begin(), f.tags.end(), "named-key") != f.tags.end() ? 1 : 2;
+  };
   auto overlaps = [](const Finding& a, const Finding& b) {
     return a.offset < b.offset + b.secret.size() && b.offset < a.offset + a.secret.size();
   };
-  // A generic finding yields to any specific finding on the same bytes, and to another generic
-  // one (two generic rules often describe one assignment) of higher confidence, or of the same
-  // confidence found earlier: a weak-password finding never hides a stronger rule's.
+  // A generic or named finding yields to any finding of a higher rank on the same bytes, and to
+  // one of its own rank (two such rules often describe one assignment) of higher confidence, or
+  // of the same confidence found earlier: a weak-password finding never hides a stronger rule's.
   // Only findings that overlap are compared: by offset order, forward until one starts past the
   // end and back while one could still reach it (a minified line holds thousands of findings).
   const std::size_t n = findings.size();
@@ -473,25 +480,27 @@ void drop_shadowed_generic(std::vector<Finding>& findings) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return findings[a].offset < findings[b].offset;
   });
-  std::vector<std::size_t> rank(n);
+  std::vector<std::size_t> position(n);
   std::size_t longest = 0;
   for (std::size_t r = 0; r < n; ++r) {
-    rank[order[r]] = r;
+    position[order[r]] = r;
     longest = std::max(longest, findings[order[r]].secret.size());
   }
   std::vector<bool> drop(n, false);
   for (std::size_t i = 0; i < n; ++i) {
-    if (!generic(findings[i])) continue;
+    const int ri = rank(findings[i]);
+    if (ri == 2) continue;
     const Finding& a = findings[i];
     auto yields_to = [&](std::size_t j) {
       if (j == i || drop[j] || !overlaps(a, findings[j])) return false;
-      return !generic(findings[j]) || findings[j].confidence > a.confidence ||
-             (findings[j].confidence == a.confidence && j < i);
+      const int rj = rank(findings[j]);
+      return rj > ri || (rj == ri && (findings[j].confidence > a.confidence ||
+                                      (findings[j].confidence == a.confidence && j < i)));
     };
-    for (std::size_t q = rank[i] + 1;
+    for (std::size_t q = position[i] + 1;
          q < n && !drop[i] && findings[order[q]].offset < a.offset + a.secret.size(); ++q)
       drop[i] = yields_to(order[q]);
-    for (std::size_t q = rank[i];
+    for (std::size_t q = position[i];
          q-- > 0 && !drop[i] && findings[order[q]].offset + longest > a.offset;)
       drop[i] = yields_to(order[q]);
   }

@@ -227,5 +227,29 @@ TEST(Detector, OverlappingGenericFindingsKeepTheMostConfident) {
   EXPECT_EQ(fs[0].rule_id, "generic.password");
 }
 
+TEST(Detector, NamedKeyFindingsYieldToSpecificOnesAndBeatGenericOnes) {
+  auto finding = [](const char* rule, Confidence c, bool named) {
+    Finding f;
+    f.rule_id = rule;
+    f.confidence = c;
+    f.offset = 10;
+    f.secret = "pk_Xk9mP2vL8qR4wZ7nXk9mP2vL8qR4wZ7n";
+    if (named) f.tags = {"long-tail", "named-key"};
+    return f;
+  };
+  // The provider's own key format wins over the name-and-value rule, whatever the confidence.
+  std::vector<Finding> fs = {finding("klaviyo.private_key.named", Confidence::kHigh, true),
+                             finding("klaviyo.private_key", Confidence::kMedium, false)};
+  drop_shadowed_generic(fs);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "klaviyo.private_key");
+  // A named-key finding hides a generic one on the same bytes, even a more confident one.
+  fs = {finding("generic.api_key", Confidence::kHigh, false),
+        finding("signupgenius.api_key", Confidence::kMedium, true)};
+  drop_shadowed_generic(fs);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].rule_id, "signupgenius.api_key");
+}
+
 }  // namespace
 }  // namespace reachscan::patterns
