@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -82,6 +84,15 @@ std::string first_lines(const std::string& file, std::size_t max = 400) {
   return text;
 }
 
+// An image reference as docker and podman read it: [registry/]name[:tag][@digest].
+bool image_reference(const std::string& ref) {
+  if (ref.empty() || ref.size() > 512 || ref.front() == '-') return false;
+  return std::all_of(ref.begin(), ref.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return std::isalnum(c) || c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@';
+  });
+}
+
 }  // namespace
 
 void add_archive_flags(CLI::App& app, ArchiveFlags& flags) {
@@ -140,7 +151,12 @@ Expected<std::unique_ptr<BlobSource>> open_image_source(const std::string& ref,
                          ends_with(".tar") || ends_with(".tar.gz") || ends_with(".tgz");
   if (!fs::exists(ref, ec) && path_like) return Status::error(ref + ": no such file or folder");
   if (!fs::exists(ref, ec)) {
-    // Not a path: an image name for the local container engine.
+    // Not a path: an image name for the local container engine. It goes on the engine's command
+    // line, so only the characters of an image reference pass (`--output=FILE` would be a flag).
+    if (!image_reference(ref))
+      return Status::error(ref +
+                           ": no such file or folder, and not an image name (letters, digits and "
+                           "._-/:@ only, not starting with '-')");
     std::string tool;
     for (const char* candidate : {"docker", "podman"})
       if (tool = find_on_path(candidate); !tool.empty()) break;

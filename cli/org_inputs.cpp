@@ -7,6 +7,7 @@
 
 #include "datastore/db.h"
 #include "sources/forge.h"
+#include "sources/http.h"
 #include "sources/mirror.h"
 
 namespace reachscan::cli {
@@ -152,6 +153,16 @@ Expected<std::string> read_token(const OrgFlags& flags, const char* env) {
   return std::string(v ? v : "");
 }
 
+// The hosts a forge's token may go to: the API's, and github.com for api.github.com.
+std::vector<std::string> forge_hosts(FeedKind kind, const OrgFlags& flags) {
+  const std::string api = !flags.api_url.empty()      ? flags.api_url
+                          : kind == FeedKind::kGitlab ? "https://gitlab.com"
+                                                      : "https://api.github.com";
+  std::vector<std::string> hosts{sources::url_host(api)};
+  if (hosts.front() == "api.github.com") hosts.push_back("github.com");
+  return hosts;
+}
+
 }  // namespace
 
 Expected<sources::MirrorOptions> mirror_options(FeedKind kind, const OrgFlags& flags) {
@@ -168,6 +179,7 @@ Expected<sources::MirrorOptions> mirror_options(FeedKind kind, const OrgFlags& f
                                                              : "GITHUB_TOKEN");
   if (!token) return token.status();
   mo.token = std::move(*token);
+  if (kind != FeedKind::kRepos) mo.token_hosts = forge_hosts(kind, flags);
   if (kind != FeedKind::kRepos)
     mo.token_user =
         sources::token_user_for(kind == FeedKind::kGitlab ? sources::ForgeQuery::Kind::kGitlabGroup

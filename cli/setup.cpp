@@ -82,6 +82,25 @@ std::string config_for(const GlobalOptions& g, const std::string& root) {
   return find_upwards(root, kGitleaksName);
 }
 
+// A config found in the scanned tree comes with the tree: the rule files it names must be inside
+// its own folder, or a committed config could make us read any file of this machine (`/etc`,
+// `../../..`). A config given with -c is the user's and may name any path.
+Status rules_inside(const Config& config) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path home = fs::weakly_canonical(fs::absolute(config.path, ec).parent_path(), ec);
+  for (const std::string& p : config.rule_paths) {
+    const fs::path where = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    const fs::path rel = where.lexically_relative(home);
+    if (ec || rel.empty() || *rel.begin() == "..")
+      return Status::error(config.path + ": rules path '" + p +
+                           "' leaves the folder of this "
+                           "config, which was found in the scanned tree; give it with --rules or "
+                           "the config with -c to use it");
+  }
+  return {};
+}
+
 // The built-in rules (unless the config turns them off) and the config's own. A gitleaks config
 // brings its rules, and its global allowlists and disabledRules also reach the built-in rules when
 // `[extend] useDefault` keeps them.
@@ -116,6 +135,12 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
       return std::nullopt;
     }
     out.config = std::move(*c);
+    if (g.config.empty()) {
+      if (Status s = rules_inside(out.config); !s.ok()) {
+        error_line(s.message());
+        return std::nullopt;
+      }
+    }
     for (const std::string& w : out.config.warnings)
       fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
     auto env = reach::parse_reach_config(out.config.text, config_path);

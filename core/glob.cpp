@@ -1,6 +1,8 @@
 #include "core/glob.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <vector>
 
 namespace reachscan {
 namespace {
@@ -34,61 +36,94 @@ const char* match_class(const char* p, const char* pe, char c, bool& hit) {
   return q + 1;
 }
 
-// Glob matcher over [p, pe) and [t, te). Patterns are short, so plain backtracking is fine.
+// Glob matcher over [p, pe) and [t, te): plain backtracking, which is fast on the short patterns
+// of real configs. A hostile pattern (`**/**/**/...`, `*a*a*a*...`) would take exponential time,
+// so after kMemoAfter steps the failed (pattern, text) positions are remembered: each is tried
+// at most once, O(pattern x text) in all.
 // `path`: '*', '?' and classes stop at '/', "**" crosses folders.
-bool match(const char* p, const char* pe, const char* t, const char* te, bool path) {
-  while (p < pe) {
-    const char c = *p;
-    if (c == '*') {
-      const bool dbl = path && p + 1 < pe && p[1] == '*';
-      const char* q = p + (dbl ? 2 : 1);
-      if (dbl && q < pe && *q == '/') {  // "**/": zero or more folders
-        if (match(q + 1, pe, t, te, path)) return true;
-        for (const char* s = t; s < te; ++s)
-          if (*s == '/' && match(q + 1, pe, s + 1, te, path)) return true;
-        return false;
+struct Glob {
+  const char* pb;
+  const char* pe;
+  const char* tb;
+  const char* te;
+  bool path;
+  std::size_t steps = 0;
+  std::vector<bool> failed;  // (p - pb) * (text size + 1) + (t - tb)
+
+  static constexpr std::size_t kMemoAfter = 4096;
+
+  bool match(const char* p, const char* t) {
+    if (++steps <= kMemoAfter) return step(p, t);
+    const std::size_t width = static_cast<std::size_t>(te - tb) + 1;
+    if (failed.empty()) failed.assign((static_cast<std::size_t>(pe - pb) + 1) * width, false);
+    const std::size_t at =
+        static_cast<std::size_t>(p - pb) * width + static_cast<std::size_t>(t - tb);
+    if (failed[at]) return false;
+    const bool hit = step(p, t);
+    if (!hit) failed[at] = true;
+    return hit;
+  }
+
+  bool step(const char* p, const char* t) {
+    while (p < pe) {
+      const char c = *p;
+      if (c == '*') {
+        const bool dbl = path && p + 1 < pe && p[1] == '*';
+        const char* q = p + (dbl ? 2 : 1);
+        if (dbl && q < pe && *q == '/') {  // "**/": zero or more folders
+          if (match(q + 1, t)) return true;
+          for (const char* s = t; s < te; ++s)
+            if (*s == '/' && match(q + 1, s + 1)) return true;
+          return false;
+        }
+        // A literal tail after the star: compare it with the end of the text directly.
+        if (!has_wildcard(q, pe)) {
+          const std::ptrdiff_t tail = pe - q;
+          if (te - t < tail) return false;
+          const char* s = te - tail;
+          if (path && !dbl && std::find(t, s, '/') != s) return false;
+          return std::equal(q, pe, s, [](char a, char b) { return lc(a) == lc(b); });
+        }
+        for (const char* s = t;; ++s) {
+          if (match(q, s)) return true;
+          if (s == te) return false;
+          if (!dbl && path && *s == '/') return false;
+        }
       }
-      // A literal tail after the star: compare it with the end of the text directly.
-      if (!has_wildcard(q, pe)) {
-        const std::ptrdiff_t tail = pe - q;
-        if (te - t < tail) return false;
-        const char* s = te - tail;
-        if (path && !dbl && std::find(t, s, '/') != s) return false;
-        return std::equal(q, pe, s, [](char a, char b) { return lc(a) == lc(b); });
-      }
-      for (const char* s = t;; ++s) {
-        if (match(q, pe, s, te, path)) return true;
-        if (s == te) return false;
-        if (!dbl && path && *s == '/') return false;
-      }
-    }
-    if (t == te) return false;
-    if (c == '?') {
-      if (path && *t == '/') return false;
-      ++p;
-      ++t;
-      continue;
-    }
-    if (c == '[') {
-      bool hit = false;
-      if (const char* next = match_class(p, pe, *t, hit)) {
-        if (!hit || (path && *t == '/')) return false;
-        p = next;
+      if (t == te) return false;
+      if (c == '?') {
+        if (path && *t == '/') return false;
+        ++p;
         ++t;
         continue;
       }
+      if (c == '[') {
+        bool hit = false;
+        if (const char* next = match_class(p, pe, *t, hit)) {
+          if (!hit || (path && *t == '/')) return false;
+          p = next;
+          ++t;
+          continue;
+        }
+      }
+      if (c == '\\' && p + 1 < pe) ++p;  // an escaped character is itself
+      if (lc(*p) != lc(*t)) return false;
+      ++p;
+      ++t;
     }
-    if (c == '\\' && p + 1 < pe) ++p;  // an escaped character is itself
-    if (lc(*p) != lc(*t)) return false;
-    ++p;
-    ++t;
+    return t == te;
   }
-  return t == te;
-}
+};
 
 bool match_all(std::string_view pattern, std::string_view text, bool path) {
-  return match(pattern.data(), pattern.data() + pattern.size(), text.data(),
-               text.data() + text.size(), path);
+  Glob g{pattern.data(),
+         pattern.data() + pattern.size(),
+         text.data(),
+         text.data() + text.size(),
+         path,
+         0,
+         {}};
+  return g.match(g.pb, g.tb);
 }
 
 // `pattern` (no leading or trailing '/') against `sub`, a path starting at a folder boundary.

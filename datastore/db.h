@@ -120,8 +120,10 @@ class Connection {
 };
 
 // SQLite: opens (creating when `create`) the database at `path`; read-only when `read_only`.
+// `immutable`: read a file on read-only media, where SQLite cannot create its WAL index (what a
+// -wal file beside it holds is not seen: a datastore closed cleanly has none).
 Expected<std::unique_ptr<Connection>> open_sqlite(const std::string& path, bool create,
-                                                  bool read_only);
+                                                  bool read_only, bool immutable = false);
 // PostgreSQL: connects to `url` (a libpq connection URI), retrying a lost connection for up to
 // `retry_seconds`. Messages name the URL with its password masked.
 Expected<std::unique_ptr<Connection>> open_postgres(const std::string& url, int retry_seconds);

@@ -85,12 +85,29 @@ std::string now_utc() {
 }
 
 Expected<std::unique_ptr<Connection>> open_sqlite(const std::string& path, bool create,
-                                                  bool read_only) {
+                                                  bool read_only, bool immutable) {
   sqlite3* db = nullptr;
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  std::string name = path;
+  if (immutable) {
+    // file: URI, the path percent-encoded where it could be read as URI syntax.
+    name = "file:";
+    for (const unsigned char c : path) {
+      if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        name += '%';
+        name += kHex[c >> 4];
+        name += kHex[c & 15];
+      } else {
+        name += static_cast<char>(c);
+      }
+    }
+    name += "?immutable=1";
+    flags |= SQLITE_OPEN_URI;
+  }
+  const int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);

@@ -196,6 +196,13 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptio
   auto conn = open_sqlite(path, options.writer, !options.writer);
   if (!conn) return conn.status();
   store->db_ = std::move(*conn);
+  if (!options.writer && !store->readable()) {
+    // A datastore on read-only media (a mounted artifact, a read-only volume): SQLite cannot
+    // create the WAL index beside it, so it is read as an immutable file.
+    auto frozen = open_sqlite(path, false, true, true);
+    if (!frozen) return frozen.status();
+    store->db_ = std::move(*frozen);
+  }
   if (options.writer) {
     if (Status s = store->db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok())
       return s;
@@ -204,6 +211,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptio
     auto v = store->db_->prepare("PRAGMA user_version");
     if (!v) return v.status();
     const int version = v->step() ? static_cast<int>(v->integer(0)) : 0;
+    if (!v->status().ok()) return Status::error("datastore " + path + ": " + v->status().message());
     if (version == 0) return Status::error("datastore " + path + ": not a reachscan datastore");
     if (version > kSchemaVersion)
       return Status::error("datastore " + path + ": written by a newer reachscan (schema " +
@@ -211,6 +219,13 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptio
   }
   if (Status s = store->prepare_statements(); !s.ok()) return s;
   return store;
+}
+
+bool Store::readable() {
+  auto v = db_->prepare("PRAGMA user_version");
+  if (!v) return false;
+  (void)v->step();
+  return v->status().ok();
 }
 
 Status Store::migrate() {

@@ -173,6 +173,7 @@ class Store {
  private:
   Store() = default;
   Status migrate();
+  bool readable();  // the schema version can be read (false on read-only media in WAL mode)
   Status migrate_postgres();
   Status prepare_statements();
   Status record_scan_once(const RepoScan& scan);

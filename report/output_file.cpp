@@ -24,6 +24,25 @@ bool reader_gone(int fd) {
   return ::poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
 }
 
+// A FIFO opened for writing blocks until a reader opens it: wait for one for at most 10 s, so a
+// FIFO nobody reads is an error rather than a scan that never ends.
+int open_fifo(const std::string& path) {
+  for (int tries = 0;; ++tries) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+      const int flags = ::fcntl(fd, F_GETFL);
+      if (flags >= 0) (void)::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+      return fd;
+    }
+    if (errno != ENXIO) return -1;
+    if (tries >= 200) {
+      errno = ENXIO;  // "No such device or address": no process reads the FIFO
+      return -1;
+    }
+    ::usleep(50 * 1000);
+  }
+}
+
 }  // namespace
 
 // The stream writes through these, so that the errno of a failed write is kept for the message.
@@ -76,13 +95,20 @@ Expected<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) 
   if (exists && S_ISDIR(st.st_mode)) return Status::error(path + " is a directory");
   if (exists && !S_ISREG(st.st_mode)) {
     // A device, terminal or FIFO: written in place.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    const int fd = S_ISFIFO(st.st_mode) ? open_fifo(path)
+                                        : ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 && errno == ENXIO && S_ISFIFO(st.st_mode))
+      return Status::error("cannot write report to " + path +
+                           ": no process opened the FIFO for reading within 10 s");
     if (fd < 0) return Status::error("cannot write report to " + path + ": " + why(errno));
     out->terminal_ = ::isatty(fd) == 1;
     if (Status s = out->attach(fd); !s.ok()) return s;
     return out;
   }
-  // A regular file or a new one: write beside the real target, rename at the end.
+  // A regular file or a new one: write beside the real target, rename at the end. A file
+  // without write permission is not replaced (the rename would, even where a write could not).
+  if (exists && ((st.st_mode & 0222) == 0 || ::access(path.c_str(), W_OK) != 0))
+    return Status::error("cannot write report to " + path + ": the file is read-only");
   out->target_ = path;
   if (exists) {
     char resolved[PATH_MAX];

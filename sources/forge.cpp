@@ -228,6 +228,10 @@ class Session {
   long long waited_ = 0;
 };
 
+// Bounds on a listing: 10,000 pages of 100 are a million repositories.
+constexpr std::size_t kMaxPages = 10000;
+constexpr std::size_t kMaxUrlBytes = 8192;
+
 // The URL of the `rel="next"` entry of a Link header, "" if none.
 std::string link_next(const std::string& link) {
   std::size_t pos = 0;
@@ -276,6 +280,10 @@ Expected<std::string> next_url(const ForgeQuery& q, const std::string& url, cons
   if (url_origin(next) != url_origin(url))
     return Status::error("the pagination link in the answer from " + redact_url(url) +
                          " points to another host (" + url_host(next) + "); refused");
+  // A link that grows with every page (or a listing without end) would be followed forever.
+  if (next.size() > kMaxUrlBytes)
+    return Status::error("the pagination link of " + what_is_listed(q) + " is longer than " +
+                         std::to_string(kMaxUrlBytes) + " bytes; refused");
   return next;
 }
 
@@ -290,8 +298,13 @@ bool flag(const json& o, const char* key) {
 }
 
 RemoteRepo github_repo(const json& o) {
-  RemoteRepo r{str(o, "full_name"), str(o, "clone_url"),  flag(o, "fork"),
-               flag(o, "archived"), str(o, "visibility"), str(o, "default_branch")};
+  RemoteRepo r{str(o, "full_name"),
+               str(o, "clone_url"),
+               flag(o, "fork"),
+               flag(o, "archived"),
+               str(o, "visibility"),
+               str(o, "default_branch"),
+               true};
   if (r.visibility.empty() && o.contains("private"))
     r.visibility = flag(o, "private") ? "private" : "public";
   return r;
@@ -304,7 +317,8 @@ RemoteRepo gitlab_repo(const json& o) {
                     fork != o.end() && !fork->is_null(),
                     flag(o, "archived"),
                     str(o, "visibility"),
-                    str(o, "default_branch")};
+                    str(o, "default_branch"),
+                    true};
 }
 
 bool wanted(const ForgeQuery& q, const RemoteRepo& r) {
@@ -352,7 +366,11 @@ Expected<std::vector<RemoteRepo>> list_repositories(const ForgeQuery& query) {
   std::vector<RemoteRepo> repos;
   std::set<std::string> seen_urls;
   std::string current = *url;
+  std::size_t pages = 0;
   while (!current.empty()) {
+    if (++pages > kMaxPages)
+      return Status::error("the listing of " + what_is_listed(query) + " goes on past " +
+                           std::to_string(kMaxPages) + " pages; refused");
     if (!seen_urls.insert(current).second)
       return Status::error("the pagination of " + what_is_listed(query) + " loops back to " +
                            redact_url(current));

@@ -51,6 +51,9 @@ struct RemoteRepo {
   bool archived = false;
   std::string visibility;  // public, private, internal ("" when the forge does not say)
   std::string default_branch;
+  // From a forge's answer, not the user: a local path or file:// URL in it is refused (it would
+  // make us read this machine's repositories), see MirrorFetcher.
+  bool listed_by_forge = false;
 };
 
 struct ForgeQuery {

@@ -429,9 +429,10 @@ Status scan_image(const std::string& path, const Detector& detector,
         for (std::string& n : o.notes) out.notes.push_back(std::move(n));
         layer_findings[file] = std::move(o.findings);
       });
+  // A layer the manifest lists but the input lacks (or holds as a link, folder or device) is part
+  // of the image that was not scanned: an error, so a broken image is never reported clean.
   for (const std::string& file : missing)
-    out.member_skips.push_back(
-        {file, SkipReason::kCorrupt, "layer listed in the manifest is missing"});
+    out.errors.push_back(file + ": layer listed in the manifest is missing or not a regular file");
 
   for (auto& [file, findings] : layer_findings) {
     const std::vector<LayerUse>& where = uses[file];

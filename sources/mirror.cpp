@@ -150,8 +150,12 @@ class Worker {
  public:
   Worker(const MirrorOptions& o, const std::atomic<bool>& stop) : options_(o), stop_(stop) {}
 
-  Outcome fetch(const std::string& clone_url, const std::string& default_branch) {
+  Outcome fetch(const std::string& clone_url, const std::string& default_branch,
+                bool listed_by_forge) {
     const std::string local = local_path(clone_url);
+    if (!local.empty() && listed_by_forge)
+      return Outcome{"", Status::error("the forge's clone URL " + redact_url(clone_url) +
+                                       " names a local path; refused")};
     if (!local.empty() && !options_.clone_local) return open_in_place(local);
     const std::string url = local.empty() ? redact_url(clone_url) : fs::absolute(local).string();
     auto folder = mirror_folder(url);
@@ -175,7 +179,10 @@ class Worker {
       ctx.user = options_.token_user;
       ctx.password = options_.token;
     }
-    ctx.offer_password = !ctx.password.empty() && token_allowed(clone_url);
+    const auto& hosts = options_.token_hosts;
+    const bool host_ok = !password.empty() || hosts.empty() ||
+                         std::find(hosts.begin(), hosts.end(), url_host(clone_url)) != hosts.end();
+    ctx.offer_password = !ctx.password.empty() && token_allowed(clone_url) && host_ok;
     ctx.origin = url_origin(clone_url);
     return ctx;
   }
@@ -380,7 +387,7 @@ struct MirrorFetcher::Impl {
     const bool needs_cache = options.clone_local || local_path(repo.clone_url).empty();
     if (needs_cache && !cache_status.ok()) return Outcome{"", cache_status};
     try {
-      return worker.fetch(repo.clone_url, repo.default_branch);
+      return worker.fetch(repo.clone_url, repo.default_branch, repo.listed_by_forge);
     } catch (const std::exception& e) {
       return Outcome{
           "", Status::error("cannot mirror " + redact_url(repo.clone_url) + ": " + e.what())};

@@ -43,6 +43,9 @@ struct MirrorOptions {
   int jobs = 4;                               // parallel fetches (at least 1)
   std::string token_user = "x-access-token";  // "oauth2" for GitLab: see token_user_for()
   bool clone_local = false;                   // mirror local repositories too instead of in place
+  // When not empty, the token is offered only to clone URLs on these hosts (a forge's own:
+  // the clone URLs in its answer are not trusted to name where the token may go).
+  std::vector<std::string> token_hosts;
 };
 
 struct MirrorResult {

@@ -247,5 +247,137 @@ if script -qc true /dev/null >/dev/null 2>&1; then
   check "json on a terminal masks the secret" eval '! grep -qF "$KEY" tty.out'
 fi
 
+# --- report destinations ----------------------------------------------------------------------------
+rm -f nofifo && mkfifo nofifo
+timeout 60 "$BIN" dir src -o nofifo >/dev/null 2>"$WORK/err"
+RC=$? ERR=$(cat "$WORK/err")
+check "-o FIFO that nobody reads: exit 2 after a bounded wait, no hang" \
+  eval 'rc_is 2 && err_has "FIFO"'
+echo '{"earlier": true}' >ro.json && chmod 444 ro.json
+run dir src -f json -o ro.json
+check "-o a read-only report file: exit 2, the file is left as it was" \
+  eval 'rc_is 2 && grep -q earlier ro.json'
+
+# --- container images ------------------------------------------------------------------------------
+for name in --output=/tmp/x --help "a b" "-x"; do
+  run image -- "$name"
+  check "image name '$name' is not passed to docker: exit 2" eval 'rc_is 2 && err_has "not an image name"'
+done
+python3 - "$KEY" <<'PY'
+import io, json, sys, tarfile
+def add(t, name, data):
+    ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode="w") as t:
+    add(t, "app/k.py", f"t = '{sys.argv[1]}'\n".encode())
+cfg = json.dumps({"config": {}, "history": []}).encode()
+with tarfile.open("linklayer.tar", "w") as t:
+    add(t, "manifest.json", json.dumps([{"Config": "c.json", "RepoTags": ["a:b"], "Layers": ["l.tar"]}]).encode())
+    add(t, "c.json", cfg)
+    ti = tarfile.TarInfo("l.tar"); ti.type = tarfile.SYMTYPE; ti.linkname = "/etc/passwd"; t.addfile(ti)
+with tarfile.open("lostlayer.tar", "w") as t:
+    add(t, "manifest.json", json.dumps([{"Config": "c.json", "RepoTags": ["a:b"],
+        "Layers": ["../../../etc/passwd", "ok.tar"]}]).encode())
+    add(t, "c.json", cfg)
+    add(t, "ok.tar", layer.getvalue())
+PY
+run image linklayer.tar
+check "image whose layer is a symlink: exit 2, never clean" eval 'rc_is 2 && err_has "l.tar"'
+run image lostlayer.tar -f json
+check "image whose manifest names a layer outside it: exit 2, the other layer scanned" \
+  eval 'rc_is 2 && out_has "$KEY"'
+
+# --- forge answers (a local server) ----------------------------------------------------------------
+cat >forge.py <<'PY'
+import http.server, json, sys
+mode, port_file = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        with open("forge.log", "a") as log:
+            log.write(f"{self.path} {self.headers.get('Authorization')}\n")
+        port = self.server.server_address[1]
+        if self.path.startswith("/steal"):
+            self.send_response(401); self.send_header("WWW-Authenticate", 'Basic realm="x"')
+            self.send_header("Content-Length", "0"); self.end_headers(); return
+        if mode == "garbage": body = b"\x00\xff{[not json"
+        elif mode == "deep": body = b"[" * 100000 + b"]" * 100000
+        elif mode == "redirect":
+            self.send_response(302); self.send_header("Location", "file:///etc/passwd"); self.end_headers(); return
+        elif mode == "growing":
+            self.send_response(200); self.send_header("Link", f'<http://127.0.0.1:{port}{self.path}&x=1>; rel="next"')
+            self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"[]"); return
+        elif mode == "local": body = json.dumps([{"full_name": "../../etc", "clone_url": sys.argv[3]}]).encode()
+        elif mode == "steal": body = json.dumps([{"full_name": "a/b", "clone_url": f"http://localhost:{port}/steal.git"}]).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(port_file, "w").write(str(s.server_address[1]))
+s.serve_forever()
+PY
+forge() {  # MODE [ARG]: runs `github --org acme` against the server; RC, ERR, forge.log
+  rm -f port forge.log fds.db*
+  python3 forge.py "$1" port "${2:-}" &
+  local server=$!
+  for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+  GITHUB_TOKEN=tok-not-for-others timeout 60 "$BIN" github --org acme --datastore fds.db \
+    --api-url "http://127.0.0.1:$(cat port)" >"$WORK/out" 2>"$WORK/err"
+  RC=$? ERR=$(cat "$WORK/err")
+  kill "$server"
+  wait "$server" 2>/dev/null
+}
+for mode in garbage:malformed "deep:not a JSON object" redirect:refused; do
+  forge "${mode%%:*}"
+  check "forge answer '${mode%%:*}': exit 2 with the reason" eval 'rc_is 2 && err_has "${mode#*:}"'
+done
+forge growing
+check "forge pagination link that grows forever: exit 2, bounded" eval 'rc_is 2 && err_has "longer than"'
+new_repo localrepo
+for url in "$WORK/localrepo" "file://$WORK/localrepo"; do
+  forge local "$url"
+  check "forge answer naming a local repository ($url): refused, nothing read" \
+    eval 'rc_is 2 && err_has "names a local path; refused" && out_lacks "$KEY"'
+done
+forge steal
+check "forge answer with a clone URL on another host: the token is not offered there" \
+  eval '! grep -q "steal.*tok-not-for-others" forge.log'
+
+# --- the datastore -------------------------------------------------------------------------------------
+new_repo orgrepo && echo "$WORK/orgrepo" >org.txt
+echo "not a database" >victim.txt && ln -sf victim.txt linked.db
+run repos org.txt --datastore linked.db
+check "datastore that is a symlink to another file: exit 2, the file untouched" \
+  eval 'rc_is 2 && [ "$(cat victim.txt)" = "not a database" ]'
+head -c 8192 /dev/urandom >corrupt.db
+run repos org.txt --datastore corrupt.db
+check "corrupt datastore: exit 2" rc_is 2
+rm -rf rodb && mkdir rodb && run repos org.txt --datastore rodb/org.db -q
+if unshare -rm true 2>/dev/null; then
+  unshare -rm bash -c "mount --bind rodb rodb && mount -o remount,bind,ro rodb &&
+    '$BIN' report rodb/org.db -f json >ro.out 2>ro.err; echo \$? >ro.rc;
+    '$BIN' repos org.txt --datastore rodb/org.db >/dev/null 2>ro.err2; echo \$? >ro.rc2"
+  RC=$(cat ro.rc) ERR=$(cat ro.err)
+  cp ro.out "$WORK/out"
+  check "report from a datastore on a read-only mount: read" eval '{ [ "$RC" = 1 ] || [ "$RC" = 3 ]; } && out_has github.pat.classic'
+  RC=$(cat ro.rc2) ERR=$(cat ro.err2)
+  check "scan into a datastore on a read-only mount: exit 2 with the cause" \
+    eval 'rc_is 2 && grep -q "Read-only" ro.err2'
+fi
+
+# --- the scanned tree's config ---------------------------------------------------------------------
+for rules in /etc ../../../../etc/passwd; do
+  rm -rf tree && mkdir tree && echo "t = '$KEY'" >tree/a.py && echo "rules: ['$rules']" >tree/.reachscan.yaml
+  run dir tree
+  check "committed config with rules: '$rules' (outside its folder): exit 2" \
+    eval 'rc_is 2 && err_has "leaves the folder"'
+done
+rm -rf tree && mkdir -p tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z
+echo "t = '$KEY'" >tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/k.py
+printf "allow:\n  paths: ['%s', '%s']\n" "$(printf '**/%.0s' $(seq 60))nomatch" \
+  "$(printf '*a%.0s' $(seq 30))b" >tree/.reachscan.yaml
+timeout 30 "$BIN" dir tree -f json >"$WORK/out" 2>"$WORK/err"
+RC=$? ERR=$(cat "$WORK/err")
+check "catastrophic globs in allow.paths: the scan ends (no exponential matching)" \
+  eval 'rc_is 1 && out_has "$KEY"'
+
 echo "$((CHECKS - FAILED))/$CHECKS checks passed"
 [ "$FAILED" = 0 ]

@@ -90,6 +90,17 @@ TEST(OutputFile, KnowsWhenItWritesToATerminalWhateverItsName) {
   EXPECT_FALSE((*file)->is_terminal());
 }
 
+TEST(OutputFile, AReadOnlyReportIsNotReplaced) {
+  testing::TempDir tmp;
+  const fs::path target = tmp.path() / "r.json";
+  std::ofstream(target) << "earlier";
+  fs::permissions(target, fs::perms::owner_read | fs::perms::group_read);
+  auto out = OutputFile::open(target.string());
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("read-only"), std::string::npos);
+  EXPECT_EQ(slurp(target), "earlier");
+}
+
 TEST(OutputFile, BadDestinationsFailAtOpen) {
   testing::TempDir tmp;
   EXPECT_FALSE(OutputFile::open(tmp.str()).ok()) << "a directory";
