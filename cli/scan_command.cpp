@@ -131,11 +131,14 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
                      target.kind == ScanTarget::Kind::kGit ? "blobs"
                      : image                               ? "images"
                                                            : "files");
-  ScanResult result = scanner.scan(*source, *policy, &sinks->stream(), &counters);
+  // The findings go to the reports one at a time as the scan ends (they need not all fit in
+  // memory); the summary closes each report.
+  ScanResult result =
+      scanner.scan(*source, *policy, &sinks->stream(), &counters, &sinks->findings());
   if (progress) progress->stop();
   for (const std::string& e : setup->errors) result.summary.errors.push_back(e);
 
-  sinks->write(result.findings, result.summary);
+  sinks->finish(result.summary);
   const bool write_failed = !sinks->commit();
   // Machine formats carry the summary; errors still reach the person running the scan.
   // (Rule-loading errors were printed when they happened.)
@@ -147,7 +150,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     return 128 + interrupt_signal();
   }
   if (write_failed) return kExitError;
-  return policy->exit_code(result.summary, result.findings);
+  return policy->exit_code(result.summary, sinks->written(), sinks->production());
 }
 
 }  // namespace reachscan::cli
