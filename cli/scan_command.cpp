@@ -61,6 +61,19 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   }
 
   const bool image = target.kind == ScanTarget::Kind::kImage;
+  // The progress line from the start: loading rules and opening a large repository take a while
+  // before the first item is scanned.
+  ScanCounters counters;
+  std::optional<report::ProgressLine> progress;
+  if (!g.quiet && !g.no_progress && ::isatty(STDERR_FILENO))
+    progress.emplace(stderr, counters,
+                     target.kind == ScanTarget::Kind::kGit ? "blobs"
+                     : image                               ? "images"
+                                                           : "files");
+  auto phase = [&](const char* what) {
+    if (progress) progress->phase(what);
+  };
+  phase("loading rules");
   std::string root = from_stdin || image ? "." : scan_root(paths);
   if (target.kind == ScanTarget::Kind::kGit) {
     auto r = git::config_root(target.git.repo);
@@ -84,6 +97,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   auto policy = load_policy(g, *setup, root);
   if (!policy) return kExitError;
 
+  phase(target.kind == ScanTarget::Kind::kGit ? "opening the repository" : "opening the input");
   // The source. Files walk with the same exclusions (folders are pruned, not listed).
   std::unique_ptr<BlobSource> source;
   if (target.kind == ScanTarget::Kind::kGit) {
@@ -124,13 +138,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   if (!sinks) return kExitError;
 
   Scanner scanner(setup->db, so);
-  ScanCounters counters;
-  std::optional<report::ProgressLine> progress;
-  if (!g.quiet && !g.no_progress && ::isatty(STDERR_FILENO))
-    progress.emplace(stderr, counters, *source,
-                     target.kind == ScanTarget::Kind::kGit ? "blobs"
-                     : image                               ? "images"
-                                                           : "files");
+  if (progress) progress->watch(*source);
   // The findings go to the reports one at a time as the scan ends (they need not all fit in
   // memory); the summary closes each report.
   ScanResult result =
