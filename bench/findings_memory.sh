@@ -9,6 +9,9 @@
 #   REACHSCAN   reachscan binary (default: see find_reachscan.sh)
 #   OUT         working folder (default: a temp folder, removed at the end)
 #   FORMAT      report format (default jsonl, the streaming one), written to /dev/null
+#   BASE        another reachscan binary (an earlier build) measured on the same trees in the
+#               same run: its peak RSS is printed next to REACHSCAN's
+#   ARGS        extra reachscan flags (e.g. "--findings-memory 16")
 #
 # The secrets are GitHub classic tokens with a valid checksum, built from a seeded generator
 # (fake, well-formed), 1,000 per file; the clean copy has the same files with the token body
@@ -54,20 +57,27 @@ PY
 # measure DIR -> "findings wall_s rss_kb"
 measure() {
   local t="$OUT/time.txt" r="$OUT/report"
-  /usr/bin/time -o "$t" -f '%e %M' "$REACHSCAN" -q --no-progress -f "$FORMAT" -o "$r" dir "$1" \
-    >/dev/null 2>&1 || true
+  # shellcheck disable=SC2086
+  /usr/bin/time -o "$t" -f '%e %M' "${2:-$REACHSCAN}" -q --no-progress ${ARGS:-} -f "$FORMAT" \
+    -o "$r" dir "$1" >/dev/null 2>&1 || true
   local n
   if [ "$FORMAT" = jsonl ]; then n=$(grep -c '"type":"finding"' "$r" || true); else n=-; fi
   echo "$n $(tail -n 1 "$t")"
 }
 
-printf '%-9s %-9s %-9s %-12s %-12s %s\n' N findings wall_s rss_MB floor_MB bytes/finding
+printf '%-8s %-9s %-9s %-12s %-12s %-14s %s\n' N binary findings wall_s rss_MB floor_MB \
+  bytes/finding
+row() {  # N LABEL BINARY
+  local found wall rss floor
+  read -r found wall rss <<<"$(measure "$OUT/secrets-$1" "$3")"
+  read -r _ _ floor <<<"$(measure "$OUT/clean-$1" "$3")"
+  printf '%-8s %-9s %-9s %-12s %-12s %-14s %s\n' "$1" "$2" "$found" "$wall" "$((rss / 1024))" \
+    "$((floor / 1024))" "$(((rss - floor) * 1024 / $1))"
+}
 for n in "$@"; do
   make_tree "$OUT/secrets-$n" "$n" 0
   make_tree "$OUT/clean-$n" "$n" 1
-  read -r found wall rss <<<"$(measure "$OUT/secrets-$n")"
-  read -r _ _ floor <<<"$(measure "$OUT/clean-$n")"
-  printf '%-9s %-9s %-9s %-12s %-12s %s\n' "$n" "$found" "$wall" "$((rss / 1024))" \
-    "$((floor / 1024))" "$(((rss - floor) * 1024 / n))"
+  [ -z "${BASE:-}" ] || row "$n" base "$BASE"
+  row "$n" new "$REACHSCAN"
   rm -rf "$OUT/secrets-$n" "$OUT/clean-$n"
 done

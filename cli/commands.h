@@ -2,6 +2,7 @@
 // that knows CLI11) and calls one function per subcommand, each in its own file.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct GlobalOptions {
   bool quiet = false;
   bool verbose = false;
   bool no_progress = false;
+  std::uint64_t findings_memory = 64;  // --findings-memory MB held before spilling to disk
   int exit_code = 1;
   bool exit_code_set = false;  // --exit-code given: it then also replaces the production code 3
   std::string baseline;

@@ -120,6 +120,10 @@ int run(int argc, char** argv) {
                "List every skipped file with its reason, every place a secret was seen, every rule")
       ->excludes(quiet);
   app.add_flag("--no-progress", g.no_progress, "No progress line on a terminal");
+  app.add_option("--findings-memory", g.findings_memory,
+                 "MB of occurrences held in memory; past it they go to a private temporary file "
+                 "(0600, deleted at exit). Same results either way (default 64; 0: spill all)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
   app.add_option("--exclude", g.exclude,
                  "Do not scan paths matching GLOB (repeatable; the dialect of the config's "
                  "allow.paths)");

@@ -61,6 +61,19 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   }
 
   const bool image = target.kind == ScanTarget::Kind::kImage;
+  // The progress line from the start: loading rules and opening a large repository take a while
+  // before the first item is scanned.
+  ScanCounters counters;
+  std::optional<report::ProgressLine> progress;
+  if (!g.quiet && !g.no_progress && ::isatty(STDERR_FILENO))
+    progress.emplace(stderr, counters,
+                     target.kind == ScanTarget::Kind::kGit ? "blobs"
+                     : image                               ? "images"
+                                                           : "files");
+  auto phase = [&](const char* what) {
+    if (progress) progress->phase(what);
+  };
+  phase("loading rules");
   std::string root = from_stdin || image ? "." : scan_root(paths);
   if (target.kind == ScanTarget::Kind::kGit) {
     auto r = git::config_root(target.git.repo);
@@ -84,6 +97,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   auto policy = load_policy(g, *setup, root);
   if (!policy) return kExitError;
 
+  phase(target.kind == ScanTarget::Kind::kGit ? "opening the repository" : "opening the input");
   // The source. Files walk with the same exclusions (folders are pruned, not listed).
   std::unique_ptr<BlobSource> source;
   if (target.kind == ScanTarget::Kind::kGit) {
@@ -124,18 +138,15 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
   if (!sinks) return kExitError;
 
   Scanner scanner(setup->db, so);
-  ScanCounters counters;
-  std::optional<report::ProgressLine> progress;
-  if (!g.quiet && !g.no_progress && ::isatty(STDERR_FILENO))
-    progress.emplace(stderr, counters, *source,
-                     target.kind == ScanTarget::Kind::kGit ? "blobs"
-                     : image                               ? "images"
-                                                           : "files");
-  ScanResult result = scanner.scan(*source, *policy, &sinks->stream(), &counters);
+  if (progress) progress->watch(*source);
+  // The findings go to the reports one at a time as the scan ends (they need not all fit in
+  // memory); the summary closes each report.
+  ScanResult result =
+      scanner.scan(*source, *policy, &sinks->stream(), &counters, &sinks->findings());
   if (progress) progress->stop();
   for (const std::string& e : setup->errors) result.summary.errors.push_back(e);
 
-  sinks->write(result.findings, result.summary);
+  sinks->finish(result.summary);
   const bool write_failed = !sinks->commit();
   // Machine formats carry the summary; errors still reach the person running the scan.
   // (Rule-loading errors were printed when they happened.)
@@ -147,7 +158,7 @@ int run_scan(const GlobalOptions& g, const ScanTarget& target) {
     return 128 + interrupt_signal();
   }
   if (write_failed) return kExitError;
-  return policy->exit_code(result.summary, result.findings);
+  return policy->exit_code(result.summary, sinks->written(), sinks->production());
 }
 
 }  // namespace reachscan::cli

@@ -7,11 +7,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "patterns/gitleaks.h"
 #include "patterns/rule.h"
 #include "report/escape.h"
+#include "scanner/fingerprint.h"
 #include "sources/archive.h"
 
 namespace reachscan::cli {
@@ -57,6 +59,32 @@ class StreamToSinks final : public ScanObserver {
 };
 
 }  // namespace
+
+// Hands each finding to every report, masked for those that mask (with the secrets of every
+// finding the scan reports, by path).
+class FindingsToSinks final : public FindingSink {
+ public:
+  explicit FindingsToSinks(std::vector<Sink>& sinks) : sinks_(sinks) {}
+  bool wants_secrets() const override {
+    return std::any_of(sinks_.begin(), sinks_.end(), [](const Sink& k) { return k.masked; });
+  }
+  void secrets(PathSecrets&& by_path) override { secrets_ = std::move(by_path); }
+  void on_finding(SecretFinding&& f) override {
+    ++written_;
+    production_ |= f.first.reach && f.first.reach->verdict == ReachVerdict::kProduction;
+    std::optional<SecretFinding> masked;
+    for (Sink& k : sinks_) {
+      if (k.masked && !masked) masked = report::mask(f, secrets_);
+      write_to(k, [&] { k.reporter->on_finding(k.masked ? *masked : f); });
+    }
+  }
+  std::uint64_t written_ = 0;
+  bool production_ = false;
+
+ private:
+  std::vector<Sink>& sinks_;
+  PathSecrets secrets_;
+};
 
 std::string find_upwards(const std::string& root, const char* name) {
   std::error_code ec;
@@ -253,6 +281,7 @@ std::optional<ScanOptions> scan_options(const GlobalOptions& g, const Setup& set
   so.verify = !g.no_verify;
   so.decode = !g.no_decode && g.max_decode_depth != 0 && setup.config.decode.value_or(true);
   if (g.max_decode_depth > 0) so.max_decode_depth = g.max_decode_depth;
+  so.findings_memory = static_cast<std::size_t>(g.findings_memory << 20);
   so.reach = setup.reach;
   so.root = root;
   if (Status s = apply_archive_flags(g.archive, so.archive); !s.ok()) {
@@ -313,6 +342,7 @@ std::unique_ptr<Sinks> Sinks::open(const GlobalOptions& g,
     write_to(k, [&] { k.reporter->begin(); });
   }
   s->stream_ = std::make_unique<StreamToSinks>(sinks);
+  s->findings_ = std::make_unique<FindingsToSinks>(sinks);
   return s;
 }
 
@@ -322,17 +352,32 @@ bool Sinks::human_summary() const {
 }
 
 void Sinks::write(const std::vector<SecretFinding>& findings, const ScanSummary& summary) {
-  std::optional<std::vector<SecretFinding>> masked;
+  if (findings_->wants_secrets()) {
+    std::vector<Finding> flat;
+    for (const SecretFinding& s : findings) {
+      flat.push_back(s.first);
+      flat.insert(flat.end(), s.occurrences.begin(), s.occurrences.end());
+    }
+    findings_->secrets(secrets_by_path(flat));
+  }
+  for (const SecretFinding& f : findings) findings_->on_finding(SecretFinding(f));
+  finish(summary);
+}
+
+void Sinks::finish(const ScanSummary& summary) {
   for (Sink& k : sinks_) {
-    if (k.masked && !masked) masked = report::mask(findings);
     // The human summary goes to stderr once, for the main report.
     const bool to_stderr = &k == &sinks_.front() && human_summary() && !g_->quiet;
-    write_to(k, [&] {
-      for (const SecretFinding& f : k.masked ? *masked : findings) k.reporter->on_finding(f);
-      k.reporter->finish(summary, to_stderr ? stderr : nullptr);
-    });
+    write_to(k, [&] { k.reporter->finish(summary, to_stderr ? stderr : nullptr); });
   }
 }
+
+Sinks::~Sinks() = default;
+
+FindingSink& Sinks::findings() { return *findings_; }
+
+std::uint64_t Sinks::written() const { return findings_->written_; }
+bool Sinks::production() const { return findings_->production_; }
 
 bool Sinks::commit() {
   // Every write and the close checked: a report that failed leaves the earlier one in place. A

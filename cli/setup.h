@@ -2,6 +2,7 @@
 // the scan options from flags, and the report destinations (sinks).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -54,6 +55,8 @@ struct Sink {
   bool closed = false;  // the reader went away
 };
 
+class FindingsToSinks;
+
 // Every report destination of a run. Opened before scanning (a bad -o must not cost a whole
 // scan); each is written whole or not at all.
 class Sinks {
@@ -61,14 +64,22 @@ class Sinks {
   // Null after printing why (a bad format, a destination that cannot be created).
   static std::unique_ptr<Sinks> open(const GlobalOptions& g,
                                      const std::vector<patterns::Rule>& rules);
+  ~Sinks();
   Sinks(const Sinks&) = delete;
   Sinks& operator=(const Sinks&) = delete;
 
   // Streams each item's occurrences to the reporters that stream (JSON Lines).
   ScanObserver& stream() { return *stream_; }
-  // The findings and the summary, masked per sink; the human summary once, on stderr, for the
-  // main report in text and JSON Lines (unless --quiet).
+  // Takes the findings one at a time at the end of a scan, masked per sink; then finish().
+  FindingSink& findings();
+  // Ends every report with the summary; the human summary once, on stderr, for the main report
+  // in text and JSON Lines (unless --quiet).
+  void finish(const ScanSummary& summary);
+  // The findings (through findings()) and the summary at once.
   void write(const std::vector<SecretFinding>& findings, const ScanSummary& summary);
+  // How many findings were written, and whether one reaches production (for the exit code).
+  std::uint64_t written() const;
+  bool production() const;
   // Closes every report; false (after printing why) when one could not be written.
   bool commit();
   void discard();
@@ -79,6 +90,7 @@ class Sinks {
   const GlobalOptions* g_ = nullptr;
   std::vector<Sink> sinks_;
   std::unique_ptr<ScanObserver> stream_;
+  std::unique_ptr<FindingsToSinks> findings_;
 };
 
 // Prints the errors a machine-format report carries, for the person running the scan (those in

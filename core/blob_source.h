@@ -89,11 +89,15 @@ class BlobSource {
   // Attaches cheap provenance to a finding of `item` (serial output stage).
   virtual void describe(const Item& item, Finding& f) { (void)item, (void)f; }
 
-  // After every item: completes provenance of the findings (all from this source) and adds the
-  // source's errors and notes (missing objects, shallow boundary) and commit count to `summary`.
-  virtual void finish(std::vector<Finding*>& findings, ScanSummary& summary) {
-    (void)findings, (void)summary;
-  }
+  // After every item, provenance that needs the whole walk is completed in two passes over the
+  // occurrences found (all from this source), which may come in several batches so that they
+  // need not all be in memory at once: `gather` sees every batch (what it needs to know of all
+  // of them), then `complete` sees every batch again and fills in their provenance.
+  virtual void gather(const std::vector<Finding*>& batch) { (void)batch; }
+  virtual void complete(std::vector<Finding*>& batch) { (void)batch; }
+  // Last: adds the source's errors and notes (missing objects, shallow boundary) and commit
+  // count to `summary`.
+  virtual void finish(ScanSummary& summary) { (void)summary; }
 
   // Thread-safe snapshot for the progress line.
   virtual SourceProgress progress() const { return {}; }

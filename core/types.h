@@ -190,6 +190,10 @@ struct SecretFinding {
   std::optional<Finding> first_seen;
 };
 
+// Secrets by the path they were found at, each path's longest first (for masking every secret a
+// match fragment shows; see redact_finding in scanner/fingerprint.h).
+using PathSecrets = std::map<std::string, std::vector<std::string>>;
+
 // Totals for one scan. Owned by the pipeline, rendered by reporters.
 struct ScanSummary {
   std::uint64_t files_scanned = 0;

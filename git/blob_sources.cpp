@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -166,7 +167,46 @@ class GitSource final : public BlobSource {
     f.commit = std::move(info);
   }
 
-  void finish(std::vector<Finding*>& findings, ScanSummary& summary) override {
+  void gather(const std::vector<Finding*>& batch) override {
+    stop_walk();
+    if (batch.empty() || options_.mode == GitSourceOptions::Mode::kStaged) return;
+    // Secrets present in HEAD's tree (by fingerprint), and the paths there that hold them.
+    // (Only when there is something to place: the HEAD tree walk builds every path.)
+    if (!head_) head_ = repo_->head_blobs();
+    for (const Finding* f : batch) {
+      if (auto id = ObjectId::from_hex(f->commit->blob))
+        if (auto it = head_->find(*id); it != head_->end())
+          at_head_[f->fingerprint].insert(it->second.begin(), it->second.end());
+      if (walker_)
+        if (auto id = ObjectId::from_hex(f->commit->id)) commit_ids_.push_back(*id);
+    }
+  }
+
+  void complete(std::vector<Finding*>& batch) override {
+    if (batch.empty() || options_.mode == GitSourceOptions::Mode::kStaged) return;
+    // Ref containment needs the whole commit graph: the history walk has it; a range or the
+    // index only knows its own commits, so those report refs for full-history scans only.
+    if (walker_ && !commit_ids_.empty()) {
+      std::sort(commit_ids_.begin(), commit_ids_.end());
+      commit_ids_.erase(std::unique(commit_ids_.begin(), commit_ids_.end()), commit_ids_.end());
+      containing_ = repo_->refs_containing(commit_ids_, walker_->graph());
+      commit_ids_ = {};
+    }
+    for (Finding* f : batch) {
+      CommitInfo& info = *f->commit;
+      if (auto id = ObjectId::from_hex(info.id))
+        if (auto it = containing_.find(*id); it != containing_.end()) info.refs = it->second;
+      const auto here = at_head_.find(f->fingerprint);
+      info.in_head = here != at_head_.end();
+      if (info.in_head)
+        for (const std::string& p : here->second) {
+          if (info.head_paths.size() == kMaxHeadPaths) break;
+          info.head_paths.push_back(p);
+        }
+    }
+  }
+
+  void finish(ScanSummary& summary) override {
     stop_walk();
     if (repo_->is_shallow())
       summary.notes.push_back(
@@ -184,39 +224,6 @@ class GitSource final : public BlobSource {
           summary.errors.push_back(what +
                                    " from a repository that is not shallow; scanned what exists");
       }
-    }
-    if (findings.empty() || options_.mode == GitSourceOptions::Mode::kStaged) return;
-
-    // Secrets present in HEAD's tree (by fingerprint), and the paths there that hold them.
-    // (Only when there is something to place: the HEAD tree walk builds every path.)
-    const BlobPaths head = repo_->head_blobs();
-    std::map<std::string, std::set<std::string>> at_head;
-    for (const Finding* f : findings)
-      if (auto id = ObjectId::from_hex(f->commit->blob))
-        if (auto it = head.find(*id); it != head.end())
-          at_head[f->fingerprint].insert(it->second.begin(), it->second.end());
-    // Ref containment needs the whole commit graph: the history walk has it; a range or the
-    // index only knows its own commits, so those report refs for full-history scans only.
-    std::map<ObjectId, std::vector<std::string>> containing;
-    if (walker_) {
-      std::vector<ObjectId> ids;
-      for (const Finding* f : findings)
-        if (auto id = ObjectId::from_hex(f->commit->id)) ids.push_back(*id);
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      containing = repo_->refs_containing(ids, walker_->graph());
-    }
-    for (Finding* f : findings) {
-      CommitInfo& info = *f->commit;
-      if (auto id = ObjectId::from_hex(info.id))
-        if (auto it = containing.find(*id); it != containing.end()) info.refs = it->second;
-      const auto here = at_head.find(f->fingerprint);
-      info.in_head = here != at_head.end();
-      if (info.in_head)
-        for (const std::string& p : here->second) {
-          if (info.head_paths.size() == kMaxHeadPaths) break;
-          info.head_paths.push_back(p);
-        }
     }
   }
 
@@ -265,6 +272,11 @@ class GitSource final : public BlobSource {
 
   std::map<std::string, CommitInfo> commits_described_;
   std::vector<std::string> describe_errors_;
+  // Provenance gathered from the occurrences found (gather) for complete().
+  std::optional<BlobPaths> head_;
+  std::map<std::string, std::set<std::string>> at_head_;  // fingerprint -> paths at HEAD
+  std::vector<ObjectId> commit_ids_;
+  std::map<ObjectId, std::vector<std::string>> containing_;  // commit -> refs containing it
 };
 
 }  // namespace

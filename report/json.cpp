@@ -165,27 +165,42 @@ nlohmann::ordered_json summary_json(const ScanSummary& s) {
 
 namespace {
 
+// `text` (nlohmann's indented dump) with every line after the first indented `by` more.
+std::string indented(const std::string& text, std::size_t by) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\n') out.append(by, ' ');
+  }
+  return out;
+}
+
+// The document {"tool", "findings", "summary"} with indent 2, written as the findings come
+// (byte for byte what one dump of the whole document gives) so that none is held.
 class JsonReporter final : public Reporter {
  public:
   JsonReporter(std::FILE* out, ReportOptions o) : out_(out), o_(std::move(o)) {}
   void on_finding(const SecretFinding& f) override {
-    findings_.push_back(secret_finding_json(f, true));
+    put(findings_ ? ",\n    " : head() + "\n    ");
+    put(indented(dump(secret_finding_json(f, true), 2), 4));
+    ++findings_;
   }
   void finish(const ScanSummary& s, std::FILE*) override {
-    nlohmann::ordered_json doc;
-    doc["tool"] = {{"name", "reachscan"}, {"version", o_.version}};
-    doc["findings"] = std::move(findings_);
-    doc["summary"] = summary_json(s);
-    const std::string text = dump(doc, 2);
-    std::fwrite(text.data(), 1, text.size(), out_);
-    std::fputc('\n', out_);
+    put(findings_ ? "\n  ],\n" : head() + "],\n");
+    put("  \"summary\": " + indented(dump(summary_json(s), 2), 2) + "\n}\n");
     std::fflush(out_);
   }
 
  private:
+  std::string head() const {
+    nlohmann::ordered_json tool = {{"name", "reachscan"}, {"version", o_.version}};
+    return "{\n  \"tool\": " + indented(dump(tool, 2), 2) + ",\n  \"findings\": [";
+  }
+  void put(const std::string& text) { std::fwrite(text.data(), 1, text.size(), out_); }
   std::FILE* out_;
   ReportOptions o_;
-  nlohmann::ordered_json findings_ = nlohmann::ordered_json::array();
+  std::uint64_t findings_ = 0;
 };
 
 class JsonlReporter final : public Reporter {

@@ -21,7 +21,8 @@ std::string bytes_text(double b) {
 struct ProgressLine::Impl {
   std::FILE* out;
   const ScanCounters& counters;
-  const BlobSource& source;
+  const BlobSource* source = nullptr;  // null: still in `phase`
+  const char* phase = "starting";
   const char* noun;
   std::mutex mu;
   std::condition_variable cv;
@@ -30,18 +31,23 @@ struct ProgressLine::Impl {
   std::thread thread;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
 
-  Impl(std::FILE* o, const ScanCounters& c, const BlobSource& s, const char* n)
-      : out(o), counters(c), source(s), noun(n) {}
+  Impl(std::FILE* o, const ScanCounters& c, const char* n) : out(o), counters(c), noun(n) {}
 
   void draw() {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!source) {
+      fmt::print(out, "\rreachscan: {}, {:.1f} s\033[K", phase, secs);
+      std::fflush(out);
+      drawn = true;
+      return;
+    }
     const auto bytes = static_cast<double>(counters.bytes.load(std::memory_order_relaxed));
     std::string line = fmt::format(
         "reachscan: {} {}, {}, {} found, {}/s", counters.items.load(std::memory_order_relaxed),
         noun, bytes_text(bytes), counters.occurrences.load(std::memory_order_relaxed),
         bytes_text(secs > 0 ? bytes / secs : 0));
-    const SourceProgress p = source.progress();
+    const SourceProgress p = source->progress();
     if (p.commits_total)
       line += fmt::format(
           ", {}/{} commits ({:.0f}%)", p.commits, p.commits_total,
@@ -66,10 +72,19 @@ struct ProgressLine::Impl {
   }
 };
 
-ProgressLine::ProgressLine(std::FILE* out, const ScanCounters& counters, const BlobSource& source,
-                           const char* noun)
-    : impl_(std::make_unique<Impl>(out, counters, source, noun)) {
+ProgressLine::ProgressLine(std::FILE* out, const ScanCounters& counters, const char* noun)
+    : impl_(std::make_unique<Impl>(out, counters, noun)) {
   impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+void ProgressLine::phase(const char* what) {
+  std::lock_guard lock(impl_->mu);
+  impl_->phase = what;
+}
+
+void ProgressLine::watch(const BlobSource& source) {
+  std::lock_guard lock(impl_->mu);
+  impl_->source = &source;
 }
 
 ProgressLine::~ProgressLine() { stop(); }

@@ -69,6 +69,9 @@ bool blocks(const Finding& f, const std::string& fail_on);
 // Copies with every secret masked: the findings' own secrets and parts, and in each match
 // fragment the secrets of every finding at the same path (a line may hold several).
 std::vector<SecretFinding> mask(const std::vector<SecretFinding>& findings);
+// One finding, its match fragments masked with `secrets` (the secrets of every finding reported,
+// by path: what the form above builds from the findings it is given).
+SecretFinding mask(const SecretFinding& finding, const PathSecrets& secrets);
 // The same for the occurrences of one item, as they stream.
 std::vector<Finding> mask(const std::vector<Finding>& occurrences);
 

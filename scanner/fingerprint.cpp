@@ -54,20 +54,32 @@ std::string redact_in(std::string_view text, std::string_view secret) {
   return out;
 }
 
-void redact_findings(std::vector<Finding>& findings) {
-  std::map<std::string, std::vector<std::string>> by_path;
+void order_for_masking(std::vector<std::string>& secrets) {
+  // Longest first, so a secret containing another is masked whole.
+  std::sort(secrets.begin(), secrets.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
+}
+
+PathSecrets secrets_by_path(const std::vector<Finding>& findings) {
+  PathSecrets by_path;
   for (const Finding& f : findings) by_path[f.path].push_back(f.secret);
-  for (auto& [path, secrets] : by_path) {
-    // Longest first, so a secret containing another is masked whole.
-    std::sort(secrets.begin(), secrets.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  }
-  for (Finding& f : findings) {
-    for (const std::string& s : by_path[f.path]) f.match = redact_in(f.match, s);
-    for (Part& p : f.parts)
-      if (p.secret) p.value = redact(p.value);
-    f.secret = redact(f.secret);
-  }
+  for (auto& [path, secrets] : by_path) order_for_masking(secrets);
+  return by_path;
+}
+
+void redact_finding(Finding& f, const PathSecrets& secrets) {
+  if (auto it = secrets.find(f.path); it != secrets.end())
+    for (const std::string& s : it->second) f.match = redact_in(f.match, s);
+  for (Part& p : f.parts)
+    if (p.secret) p.value = redact(p.value);
+  f.secret = redact(f.secret);
+}
+
+void redact_findings(std::vector<Finding>& findings) {
+  const PathSecrets by_path = secrets_by_path(findings);
+  for (Finding& f : findings) redact_finding(f, by_path);
 }
 
 }  // namespace reachscan

@@ -29,4 +29,13 @@ std::string redact_in(std::string_view text, std::string_view secret);
 // same path (a line may hold several). Run once before reporting; reporters print what they get.
 void redact_findings(std::vector<Finding>& findings);
 
+// The secrets of `findings` by path, each path's longest first (ties in byte order), without
+// repeats: what redact_finding masks a match fragment with.
+PathSecrets secrets_by_path(const std::vector<Finding>& findings);
+// Orders one path's secrets as secrets_by_path does (removes repeats).
+void order_for_masking(std::vector<std::string>& secrets);
+// Masks `f`'s secret and parts, and in its match fragment every secret `secrets` holds for its
+// path.
+void redact_finding(Finding& f, const PathSecrets& secrets);
+
 }  // namespace reachscan

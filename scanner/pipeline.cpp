@@ -68,16 +68,16 @@ bool excluded(const std::vector<std::string>& globs, const std::string& path) {
   return false;
 }
 
-// Marks the same secret seen in production and non-production places (reach::flag_reuse), keyed
-// with a random per-run key so digests are never comparable across runs.
-void flag_reuse_randomly(std::vector<Finding>& findings) {
+// A random per-run key for reach::flag_reuse, so that its digests are never comparable across
+// runs.
+std::string reuse_key() {
   unsigned char key[32];
   if (RAND_bytes(key, sizeof key) != 1) {
     // No entropy source: fall back to a per-process value; digests stay in memory either way.
     const auto seed = std::chrono::steady_clock::now().time_since_epoch().count();
     std::memcpy(key, &seed, sizeof seed);
   }
-  reach::flag_reuse(findings, std::string_view(reinterpret_cast<const char*>(key), sizeof key));
+  return std::string(reinterpret_cast<const char*>(key), sizeof key);
 }
 
 }  // namespace
@@ -117,6 +117,24 @@ struct Scanner::Impl {
     d.root = o.root;
     if (o.deployment) d.deployment = [lazy] { return lazy->get(); };
     return d;
+  }
+
+  // After every item: provenance that needs the whole walk, only for what was found; then git
+  // context joins the verdict the detector made from the file, and reuse across environments is
+  // flagged. Each a pass over the store, a batch at a time.
+  void complete(BlobSource& source, FindingStore& store, ScanSummary& summary) const {
+    store.update([&](std::vector<Finding*>& batch) { source.gather(batch); }, false);
+    const reach::ReachConfig* cfg = options.reach.get();
+    store.update([&](std::vector<Finding*>& batch) {
+      source.complete(batch);
+      if (cfg)
+        for (Finding* f : batch)
+          if (f->commit && f->reach) f->reach = reach::add_git_context(*f->reach, *f, *cfg);
+    });
+    source.finish(summary);
+    if (!cfg) return;
+    const std::string key = reuse_key();
+    store.update_by_secret([&](std::vector<Finding>& batch) { reach::flag_reuse(batch, key); });
   }
 
   ArchiveOptions archive_options() const {
@@ -176,11 +194,12 @@ Scanner::Scanner(std::shared_ptr<const patterns::RuleDatabase> db, ScanOptions o
 Scanner::~Scanner() = default;
 
 ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver* observer,
-                         ScanCounters* counters) const {
+                         ScanCounters* counters, FindingSink* sink) const {
   const auto t0 = std::chrono::steady_clock::now();
   ScanResult result;
   ScanSummary& summary = result.summary;
-  FindingStore store(impl_->options.kept_per_finding);
+  FindingStore store(impl_->options.kept_per_finding,
+                     impl_->options.findings_memory.value_or(FindingStore::kNoLimit));
   const std::vector<std::string>& globs = impl_->options.exclude_globs;
   const ArchiveOptions archive = impl_->archive_options();
   const auto* self = dynamic_cast<const ScanningSource*>(&source);
@@ -294,22 +313,31 @@ ScanResult Scanner::scan(BlobSource& source, const Policy& policy, ScanObserver*
   if (const auto& model = impl_->deployment->model)
     for (const std::string& n : model->notes()) summary.notes.push_back("deployment model: " + n);
 
-  // Provenance that needs the whole walk, only for what was found; then git context joins the
-  // verdict the detector made from the file, and reuse across environments is flagged.
-  std::vector<Finding*> held = store.occurrences();
-  source.finish(held, summary);
-  if (const reach::ReachConfig* cfg = impl_->options.reach.get()) {
-    for (Finding* f : held)
-      if (f->commit && f->reach) f->reach = reach::add_git_context(*f->reach, *f, *cfg);
-    std::vector<Finding> all = store.take_occurrences();
-    flag_reuse_randomly(all);
-    store.put_back(std::move(all));
-  }
-
-  std::vector<SecretFinding> findings = store.finish();
-  for (SecretFinding& s : findings)
-    if (tally(policy, s, summary)) result.findings.push_back(std::move(s));
-  summary.findings = result.findings.size();
+  impl_->complete(source, store, summary);
+  // The findings in report order, to the sink or the result; --min-reach counted here.
+  PathSecrets secrets;
+  bool masked = sink && sink->wants_secrets();
+  std::uint64_t shown = 0;
+  store.finish(
+      [&](ReachVerdict v) {
+        if (policy.shown(v)) return true;
+        ++summary.below_min_reach;
+        return false;
+      },
+      masked ? &secrets : nullptr,
+      [&](SecretFinding&& s) {
+        if (masked) sink->secrets(std::move(secrets));
+        masked = false;
+        tally(policy, s, summary);
+        ++shown;
+        if (sink)
+          sink->on_finding(std::move(s));
+        else
+          result.findings.push_back(std::move(s));
+      });
+  if (!store.read_error().empty()) summary.errors.push_back(store.read_error());
+  if (!store.spill_error().empty()) summary.notes.push_back(store.spill_error());
+  summary.findings = shown;
   std::sort(summary.skipped.begin(), summary.skipped.end(),
             [](const Skip& a, const Skip& b) { return a.path < b.path; });
   summary.rules = impl_->db->rules().size();

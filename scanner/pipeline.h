@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ struct ScanOptions {
   std::shared_ptr<const reach::ReachConfig> reach;
   std::string root;                     // scan root for the classifier (see reach::FileContext)
   std::size_t kept_per_finding = 1000;  // occurrences held per finding (FindingStore)
+  // Bytes of occurrences held in memory before the rest go to a private spill file
+  // (FindingStore); unset: no limit. Results are the same either way.
+  std::optional<std::size_t> findings_memory;
   // Archives and compiled artifacts: limits, depth, binary strings. chunk_size and max_text_size
   // are filled in from the fields above.
   ArchiveOptions archive;
@@ -83,8 +87,21 @@ struct ScanOptions {
 };
 
 struct ScanResult {
-  std::vector<SecretFinding> findings;
+  std::vector<SecretFinding> findings;  // empty when a FindingSink took them
   ScanSummary summary;
+};
+
+// Receives the findings at the end of the scan, one at a time in report order, with their final
+// verdict; those --min-reach hides are counted in the summary, not handed on. The summary is
+// complete when Scanner::scan returns (after the last one).
+class FindingSink {
+ public:
+  virtual ~FindingSink() = default;
+  // True when the sink masks: it then gets secrets() before the first finding.
+  virtual bool wants_secrets() const { return false; }
+  // The secrets of every finding it will get, by path (for report::mask).
+  virtual void secrets(PathSecrets&& by_path) { (void)by_path; }
+  virtual void on_finding(SecretFinding&& f) = 0;
 };
 
 // Receives occurrences while the scan runs, from the serial stage (never concurrently), after
@@ -111,9 +128,10 @@ class Scanner {
   ~Scanner();
 
   // Scans everything `source` hands out. Problems with single items are recorded in the summary
-  // and the scan goes on. `observer` and `counters` may be null. Not reentrant per source.
+  // and the scan goes on. `observer`, `counters` and `sink` may be null; without a sink the
+  // findings are returned in the result. Not reentrant per source.
   ScanResult scan(BlobSource& source, const Policy& policy, ScanObserver* observer = nullptr,
-                  ScanCounters* counters = nullptr) const;
+                  ScanCounters* counters = nullptr, FindingSink* sink = nullptr) const;
 
   unsigned threads() const { return threads_; }
 

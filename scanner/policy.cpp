@@ -18,11 +18,15 @@ bool Policy::shown(ReachVerdict v) const {
 
 int Policy::exit_code(const ScanSummary& summary,
                       const std::vector<SecretFinding>& findings) const {
-  if (summary.has_errors()) return kExitError;
-  if (findings.empty() || options_.fail_on == FailOn::kNone) return kExitClean;
   const bool production = std::any_of(findings.begin(), findings.end(), [](const auto& f) {
     return f.first.reach && f.first.reach->verdict == ReachVerdict::kProduction;
   });
+  return exit_code(summary, findings.size(), production);
+}
+
+int Policy::exit_code(const ScanSummary& summary, std::uint64_t findings, bool production) const {
+  if (summary.has_errors()) return kExitError;
+  if (findings == 0 || options_.fail_on == FailOn::kNone) return kExitClean;
   if (production) return options_.exit_code_set ? options_.exit_code : kExitProduction;
   return options_.fail_on == FailOn::kProduction ? kExitClean : options_.exit_code;
 }

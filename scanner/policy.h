@@ -7,6 +7,7 @@
 // `exit_code` at the end.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,8 @@ class Policy {
   bool shown(ReachVerdict v) const;
   // The exit status for a scan that reported `findings` (already filtered) with `summary`.
   int exit_code(const ScanSummary& summary, const std::vector<SecretFinding>& findings) const;
+  // The same from what the findings were: how many, and whether one reaches production.
+  int exit_code(const ScanSummary& summary, std::uint64_t findings, bool production) const;
 
   const PolicyOptions& options() const { return options_; }
 

@@ -158,6 +158,11 @@ TEST_F(Cli, ProgressLineOnATerminal) {
                           "' stdin >/dev/null\" '" + typescript + "' >/dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_NE(slurp(typescript).find("reachscan: 0 files"), std::string::npos) << slurp(typescript);
+  // -q: none, on a terminal too.
+  const std::string quiet = "script -qec \"(echo token; sleep 1) | '" + bin_ +
+                            "' -q stdin >/dev/null\" '" + typescript + "' >/dev/null";
+  ASSERT_EQ(std::system(quiet.c_str()), 0);
+  EXPECT_EQ(slurp(typescript).find("reachscan: 0 files"), std::string::npos) << slurp(typescript);
   const Outcome piped = run("stdin", "token\n");
   EXPECT_EQ(piped.err.find("\033[K"), std::string::npos);
 }
