@@ -1,113 +1,49 @@
 #include "scanner/finding_codec.h"
 
-#include <cstring>
 #include <optional>
+
+#include "core/byte_codec.h"
 
 namespace reachscan {
 namespace {
 
-// Writer: integers as little-endian 8-byte words, strings and lists length-prefixed.
-struct Writer {
-  std::string& out;
-  void u64(std::uint64_t v) {
-    char b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-    out.append(b, 8);
-  }
-  void f64(double v) {
-    std::uint64_t u = 0;
-    std::memcpy(&u, &v, sizeof u);
-    u64(u);
-  }
-  void str(const std::string& s) {
-    u64(s.size());
-    out.append(s);
-  }
-  void strs(const std::vector<std::string>& v) {
-    u64(v.size());
-    for (const std::string& s : v) str(s);
-  }
-};
-
-// Reader: every read checks the bytes left; a short read makes `ok` false and yields zeros.
-struct Reader {
-  std::string_view in;
-  bool ok = true;
-  std::uint64_t u64() {
-    if (in.size() < 8) return fail();
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
-    in.remove_prefix(8);
-    return v;
-  }
-  double f64() {
-    const std::uint64_t u = u64();
-    double v = 0;
-    std::memcpy(&v, &u, sizeof v);
-    return v;
-  }
-  std::string str() {
-    const std::uint64_t n = u64();
-    if (n > in.size()) return fail(), std::string();
-    std::string s(in.substr(0, n));
-    in.remove_prefix(n);
-    return s;
-  }
-  std::vector<std::string> strs() {
-    const std::uint64_t n = u64();
-    std::vector<std::string> v;
-    for (std::uint64_t i = 0; i < n && ok; ++i) v.push_back(str());
-    return v;
-  }
-  // A count of items that take at least 8 bytes each: larger than the bytes left is corrupt.
-  std::uint64_t count() {
-    const std::uint64_t n = u64();
-    return n > in.size() / 8 ? fail() : n;
-  }
-  std::uint64_t fail() {
-    ok = false;
-    in = {};
-    return 0;
-  }
-};
-
-void encode_commit(const CommitInfo& c, Writer& w) {
+void encode_commit(const CommitInfo& c, ByteWriter& w) {
   for (const std::string* s : {&c.id, &c.blob, &c.author, &c.email, &c.date, &c.summary}) w.str(*s);
   w.strs(c.refs);
-  w.u64(c.in_head);
+  w.flag(c.in_head);
   w.strs(c.head_paths);
   w.strs(c.touched);
 }
 
-CommitInfo decode_commit(Reader& r) {
+CommitInfo decode_commit(ByteReader& r) {
   CommitInfo c;
   for (std::string* s : {&c.id, &c.blob, &c.author, &c.email, &c.date, &c.summary}) *s = r.str();
   c.refs = r.strs();
-  c.in_head = r.u64() != 0;
+  c.in_head = r.flag();
   c.head_paths = r.strs();
   c.touched = r.strs();
   return c;
 }
 
-void encode_image(const ImageContext& c, Writer& w) {
+void encode_image(const ImageContext& c, ByteWriter& w) {
   for (const std::string* s : {&c.image, &c.part, &c.layer_digest}) w.str(*s);
   for (std::uint64_t v : {c.layer, c.layers, c.history_entry}) w.u64(v);
   w.str(c.instruction);
   w.str(c.path);
-  w.u64(c.in_final_filesystem);
+  w.flag(c.in_final_filesystem);
 }
 
-ImageContext decode_image(Reader& r) {
+ImageContext decode_image(ByteReader& r) {
   ImageContext c;
   for (std::string* s : {&c.image, &c.part, &c.layer_digest}) *s = r.str();
   for (std::uint64_t* v : {&c.layer, &c.layers, &c.history_entry}) *v = r.u64();
   c.instruction = r.str();
   c.path = r.str();
-  c.in_final_filesystem = r.u64() != 0;
+  c.in_final_filesystem = r.flag();
   return c;
 }
 
-void encode_reach(const Reach& x, Writer& w) {
+void encode_reach(const Reach& x, ByteWriter& w) {
   w.u64(static_cast<std::uint64_t>(x.verdict));
   w.f64(x.confidence);
   w.u64(x.evidence.size());
@@ -121,11 +57,11 @@ void encode_reach(const Reach& x, Writer& w) {
   w.strs(x.related);
 }
 
-Reach decode_reach(Reader& r) {
+Reach decode_reach(ByteReader& r) {
   Reach x;
   x.verdict = static_cast<ReachVerdict>(r.u64());
   x.confidence = r.f64();
-  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok; ++i) {
+  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok(); ++i) {
     Evidence e;
     e.signal = r.str();
     e.detail = r.str();
@@ -138,7 +74,7 @@ Reach decode_reach(Reader& r) {
   return x;
 }
 
-void encode_verification(const Verification& v, Writer& w) {
+void encode_verification(const Verification& v, ByteWriter& w) {
   w.u64(static_cast<std::uint64_t>(v.status));
   w.str(v.verifier);
   w.strs(v.reasons);
@@ -149,12 +85,12 @@ void encode_verification(const Verification& v, Writer& w) {
   }
 }
 
-Verification decode_verification(Reader& r) {
+Verification decode_verification(ByteReader& r) {
   Verification v;
   v.status = static_cast<VerifyStatus>(r.u64());
   v.verifier = r.str();
   v.reasons = r.strs();
-  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok; ++i) {
+  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok(); ++i) {
     std::string k = r.str();
     v.attributes[std::move(k)] = r.str();
   }
@@ -171,7 +107,7 @@ std::size_t heap(const std::vector<std::string>& v) {
 }  // namespace
 
 void encode_finding(const Finding& f, std::string& out) {
-  Writer w{out};
+  ByteWriter w(out);
   for (const std::string* s : {&f.rule_id, &f.rule_name, &f.path}) w.str(*s);
   for (std::uint64_t v : {f.line, f.column, f.end_line, f.end_column}) w.u64(v);
   for (const std::string* s : {&f.secret, &f.match, &f.fingerprint, &f.repository}) w.str(*s);
@@ -186,21 +122,21 @@ void encode_finding(const Finding& f, std::string& out) {
     w.u64(p.line);
     w.u64(p.column);
     w.str(p.value);
-    w.u64(p.secret);
+    w.flag(p.secret);
   }
   w.strs(f.decoded);
-  w.u64(f.commit.has_value());
+  w.flag(f.commit.has_value());
   if (f.commit) encode_commit(*f.commit, w);
-  w.u64(f.image.has_value());
+  w.flag(f.image.has_value());
   if (f.image) encode_image(*f.image, w);
   w.strs(f.allow_commits);
   encode_verification(f.verification, w);
-  w.u64(f.reach.has_value());
+  w.flag(f.reach.has_value());
   if (f.reach) encode_reach(*f.reach, w);
 }
 
 bool decode_finding(std::string_view bytes, Finding& f) {
-  Reader r{bytes};
+  ByteReader r(bytes);
   f = Finding();
   for (std::string* s : {&f.rule_id, &f.rule_name, &f.path}) *s = r.str();
   for (std::uint64_t* v : {&f.line, &f.column, &f.end_line, &f.end_column}) *v = r.u64();
@@ -210,22 +146,22 @@ bool decode_finding(std::string_view bytes, Finding& f) {
   f.variant = r.str();
   f.tags = r.strs();
   f.offset = r.u64();
-  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok; ++i) {
+  for (std::uint64_t i = 0, n = r.count(); i < n && r.ok(); ++i) {
     Part p;
     p.rule_id = r.str();
     p.line = r.u64();
     p.column = r.u64();
     p.value = r.str();
-    p.secret = r.u64() != 0;
+    p.secret = r.flag();
     f.parts.push_back(std::move(p));
   }
   f.decoded = r.strs();
-  if (r.u64()) f.commit = decode_commit(r);
-  if (r.u64()) f.image = decode_image(r);
+  if (r.flag()) f.commit = decode_commit(r);
+  if (r.flag()) f.image = decode_image(r);
   f.allow_commits = r.strs();
   f.verification = decode_verification(r);
-  if (r.u64()) f.reach = decode_reach(r);
-  return r.ok && r.in.empty();
+  if (r.flag()) f.reach = decode_reach(r);
+  return r.done();
 }
 
 std::size_t approx_bytes(const Finding& f) {

@@ -1,7 +1,7 @@
 // A compact binary form of one occurrence (Finding), for the findings spill file
 // (scanner/spill_file.h): every field, so a decoded occurrence equals the one encoded.
 //
-// The form is private to one run (no version, no portability across builds): it is written and
+// The form (core/byte_codec.h) is private to one run (no version): it is written and
 // read back by the same process. decode_finding returns false on bytes that do not hold exactly
 // one encoded Finding.
 #pragma once

@@ -150,12 +150,16 @@ TEST(RuleTable, WarmStartReadsTheTableTheColdStartWrote) {
   write_rule_table(table, edited);
   EXPECT_EQ(embedded_rules_for_scan(dir.str()).rules[0].name, "renamed in the table");
 
-  // A damaged table is parsed again from the YAML and rewritten.
-  std::ofstream(table, std::ios::binary | std::ios::trunc) << "reachscan-rule-table-v1\ngarbage";
-  const RuleSet again = embedded_rules_for_scan(dir.str());
-  ASSERT_EQ(again.rules.size(), cold.rules.size());
-  EXPECT_EQ(again.rules[0].name, cold.rules[0].name);
-  EXPECT_TRUE(read_rule_table(table));
+  // A damaged table, and one of the earlier format (4-byte lengths), are parsed again from the
+  // YAML and rewritten.
+  const std::string v1 = "reachscan-rule-table-v1\n" + std::string(8, '\0');
+  for (const std::string& bad : {std::string("reachscan-rule-table-v2\ngarbage"), v1}) {
+    std::ofstream(table, std::ios::binary | std::ios::trunc) << bad;
+    const RuleSet again = embedded_rules_for_scan(dir.str());
+    ASSERT_EQ(again.rules.size(), cold.rules.size());
+    EXPECT_EQ(again.rules[0].name, cold.rules[0].name);
+    EXPECT_TRUE(read_rule_table(table));
+  }
 }
 
 }  // namespace
