@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "git/libgit2.h"
 #include "git/object_streams.h"
 #include "git/repository.h"
 
@@ -290,9 +291,16 @@ Expected<std::unique_ptr<BlobSource>> open_source(const GitSourceOptions& option
 }
 
 Expected<std::string> config_root(const std::string& repo) {
-  auto opened = Repository::open(repo);
-  if (!opened) return opened.status();
-  return (*opened)->workdir().empty() ? (*opened)->git_dir() : (*opened)->workdir();
+  // The repository alone, without its object database (Repository::open opens both): a staged
+  // scan opens the repository again for its source, and every millisecond of a hook counts.
+  init_library();
+  git_repository* raw = nullptr;
+  if (git_repository_open_ext(&raw, repo.c_str(), 0, nullptr) != 0)
+    return Status::error(
+        detail::last_error(repo + " is not a git repository (or cannot be opened)"));
+  detail::RepoPtr opened(raw);
+  const char* workdir = git_repository_workdir(raw);
+  return std::string(workdir ? workdir : git_repository_path(raw));
 }
 
 }  // namespace reachscan::git

@@ -18,7 +18,7 @@ namespace reachscan::patterns {
 namespace {
 
 // Bump when anything that shapes the compiled database changes (flags, mode).
-constexpr const char* kCacheFormat = "reachscan-hsdb-v1";
+constexpr const char* kCacheFormat = "reachscan-hsdb-v2";
 constexpr std::uint64_t kMaxCachedDatabase = 256u << 20;
 
 RE2::Options confirm_options() {
@@ -66,14 +66,25 @@ hs_database_t* compile(const std::vector<Rule>& rules, int* failed, std::string*
   return nullptr;
 }
 
-// The cache key: every match pattern, the Hyperscan version and the CPU features the database
-// is compiled for (a home folder shared between machines must not hand one the other's database).
+// The cache key: every match pattern, path pattern and allowlist pattern, the Hyperscan version
+// and the CPU features the database is compiled for (a home folder shared between machines must
+// not hand one the other's database). The patterns RE2 alone reads are in it so that a hit proves
+// them valid too (see RuleDatabase::build).
 std::string cache_key(const std::vector<Rule>& rules) {
   std::string all = std::string(kCacheFormat) + '\0' + hs_version() + '\0';
   hs_platform_info_t platform{};
   if (hs_populate_platform(&platform) == HS_SUCCESS)
     all += std::to_string(platform.tune) + ':' + std::to_string(platform.cpu_features) + '\0';
-  for (const Rule& r : rules) all += r.pattern + '\0';
+  for (const Rule& r : rules) {
+    all += r.pattern + '\0' + r.path + '\0';
+    for (const Allowlist& a : r.allowlists) {
+      for (const std::string& p : a.paths) all += p + '\1';
+      all += '\0';
+      for (const std::string& x : a.regexes) all += x + '\1';
+      all += '\0';
+    }
+    all += '\2';
+  }
   return sha256_hex(all);
 }
 
@@ -198,18 +209,32 @@ RuleDatabase::~RuleDatabase() {
 }
 
 const re2::RE2* RuleDatabase::confirm(std::size_t rule) const {
-  LazyRegex& slot = *confirm_[rule];
-  std::call_once(slot.once, [&] {
-    if (!slot.re) slot.re = std::make_unique<RE2>(rules_[rule].pattern, confirm_options());
+  LazyRegexes& slot = *compiled_[rule];
+  std::call_once(slot.confirm_once, [&] {
+    if (!slot.confirm)
+      slot.confirm = std::make_unique<RE2>(rules_[rule].pattern, confirm_options());
   });
-  return slot.re->ok() ? slot.re.get() : nullptr;
+  return slot.confirm->ok() ? slot.confirm.get() : nullptr;
 }
 
-void RuleDatabase::compile_all_filters() {
-  filters_.assign(rules_.size(), RuleFilters{});
-  std::string unused;  // every rule left passed compile_filters in build()
-  for (std::size_t i = 0; i < rules_.size(); ++i)
-    (void)compile_filters(rules_[i], filters_[i], &unused);
+const RuleFilters& RuleDatabase::filters(std::size_t rule) const {
+  LazyRegexes& slot = *compiled_[rule];
+  std::call_once(slot.filters_once, [&] {
+    // Every rule here passed compile_filters in build(), or came from a cache entry whose key
+    // covers these patterns. Were one to fail all the same, the rule keeps the filters compiled
+    // before it: a path filter missing means every path, so nothing is hidden by it.
+    RuleFilters f;
+    std::string unused;
+    (void)compile_filters(rules_[rule], f, &unused);
+    slot.filters = std::move(f);
+  });
+  return *slot.filters;
+}
+
+void RuleDatabase::add_rule(Rule rule) {
+  max_length_ = std::max(max_length_, rule.max_length);
+  rules_.push_back(std::move(rule));
+  compiled_.push_back(std::make_unique<LazyRegexes>());
 }
 
 RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
@@ -219,41 +244,31 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
   const std::string dir = options.cache_dir.empty() ? default_cache_dir() : options.cache_dir;
   const bool cache = options.use_cache && !dir.empty();
 
-  // Path patterns and allowlists are checked whether or not the database comes from the cache:
-  // the cache key covers only the match patterns. Kept compiled for a cache hit.
-  std::vector<RuleFilters> filters;
-  std::erase_if(rules, [&](const Rule& r) {
-    RuleFilters f;
-    std::string error;
-    if (compile_filters(r, f, &error)) {
-      filters.push_back(std::move(f));
-      return false;
-    }
-    result.errors.push_back(r.source + ": rule " + r.id + ": invalid path or allowlist pattern " +
-                            error);
-    return true;
-  });
-
-  // A cache entry is stored only under the key of a rule set that passed both engines, so a hit
-  // on the full input set proves every rule valid: RE2 compilation can wait until a rule's first
-  // Hyperscan hit.
+  // A cache entry is stored only under the key of a rule set whose every pattern passed both
+  // engines, and the key covers every pattern RE2 reads (match, path, allowlists): a hit on the
+  // full input set proves every rule valid, so RE2 compilation waits for a rule's first hit.
   if (cache && !rules.empty()) {
     if (hs_database_t* cached =
             load_cached(dir + "/" + cache_key(rules) + ".hsdb", &db->hs_mapped_)) {
       db->hs_ = cached;
       result.from_cache = true;
-      for (Rule& r : rules) {
-        db->max_length_ = std::max(db->max_length_, r.max_length);
-        db->rules_.push_back(std::move(r));
-        db->confirm_.push_back(std::make_unique<LazyRegex>());
-      }
-      db->filters_ = std::move(filters);
+      for (Rule& r : rules) db->add_rule(std::move(r));
       result.database = std::move(db);
       return result;
     }
   }
 
-  // RE2 first: a rule it rejects, or one without a capture group, is dropped before Hyperscan.
+  // Path patterns and allowlists: a rule with an invalid one is dropped.
+  std::erase_if(rules, [&](const Rule& r) {
+    RuleFilters unused;
+    std::string error;
+    if (compile_filters(r, unused, &error)) return false;
+    result.errors.push_back(r.source + ": rule " + r.id + ": invalid path or allowlist pattern " +
+                            error);
+    return true;
+  });
+
+  // RE2 next: a rule it rejects, or one without a capture group, is dropped before Hyperscan.
   for (Rule& r : rules) {
     auto re = std::make_unique<RE2>(r.pattern, confirm_options());
     if (!re->ok()) {
@@ -266,9 +281,8 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
                               std::to_string(groups_needed(r)) + " (its secret_group)");
       continue;
     }
-    db->rules_.push_back(std::move(r));
-    db->confirm_.push_back(std::make_unique<LazyRegex>());
-    db->confirm_.back()->re = std::move(re);
+    db->add_rule(std::move(r));
+    db->compiled_.back()->confirm = std::move(re);
   }
 
   // Compile, dropping any rule Hyperscan rejects and retrying with the rest.
@@ -280,17 +294,17 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
     if (failed < 0 || static_cast<std::size_t>(failed) >= db->rules_.size()) {
       result.errors.push_back("Hyperscan cannot compile the rule set: " + message);
       db->rules_.clear();
-      db->confirm_.clear();
+      db->compiled_.clear();
       break;
     }
     const Rule& bad = db->rules_[static_cast<std::size_t>(failed)];
     result.errors.push_back(bad.source + ": rule " + bad.id +
                             ": Hyperscan rejects the pattern: " + message);
     db->rules_.erase(db->rules_.begin() + failed);
-    db->confirm_.erase(db->confirm_.begin() + failed);
+    db->compiled_.erase(db->compiled_.begin() + failed);
   }
+  db->max_length_ = 0;  // over the rules kept
   for (const Rule& r : db->rules_) db->max_length_ = std::max(db->max_length_, r.max_length);
-  db->compile_all_filters();
   if (db->hs_ && cache) {
     // A cache that cannot be written only costs speed; it is not worth an error.
     (void)store_cached(dir, dir + "/" + cache_key(db->rules_) + ".hsdb",

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,9 @@ class RuleDatabase {
   // The confirm regex of a rule, compiled on first use (a warm start with few hits compiles few).
   // Null if RE2 rejects the pattern, which a validated build rules out. Thread-safe.
   const re2::RE2* confirm(std::size_t rule) const;
-  // The rule's path pattern and allowlists (empty for most rules). Thread-safe.
-  const RuleFilters& filters(std::size_t rule) const { return filters_[rule]; }
+  // The rule's path pattern and allowlists (empty for most rules), compiled on first use like
+  // confirm(): a warm start compiles only those of the rules that hit. Thread-safe.
+  const RuleFilters& filters(std::size_t rule) const;
   // Largest max_length over all rules: chunk overlap must cover it.
   std::size_t max_match_length() const { return max_length_; }
   // Opaque hs_database_t*; null when there are no rules.
@@ -68,14 +70,16 @@ class RuleDatabase {
 
  private:
   RuleDatabase() = default;
-  void compile_all_filters();
+  void add_rule(Rule rule);
   std::vector<Rule> rules_;
-  struct LazyRegex {
-    std::once_flag once;
-    std::unique_ptr<re2::RE2> re;
+  // A rule's compiled regexes, parallel to rules_. A database built from scratch fills them while
+  // checking the rules; one from the cache compiles each on first use.
+  struct LazyRegexes {
+    std::once_flag confirm_once, filters_once;
+    std::unique_ptr<re2::RE2> confirm;
+    std::optional<RuleFilters> filters;
   };
-  std::vector<std::unique_ptr<LazyRegex>> confirm_;
-  std::vector<RuleFilters> filters_;  // parallel to rules_
+  std::vector<std::unique_ptr<LazyRegexes>> compiled_;
   std::size_t max_length_ = 0;
   void* hs_ = nullptr;
   std::size_t hs_mapped_ = 0;  // non-zero: hs_ lies in an anonymous mapping of this size
