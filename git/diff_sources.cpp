@@ -1,5 +1,6 @@
 // Diff-based sources: what is staged, and what a range of commits adds, with the added lines.
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include <cstring>
 
@@ -77,24 +78,12 @@ void find_renames(git_diff* diff) {
 
 }  // namespace
 
-Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector<Skip>& skips) {
-  git_repository* r = static_cast<git_repository*>(repo.raw());
-  if (git_repository_is_bare(r)) return Status::error("a bare repository has no index to scan");
-  git_index* index_raw = nullptr;
-  if (git_repository_index(&index_raw, r) != 0)
-    return Status::error(last_error("cannot read index"));
-  IndexPtr index(index_raw);
-  TreePtr head_tree;
-  if (!repo.head_unborn()) {
-    git_object* raw = nullptr;
-    if (git_revparse_single(&raw, r, "HEAD^{tree}") != 0)
-      return Status::error(last_error("cannot read HEAD"));
-    head_tree.reset(reinterpret_cast<git_tree*>(raw));
-  }
-  // Only the paths where the index can differ from HEAD (the cache tree skips unchanged folders
-  // without reading them); everything when the index has no usable cache tree.
-  const auto scope = staged_scope(r, index.get(), head_tree.get());
-  if (scope && scope->empty()) return std::vector<BlobTask>{};
+namespace {
+
+// The diff of `index` against `head` (null: no HEAD yet), limited to `scope` when there is one.
+Expected<std::vector<BlobTask>> diff_staged(git_repository* r, git_tree* head, git_index* index,
+                                            const std::vector<std::string>* scope,
+                                            std::vector<Skip>& skips) {
   std::vector<char*> paths;
   git_diff_options o = diff_options();
   if (scope) {
@@ -103,7 +92,7 @@ Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector
     o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
   }
   git_diff* diff_raw = nullptr;
-  if (git_diff_tree_to_index(&diff_raw, r, head_tree.get(), index.get(), &o) != 0)
+  if (git_diff_tree_to_index(&diff_raw, r, head, index, &o) != 0)
     return Status::error(last_error("cannot diff the index against HEAD"));
   DiffPtr diff(diff_raw);
   find_renames(diff_raw);
@@ -112,6 +101,38 @@ Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector
   for (std::size_t i = 0; i < git_diff_num_deltas(diff_raw); ++i)
     collect_delta(diff_raw, i, std::nullopt, seen, out, skips);
   return out;
+}
+
+}  // namespace
+
+Expected<std::vector<BlobTask>> staged_blobs(const Repository& repo, std::vector<Skip>& skips) {
+  git_repository* r = static_cast<git_repository*>(repo.raw());
+  if (git_repository_is_bare(r)) return Status::error("a bare repository has no index to scan");
+  TreePtr head_tree;
+  if (!repo.head_unborn()) {
+    git_object* raw = nullptr;
+    if (git_revparse_single(&raw, r, "HEAD^{tree}") != 0)
+      return Status::error(last_error("cannot read HEAD"));
+    head_tree.reset(reinterpret_cast<git_tree*>(raw));
+  }
+  // The common case: the index file read here, only the paths where it can differ from HEAD
+  // compared (the cache tree skips unchanged folders without reading them), and only their
+  // entries diffed.
+  if (auto staged = staged_index(r, head_tree.get())) {
+    if (staged->scope.empty()) return std::vector<BlobTask>{};
+    // The diff's attribute look-ups would otherwise have libgit2 read the whole index.
+    if (git_repository_set_index(r, staged->index.get()) != 0)
+      return Status::error(last_error("cannot set the index"));
+    return diff_staged(r, head_tree.get(), staged->index.get(), &staged->scope, skips);
+  }
+  // Otherwise libgit2 reads the index, with the same shortcut where the cache tree allows it.
+  git_index* index_raw = nullptr;
+  if (git_repository_index(&index_raw, r) != 0)
+    return Status::error(last_error("cannot read index"));
+  IndexPtr index(index_raw);
+  const auto scope = staged_scope(r, index.get(), head_tree.get());
+  if (scope && scope->empty()) return std::vector<BlobTask>{};
+  return diff_staged(r, head_tree.get(), index.get(), scope ? &*scope : nullptr, skips);
 }
 
 namespace {

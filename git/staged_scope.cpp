@@ -69,31 +69,69 @@ bool parse_node(std::string_view& s, CacheNode& node, int depth) {
   return true;
 }
 
-// Skips the entries of an index file (versions 2 to 4) and parses its TREE extension. False when
-// the file is not one this reader understands or has no cache tree.
-bool read_cache_tree(std::string_view file, std::size_t entries, CacheNode& root) {
+struct Entry {
+  std::string_view path;
+  git_oid id;
+  std::uint32_t mode;
+  std::uint32_t size;  // as the index records it (only the subset index uses it)
+};
+
+// git's variable-length offset (index version 4's "bytes to drop from the previous path").
+bool read_varint(const unsigned char* b, std::size_t end, std::size_t& p, std::uint64_t& out) {
+  if (p >= end) return false;
+  unsigned char c = b[p++];
+  out = c & 0x7f;
+  while (c & 0x80) {
+    if (p >= end || out > (std::uint64_t{1} << 48)) return false;
+    c = b[p++];
+    out = ((out + 1) << 7) | (c & 0x7f);
+  }
+  return true;
+}
+
+// The entries of an index file (versions 2 to 4) and its TREE extension. `paths` holds the
+// entries' paths (entries[i].path points into it). False when the file is not one this reader
+// understands or has no cache tree; when `strict`, also when it has entries a staged diff leaves
+// to libgit2: conflicts and extended flags (intent-to-add, skip-worktree).
+bool read_index_file(std::string_view file, bool strict, std::string& paths,
+                     std::vector<Entry>& entries, CacheNode& root) {
   const auto* b = reinterpret_cast<const unsigned char*>(file.data());
   if (file.size() < 12 + 20 || std::memcmp(b, "DIRC", 4) != 0) return false;
   const std::uint32_t version = be32(b + 4);
-  if (version < 2 || version > 4 || be32(b + 8) != entries) return false;
+  const std::size_t count = be32(b + 8);
+  if (version < 2 || version > 4 || count > file.size() / 62) return false;
   std::size_t pos = 12;
-  const std::size_t end = file.size() - 20;  // the SHA-1 trailer
-  for (std::size_t i = 0; i < entries; ++i) {
+  const std::size_t end = file.size() - 20;                // the SHA-1 trailer
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // into `paths`
+  spans.reserve(count);
+  entries.resize(count);
+  paths.clear();
+  std::string_view previous;
+  for (std::size_t i = 0; i < count; ++i) {
     if (pos + 62 > end) return false;
     const unsigned flags = (unsigned{b[pos + 60]} << 8) | b[pos + 61];
-    const std::size_t header = 62 + ((version >= 3 && (flags & 0x4000)) ? 2 : 0);
-    std::size_t p = pos + header;
-    if (version == 4) {  // a varint (how much of the previous path to drop) before the path
-      while (p < end && (b[p] & 0x80)) ++p;
-      ++p;
-    }
+    if (strict && (flags & 0x7000)) return false;  // a conflict stage or extended flags
+    std::size_t p = pos + 62 + ((version >= 3 && (flags & 0x4000)) ? 2 : 0);
+    std::uint64_t drop = 0;
+    if (version == 4 && (!read_varint(b, end, p, drop) || drop > previous.size())) return false;
     if (p >= end) return false;
     const void* nul = std::memchr(b + p, 0, end - p);
     if (!nul) return false;
     const auto path_end = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - b);
+    const std::size_t start = paths.size();
+    if (version == 4) paths.append(previous.substr(0, previous.size() - drop));
+    paths.append(file.substr(p, path_end - p));
+    spans.emplace_back(start, paths.size() - start);
+    previous = std::string_view(paths).substr(start);
+    Entry& e = entries[i];
+    std::memcpy(e.id.id, b + pos + 40, 20);
+    e.mode = be32(b + pos + 24);
+    e.size = be32(b + pos + 36);
     // Versions 2 and 3 pad each entry with 1 to 8 NULs to a multiple of 8 bytes.
     pos = version == 4 ? path_end + 1 : pos + ((path_end - pos + 8) & ~std::size_t{7});
   }
+  for (std::size_t i = 0; i < count; ++i)
+    entries[i].path = std::string_view(paths).substr(spans[i].first, spans[i].second);
   while (pos + 8 <= end) {
     const std::string_view sig = file.substr(pos, 4);
     const std::size_t size = be32(b + pos + 4);
@@ -106,12 +144,6 @@ bool read_cache_tree(std::string_view file, std::size_t entries, CacheNode& root
   }
   return false;
 }
-
-struct Entry {
-  std::string_view path;
-  const git_oid* id;
-  std::uint32_t mode;
-};
 
 using TreeHandle = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
 
@@ -151,7 +183,7 @@ class ScopeWalk {
     }
     for (const auto& [name, side] : files) {
       const bool same =
-          side.file && side.head && git_oid_equal(side.file->id, git_tree_entry_id(side.head)) &&
+          side.file && side.head && git_oid_equal(&side.file->id, git_tree_entry_id(side.head)) &&
           side.file->mode == static_cast<std::uint32_t>(git_tree_entry_filemode_raw(side.head));
       if (!same) paths_.push_back(prefix + std::string(name));
     }
@@ -173,6 +205,7 @@ class ScopeWalk {
   }
 
   std::vector<std::string> take() { return std::move(paths_); }
+  const std::vector<Entry>& entries() const { return entries_; }
 
  private:
   git_repository* repo_;
@@ -182,27 +215,91 @@ class ScopeWalk {
 
 }  // namespace
 
+namespace {
+
+bool by_path(const Entry& a, const Entry& b) { return a.path < b.path; }
+
+// Whether `path` lies in `scope` (sorted; folders end in '/' and nothing under a folder in it is
+// listed apart from it, so the one candidate is the last element not after `path`).
+bool in_scope(const std::vector<std::string>& scope, std::string_view path) {
+  auto it = std::upper_bound(scope.begin(), scope.end(), path,
+                             [](std::string_view p, const std::string& s) { return p < s; });
+  if (it == scope.begin()) return false;
+  const std::string& s = *--it;
+  return s == path || (!s.empty() && s.back() == '/' && path.starts_with(s));
+}
+
+bool attributes_file(std::string_view path) {
+  constexpr std::string_view kName = ".gitattributes";
+  return path.ends_with(kName) &&
+         (path.size() == kName.size() || path[path.size() - kName.size() - 1] == '/');
+}
+
+// An index without a repository holding the entries of `all` that lie in `scope`, and every
+// .gitattributes (the diff reads attributes from the repository's index).
+IndexPtr subset_index(const std::vector<Entry>& all, const std::vector<std::string>& scope) {
+  git_index* raw = nullptr;
+  if (git_index_new(&raw) != 0) return nullptr;
+  IndexPtr index(raw);
+  std::string path;
+  for (const Entry& e : all) {
+    if (!in_scope(scope, e.path) && !attributes_file(e.path)) continue;
+    git_index_entry x{};
+    path.assign(e.path);
+    x.path = path.c_str();
+    x.id = e.id;
+    x.mode = e.mode;
+    x.file_size = e.size;
+    if (git_index_add(raw, &x) != 0) return nullptr;
+  }
+  return index;
+}
+
+}  // namespace
+
 std::optional<std::vector<std::string>> staged_scope(git_repository* repo, git_index* index,
                                                      git_tree* head) {
   const char* file = git_index_path(index);
   if (!head || !file || git_index_has_conflicts(index)) return std::nullopt;
-  const std::size_t count = git_index_entrycount(index);
-  std::vector<Entry> entries;
-  entries.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const git_index_entry* e = git_index_get_byindex(index, i);
-    entries.push_back({e->path, &e->id, e->mode});
-  }
-  if (!std::is_sorted(entries.begin(), entries.end(),
-                      [](const Entry& a, const Entry& b) { return a.path < b.path; }))
-    return std::nullopt;
   auto bytes = map_regular_file(file, kMaxIndexBytes, "index");
+  std::string paths;
+  std::vector<Entry> entries;
   CacheNode root;
-  if (!bytes || !read_cache_tree(bytes->view(), count, root)) return std::nullopt;
+  const std::size_t count = git_index_entrycount(index);
+  if (!bytes || !read_index_file(bytes->view(), false, paths, entries, root) ||
+      entries.size() != count)
+    return std::nullopt;
+  for (std::size_t i = 0; i < count; ++i) {  // libgit2's entries: the file may have changed since
+    const git_index_entry* e = git_index_get_byindex(index, i);
+    entries[i] = {e->path, e->id, e->mode, e->file_size};
+  }
+  if (!std::is_sorted(entries.begin(), entries.end(), by_path)) return std::nullopt;
   if (root.valid && git_oid_equal(&root.id, git_tree_id(head))) return std::vector<std::string>{};
   ScopeWalk walk(repo, std::move(entries));
   if (!walk.compare("", &root, head, 0, count)) return std::nullopt;
   return walk.take();
+}
+
+std::optional<StagedIndex> staged_index(git_repository* repo, git_tree* head) {
+  if (!head || git_repository_is_bare(repo)) return std::nullopt;
+  auto bytes =
+      map_regular_file(std::string(git_repository_path(repo)) + "index", kMaxIndexBytes, "index");
+  std::string paths;
+  std::vector<Entry> entries;
+  CacheNode root;
+  if (!bytes || !read_index_file(bytes->view(), true, paths, entries, root) ||
+      !std::is_sorted(entries.begin(), entries.end(), by_path))
+    return std::nullopt;
+  StagedIndex out;
+  if (root.valid && git_oid_equal(&root.id, git_tree_id(head))) return out;
+  const std::size_t count = entries.size();
+  ScopeWalk walk(repo, std::move(entries));
+  if (!walk.compare("", &root, head, 0, count)) return std::nullopt;
+  out.scope = walk.take();
+  std::sort(out.scope.begin(), out.scope.end());
+  out.index = subset_index(walk.entries(), out.scope);
+  if (!out.index) return std::nullopt;
+  return out;
 }
 
 }  // namespace reachscan::git::detail

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "git/libgit2.h"
+
 namespace reachscan::git::detail {
 
 // The paths (files, and folders ending in '/' for folders only one side has) where `index` may
@@ -22,5 +24,17 @@ namespace reachscan::git::detail {
 // through `repo` only along changed folders. Not thread-safe (libgit2 handles).
 std::optional<std::vector<std::string>> staged_scope(git_repository* repo, git_index* index,
                                                      git_tree* head);
+
+// The same scope with the index file read here instead of by libgit2, whose reader builds every
+// entry and a path map (a fifth of a staged scan's CPU for moby's 1.7 MB index), and an index in
+// memory holding only the entries in the scope and the .gitattributes files, for the diff (which
+// reads attributes from the repository's index: set it as the repository's). nullopt where
+// staged_scope's shortcut does not apply, and also for an index with conflicts or entries with
+// extended flags (intent-to-add, skip-worktree): the caller then reads the index with libgit2.
+struct StagedIndex {
+  std::vector<std::string> scope;  // sorted; empty: the index matches HEAD (and `index` is null)
+  IndexPtr index;
+};
+std::optional<StagedIndex> staged_index(git_repository* repo, git_tree* head);
 
 }  // namespace reachscan::git::detail

@@ -298,7 +298,7 @@ std::string embedded_digest() {
 
 RuleSet embedded_rules_for_scan(const std::string& cache_dir) {
   if (cache_dir.empty()) return embedded_rules_with_opt_in();
-  const std::string file = cache_dir + "/rules-" + embedded_digest() + ".table";
+  const std::string file = cache_dir + "/" + rule_table_name(embedded_digest());
   if (auto rules = read_rule_table(file)) {
     RuleSet out;
     out.rules = std::move(*rules);

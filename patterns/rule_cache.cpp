@@ -112,6 +112,10 @@ std::optional<std::vector<Rule>> decode_rule_table(std::string_view bytes) {
   return rules;
 }
 
+std::string rule_table_name(std::string_view digest) {
+  return "rules-" + std::string(digest) + "-v2.table";  // the version of kMagic
+}
+
 std::optional<std::vector<Rule>> read_rule_table(const std::string& file) {
   auto bytes = map_regular_file(file, kMaxRuleCacheBytes, "rule cache");
   if (!bytes) return std::nullopt;

@@ -17,6 +17,10 @@ namespace reachscan::patterns {
 std::string encode_rule_table(const std::vector<Rule>& rules);
 std::optional<std::vector<Rule>> decode_rule_table(std::string_view bytes);
 
+// The table's file name for rules whose text has digest `digest`. It names the table's format, so
+// that binaries of two formats sharing a cache folder do not rewrite each other's table.
+std::string rule_table_name(std::string_view digest);
+
 // The table in `file` (a regular file; nullopt when missing or damaged), and writing it (private,
 // atomically; a failure only costs the next run the parse).
 std::optional<std::vector<Rule>> read_rule_table(const std::string& file);

@@ -148,6 +148,23 @@ TEST_F(GitRepo, StagedReportsOnlyAddedLinesInInitialCommitToo) {
   EXPECT_EQ(reasons.count("submodule"), 1u);
 }
 
+// A staged scan reads its index itself and diffs only the changed entries; the attributes the
+// diff needs still come from the index: a file marked binary there (and not in the work tree) is
+// scanned whole, the line committed before included.
+TEST_F(GitRepo, StagedTakesAttributesFromTheIndex) {
+  write(".gitattributes", "a.cfg binary\n");
+  write("a.cfg", "A = '" + tok(20) + "'\n");
+  commit("binary by attribute");
+  fs::remove(repo_ / ".gitattributes");
+  write("a.cfg", "A = '" + tok(20) + "'\nB = '" + tok(21) + "'\n");
+  must(repo_, "git add a.cfg");
+  GitScanOptions o;
+  o.mode = GitScanOptions::Mode::kStaged;
+  const FlatResult r = scan(o);
+  EXPECT_NE(find(r, tok(20)), nullptr);
+  EXPECT_NE(find(r, tok(21)), nullptr);
+}
+
 TEST_F(GitRepo, RangeScansWhatCommitsIntroduce) {
   write("a.txt", "old " + tok(11) + "\n");
   commit("old secret");

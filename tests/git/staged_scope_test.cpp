@@ -6,6 +6,7 @@
 #include <git2.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -63,6 +64,22 @@ class StagedScope : public ::testing::Test {
     return detail::staged_scope(r, i, tree.get());
   }
 
+  // staged_index's scope and the paths of its index (nullopt: it leaves the index to libgit2).
+  std::optional<std::pair<std::vector<std::string>, std::vector<std::string>>> read_here() {
+    git_repository* r = nullptr;
+    EXPECT_EQ(git_repository_open(&r, repo_.c_str()), 0);
+    detail::RepoPtr repo(r);
+    git_object* t = nullptr;
+    EXPECT_EQ(git_revparse_single(&t, r, "HEAD^{tree}"), 0);
+    detail::TreePtr tree(reinterpret_cast<git_tree*>(t));
+    auto staged = detail::staged_index(r, tree.get());
+    if (!staged) return std::nullopt;
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; staged->index && i < git_index_entrycount(staged->index.get()); ++i)
+      paths.push_back(git_index_get_byindex(staged->index.get(), i)->path);
+    return std::make_pair(staged->scope, paths);
+  }
+
   TempDir tmp_;
   fs::path repo_;
 };
@@ -87,12 +104,28 @@ TEST_F(StagedScope, CoversEveryChangeGitSeesAndSkipsUnchangedFolders) {
     EXPECT_FALSE(covered(*s, "quiet/deep/w.txt")) << "unchanged folder";
     EXPECT_FALSE(covered(*s, "a0/v.txt"));
   }
+  // The index read here gives the same scope, and its index holds exactly the entries git has
+  // under it (and the .gitattributes files, none here).
+  for (const char* version : {"2", "3", "4"}) {
+    run(repo_, std::string("git update-index --index-version ") + version);
+    auto expected = scope();
+    ASSERT_TRUE(expected.has_value());
+    std::sort(expected->begin(), expected->end());
+    const auto here = read_here();
+    ASSERT_TRUE(here.has_value()) << "index version " << version;
+    EXPECT_EQ(here->first, *expected) << "index version " << version;
+    std::vector<std::string> want;
+    for (const std::string& line : lines(run(repo_, "git ls-files")))
+      if (covered(*expected, line)) want.push_back(line);
+    EXPECT_EQ(here->second, want) << "index version " << version;
+  }
   // Version 3 proper: an intent-to-add entry carries the extended flags.
   run(repo_, "echo i > ita.txt && git add -N ita.txt && git update-index --index-version 3");
   const auto s = scope();
   ASSERT_TRUE(s.has_value());
   EXPECT_TRUE(covered(*s, "ita.txt"));
   EXPECT_TRUE(covered(*s, "a/b/y.txt"));
+  EXPECT_FALSE(read_here()) << "extended flags are left to libgit2";
 }
 
 TEST_F(StagedScope, IndexBuiltWithoutCacheTreeStillCoversTheChange) {
