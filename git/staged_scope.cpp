@@ -89,10 +89,10 @@ bool read_varint(const unsigned char* b, std::size_t end, std::size_t& p, std::u
   return true;
 }
 
-// The entries of an index file (versions 2 to 4) and its TREE extension. `paths` holds the
-// entries' paths (entries[i].path points into it). False when the file is not one this reader
-// understands or has no cache tree; when `strict`, also when it has entries a staged diff leaves
-// to libgit2: conflicts and extended flags (intent-to-add, skip-worktree).
+// The entries of an index file (versions 2 to 4) and its TREE extension. The entries' paths point
+// into `file`, or for version 4 (whose paths are compressed) into `paths`. False when the file is
+// not one this reader understands or has no cache tree; when `strict`, also when it has entries a
+// staged diff leaves to libgit2: conflicts and extended flags (intent-to-add, skip-worktree).
 bool read_index_file(std::string_view file, bool strict, std::string& paths,
                      std::vector<Entry>& entries, CacheNode& root) {
   const auto* b = reinterpret_cast<const unsigned char*>(file.data());
@@ -102,35 +102,39 @@ bool read_index_file(std::string_view file, bool strict, std::string& paths,
   if (version < 2 || version > 4 || count > file.size() / 62) return false;
   std::size_t pos = 12;
   const std::size_t end = file.size() - 20;                // the SHA-1 trailer
-  std::vector<std::pair<std::size_t, std::size_t>> spans;  // into `paths`
-  spans.reserve(count);
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // into `paths` (version 4)
   entries.resize(count);
   paths.clear();
-  std::string_view previous;
+  std::size_t previous = 0, previous_size = 0;  // the previous path, in `paths`
   for (std::size_t i = 0; i < count; ++i) {
     if (pos + 62 > end) return false;
     const unsigned flags = (unsigned{b[pos + 60]} << 8) | b[pos + 61];
     if (strict && (flags & 0x7000)) return false;  // a conflict stage or extended flags
     std::size_t p = pos + 62 + ((version >= 3 && (flags & 0x4000)) ? 2 : 0);
     std::uint64_t drop = 0;
-    if (version == 4 && (!read_varint(b, end, p, drop) || drop > previous.size())) return false;
+    if (version == 4 && (!read_varint(b, end, p, drop) || drop > previous_size)) return false;
     if (p >= end) return false;
     const void* nul = std::memchr(b + p, 0, end - p);
     if (!nul) return false;
     const auto path_end = static_cast<std::size_t>(static_cast<const unsigned char*>(nul) - b);
-    const std::size_t start = paths.size();
-    if (version == 4) paths.append(previous.substr(0, previous.size() - drop));
-    paths.append(file.substr(p, path_end - p));
-    spans.emplace_back(start, paths.size() - start);
-    previous = std::string_view(paths).substr(start);
     Entry& e = entries[i];
+    if (version == 4) {  // the path is rebuilt from the previous one
+      const std::size_t start = paths.size();
+      paths.append(paths, previous, previous_size - drop);
+      paths.append(file.substr(p, path_end - p));
+      spans.emplace_back(start, paths.size() - start);
+      previous = start;
+      previous_size = paths.size() - start;
+    } else {
+      e.path = file.substr(p, path_end - p);
+    }
     std::memcpy(e.id.id, b + pos + 40, 20);
     e.mode = be32(b + pos + 24);
     e.size = be32(b + pos + 36);
     // Versions 2 and 3 pad each entry with 1 to 8 NULs to a multiple of 8 bytes.
     pos = version == 4 ? path_end + 1 : pos + ((path_end - pos + 8) & ~std::size_t{7});
   }
-  for (std::size_t i = 0; i < count; ++i)
+  for (std::size_t i = 0; i < spans.size(); ++i)
     entries[i].path = std::string_view(paths).substr(spans[i].first, spans[i].second);
   while (pos + 8 <= end) {
     const std::string_view sig = file.substr(pos, 4);
