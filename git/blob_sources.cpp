@@ -127,12 +127,22 @@ class GitSource final : public BlobSource {
       return out;
     }
     // A large blob stored whole is inflated as the pipeline reads it (bounded memory); one
-    // stored as a delta is read whole by libgit2 below.
-    if (size && *size >= kStreamFrom)
+    // stored as a delta is read whole by libgit2 below, up to max_whole_read.
+    const std::uint64_t whole_limit = options_.max_whole_read;
+    if (size && (*size >= kStreamFrom || *size > whole_limit)) {
       if (auto opened = streams().open_blob(*id)) {
         out.stream = std::move(opened->stream);
         return out;
       }
+      if (*size > whole_limit) {
+        out.skip = Skip{item.path, SkipReason::kTooLarge,
+                        std::to_string(*size) + " bytes, blob " + item.blob +
+                            ": stored as a delta, which is read whole in memory (the limit is " +
+                            std::to_string(whole_limit) + " bytes; only blobs stored whole are " +
+                            "streamed)"};
+        return out;
+      }
+    }
     auto content = handle->read_blob(*id);
     if (!content) {
       out.skip = Skip{item.path, SkipReason::kUnreadable, content.status().message()};

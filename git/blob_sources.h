@@ -7,6 +7,7 @@
 // commit, whether the secret is still at HEAD and the paths at HEAD that hold it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct GitSourceOptions {
   std::string range;                  // kRange: "BASE..TIP" or "BASE" (BASE..HEAD)
   std::optional<std::string> branch;  // kHistory: only what this revision reaches
   bool all_objects = false;           // kHistory: also unreachable blobs
+  // A blob larger than this that is stored as a delta is skipped (too large, with the reason):
+  // libgit2 reads such a blob whole, and its delta base too. Blobs stored whole, loose or
+  // packed, are streamed at any size; git stores files over core.bigFileThreshold whole.
+  std::uint64_t max_whole_read = std::uint64_t{128} << 20;
 };
 
 // Opens the repository and prepares the walk or the list. Errors (not a repository, a revision

@@ -165,6 +165,36 @@ TEST_F(GitRepo, StagedTakesAttributesFromTheIndex) {
   EXPECT_NE(find(r, tok(21)), nullptr);
 }
 
+// A blob stored as a delta is read whole by libgit2: over the whole-read limit it is skipped,
+// with a reason that says why, while a version stored whole is streamed and scanned at any size.
+TEST_F(GitRepo, DeltaOverTheWholeReadLimitIsSkippedWithItsReason) {
+  std::string text;
+  for (int i = 0; i < 4000; ++i) text += "line " + std::to_string(i * 7919 % 100003) + " of text\n";
+  write("f.txt", text + "A = '" + tok(30) + "'\n");
+  commit("one");
+  write("f.txt", text + "A = '" + tok(30) + "'\nB = '" + tok(31) + "'\n");
+  commit("two");
+  must(repo_, "git repack -a -d -f -q && git count-objects -v | grep -q '^count: 0'");
+  // Exactly one of the two versions is stored as a delta of the other (git picks which).
+  auto [rc, pack] = sh(repo_, "git verify-pack -v .git/objects/pack/*.idx");
+  ASSERT_EQ(rc, 0) << pack;
+  GitScanOptions o;
+  o.max_whole_read = 16u << 10;  // both versions are ~60 KB
+  const FlatResult r = scan(o);
+  std::vector<const Skip*> deltas;
+  for (const Skip& s : r.summary.skipped)
+    if (s.reason == SkipReason::kTooLarge &&
+        s.detail.find("stored as a delta") != std::string::npos)
+      deltas.push_back(&s);
+  ASSERT_EQ(deltas.size(), 1u) << pack;
+  EXPECT_EQ(deltas[0]->path, "f.txt");
+  EXPECT_NE(find(r, tok(30)), nullptr) << "the version stored whole is streamed and scanned";
+  // Under the default limit both versions are read.
+  const FlatResult all = scan({});
+  EXPECT_TRUE(all.summary.skipped.empty());
+  EXPECT_NE(find(all, tok(31)), nullptr);
+}
+
 TEST_F(GitRepo, RangeScansWhatCommitsIntroduce) {
   write("a.txt", "old " + tok(11) + "\n");
   commit("old secret");

@@ -79,11 +79,12 @@ struct GitScanOptions {
   std::optional<std::string> branch;
   bool all_objects = false;
   ScanOptions scan;
+  std::uint64_t max_whole_read = git::GitSourceOptions{}.max_whole_read;
 };
 
 inline Expected<FlatResult> scan_git(std::shared_ptr<const patterns::RuleDatabase> db,
                                      const GitScanOptions& o) {
-  git::GitSourceOptions go{o.repo, o.mode, o.range, o.branch, o.all_objects};
+  git::GitSourceOptions go{o.repo, o.mode, o.range, o.branch, o.all_objects, o.max_whole_read};
   auto source = git::open_source(go);
   if (!source) return source.status();
   ScanOptions so = o.scan;
