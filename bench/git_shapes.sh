@@ -87,7 +87,7 @@ PY
   measure "git rev-list --objects --all" git -C "$r" rev-list --objects --all
   measure "git for-each-ref --contains ROOT" git -C "$r" for-each-ref --contains "$(tail -1 "$T/commits")"
   measure "reachscan git" "$REACHSCAN" -q -f jsonl git "$r"
-  "$REACHSCAN" -q -f jsonl git "$r" 2>/dev/null | python3 -c '
+  { "$REACHSCAN" -q -f jsonl git "$r" 2>/dev/null || true; } | python3 -c '
 import json, sys
 for l in sys.stdin:
     d = json.loads(l)
