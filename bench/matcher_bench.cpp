@@ -28,7 +28,6 @@
 //   REACHSCAN_BENCH_CORPUS=/tmp/rs-data/real ./matcher_bench --benchmark_filter='BM_(Hyp|Mat|Det)'
 #include <benchmark/benchmark.h>
 #include <hs/hs.h>
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -43,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "patterns/hs_form.h"
 #include "patterns/matcher.h"
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
@@ -270,6 +270,8 @@ struct RuleHits {
 };
 
 struct CollectCtx {
+  const RuleDatabase* db = nullptr;
+  std::uint64_t size = 0;  // of the block scanned
   std::uint32_t block = 0;
   std::vector<RuleHits>* per_rule = nullptr;
 };
@@ -278,7 +280,8 @@ int collect_hit(unsigned id, unsigned long long, unsigned long long to, unsigned
   auto* c = static_cast<CollectCtx*>(ctx);
   RuleHits& r = (*c->per_rule)[id];
   ++r.raw;
-  const auto end = static_cast<std::uint32_t>(to);
+  const auto end =
+      static_cast<std::uint32_t>(std::min<unsigned long long>(to + c->db->end_slack(id), c->size));
   if (!r.hits.empty() && r.hits.back().first == c->block && r.hits.back().second + 1 == end)
     r.hits.back().second = end;
   else
@@ -302,7 +305,8 @@ std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh, const re2::RE2*
   const re2::RE2* confirm = own ? own : f.db->confirm(rh.rule);  // compiled on first use
   if (!confirm) return 0;
   const re2::RE2& re = *confirm;
-  const std::size_t window = f.db->rules()[rh.rule].max_length;
+  const std::size_t max_length = f.db->rules()[rh.rule].max_length;
+  const std::size_t window = max_length + f.db->end_slack(rh.rule);
   re2::StringPiece groups[2];
   std::uint64_t matches = 0;
   std::size_t i = 0;
@@ -319,7 +323,7 @@ std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh, const re2::RE2*
       if (any && covered > from) from = covered;
       while (from < hit && re.Match(text, from, hit, re2::RE2::UNANCHORED, groups, 2)) {
         const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
-        const std::size_t limit = std::min(data.size(), start + window);
+        const std::size_t limit = std::min(data.size(), start + max_length);
         if (!re.Match(text, start, limit, re2::RE2::ANCHOR_START, groups, 2)) break;
         const std::size_t end = start + groups[0].size();
         any = true;
@@ -338,8 +342,9 @@ std::vector<RuleHits> hits_per_rule(const Fixture& f) {
   HsScratch scratch(db);
   std::vector<RuleHits> per_rule(f.db->rules().size());
   for (std::uint32_t r = 0; r < per_rule.size(); ++r) per_rule[r].rule = r;
-  CollectCtx ctx{0, &per_rule};
+  CollectCtx ctx{f.db.get(), 0, 0, &per_rule};
   for (std::string_view in : f.corpus.blocks) {
+    ctx.size = in.size();
     hs_scan(db, in.data(), static_cast<unsigned>(in.size()), 0, scratch.s, collect_hit, &ctx);
     ++ctx.block;
   }
@@ -460,21 +465,6 @@ void register_hs_per_rule_benchmarks() {
   }
 }
 
-// Whether RE2's prefilter finds a required literal of 3+ bytes in the pattern.
-bool has_required_literal(const std::string& pattern) {
-  re2::FilteredRE2 filter(3);
-  re2::RE2::Options o;
-  o.set_encoding(re2::RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  int id = 0;
-  if (filter.Add(pattern, o, &id) != re2::RE2::NoError) return false;
-  std::vector<std::string> atoms;
-  filter.Compile(&atoms);
-  std::vector<int> passed;
-  filter.AllPotentials({}, &passed);  // with no literal seen, only unfiltered patterns pass
-  return passed.empty();
-}
-
 std::string group_of(const reachscan::patterns::Rule& r) {
   if (r.generic()) return "generic";
   if (fs::path(r.source).filename().string().rfind("named_keys_", 0) == 0) return "named_key";
@@ -490,7 +480,9 @@ void register_hs_group_benchmarks() {
   for (std::size_t r = 0; r < f.db->rules().size(); ++r) {
     const std::string g = group_of(f.db->rules()[r]);
     for (auto& [name, in] : groups)
-      in[r] = name == "no_literal" ? !has_required_literal(f.db->rules()[r].pattern) : name == g;
+      in[r] = name == "no_literal"
+                  ? !reachscan::patterns::has_required_literal(f.db->rules()[r].pattern)
+                  : name == g;
   }
   for (const auto& [name, in] : groups) {
     std::vector<std::size_t> inside, outside;
