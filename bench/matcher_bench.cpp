@@ -11,6 +11,8 @@
 //                     REACHSCAN_BENCH_RE2_MAX_MEM=N (MiB) re-times them with that RE2 budget.
 //   BM_HyperscanRule/ID (opt-in, REACHSCAN_BENCH_HS_PER_RULE=1) one rule's pattern alone in
 //                     Hyperscan: finds the rules that slow the combined scan.
+//   BM_HyperscanGroup/G (opt-in, REACHSCAN_BENCH_HS_GROUPS=1) a group of rules alone and every
+//                     rule but the group: what the group costs (see register_hs_group_benchmarks).
 //   BM_LoadRules, BM_BuildDatabase/compile|cached: what a start-up pays before scanning.
 // Each scan benchmark runs twice: /per_file:0 scans the input in blocks of 16 MiB (how the
 // pipeline scans a large file), /per_file:1 scans each file separately (how `reachscan dir` scans
@@ -40,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "patterns/hs_form.h"
 #include "patterns/matcher.h"
 #include "patterns/rule.h"
 #include "patterns/rule_database.h"
@@ -267,6 +270,8 @@ struct RuleHits {
 };
 
 struct CollectCtx {
+  const RuleDatabase* db = nullptr;
+  std::uint64_t size = 0;  // of the block scanned
   std::uint32_t block = 0;
   std::vector<RuleHits>* per_rule = nullptr;
 };
@@ -275,7 +280,8 @@ int collect_hit(unsigned id, unsigned long long, unsigned long long to, unsigned
   auto* c = static_cast<CollectCtx*>(ctx);
   RuleHits& r = (*c->per_rule)[id];
   ++r.raw;
-  const auto end = static_cast<std::uint32_t>(to);
+  const auto end =
+      static_cast<std::uint32_t>(std::min<unsigned long long>(to + c->db->end_slack(id), c->size));
   if (!r.hits.empty() && r.hits.back().first == c->block && r.hits.back().second + 1 == end)
     r.hits.back().second = end;
   else
@@ -299,7 +305,8 @@ std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh, const re2::RE2*
   const re2::RE2* confirm = own ? own : f.db->confirm(rh.rule);  // compiled on first use
   if (!confirm) return 0;
   const re2::RE2& re = *confirm;
-  const std::size_t window = f.db->rules()[rh.rule].max_length;
+  const std::size_t max_length = f.db->rules()[rh.rule].max_length;
+  const std::size_t window = max_length + f.db->end_slack(rh.rule);
   re2::StringPiece groups[2];
   std::uint64_t matches = 0;
   std::size_t i = 0;
@@ -316,7 +323,7 @@ std::uint64_t confirm_rule(const Fixture& f, const RuleHits& rh, const re2::RE2*
       if (any && covered > from) from = covered;
       while (from < hit && re.Match(text, from, hit, re2::RE2::UNANCHORED, groups, 2)) {
         const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
-        const std::size_t limit = std::min(data.size(), start + window);
+        const std::size_t limit = std::min(data.size(), start + max_length);
         if (!re.Match(text, start, limit, re2::RE2::ANCHOR_START, groups, 2)) break;
         const std::size_t end = start + groups[0].size();
         any = true;
@@ -335,8 +342,9 @@ std::vector<RuleHits> hits_per_rule(const Fixture& f) {
   HsScratch scratch(db);
   std::vector<RuleHits> per_rule(f.db->rules().size());
   for (std::uint32_t r = 0; r < per_rule.size(); ++r) per_rule[r].rule = r;
-  CollectCtx ctx{0, &per_rule};
+  CollectCtx ctx{f.db.get(), 0, 0, &per_rule};
   for (std::string_view in : f.corpus.blocks) {
+    ctx.size = in.size();
     hs_scan(db, in.data(), static_cast<unsigned>(in.size()), 0, scratch.s, collect_hit, &ctx);
     ++ctx.block;
   }
@@ -378,46 +386,114 @@ void register_confirm_benchmarks() {
   }
 }
 
-// ---- Hyperscan cost per rule (opt-in) ---------------------------------------------------------
+// ---- Hyperscan cost per rule and per group (opt-in) ------------------------------------------
 //
 // REACHSCAN_BENCH_HS_PER_RULE=1 adds BM_HyperscanRule/<id>: a database of that rule alone over the
 // whole input. Rules share Hyperscan's literal matching when compiled together, so these times do
 // not add up to BM_Hyperscan; they flag the rules without a usable literal (a class or `^` first,
 // a short literal, `(?i)` on a short word) that slow the combined scan.
+//
+// REACHSCAN_BENCH_HS_GROUPS=1 adds BM_HyperscanGroup/<group> (the group's patterns alone) and
+// BM_HyperscanGroup/without_<group> (every other rule): what a group costs in the combined scan.
+// Groups: generic (ids generic.*), named_key (generated from patterns/named/providers.txt),
+// provider (the rest), and no_literal (rules in which RE2's prefilter finds no required literal of
+// 3+ bytes, across the other groups).
 
 struct HsDatabaseDeleter {
   void operator()(hs_database_t* d) const { hs_free_database(d); }
 };
+using HsDatabase = std::unique_ptr<hs_database_t, HsDatabaseDeleter>;
+
+bool env_on(const char* name) {
+  const char* on = std::getenv(name);
+  return on && *on && std::string(on) != "0";
+}
+
+// One block-mode database over the given rules' patterns; null (with `error` set) when Hyperscan
+// rejects them.
+HsDatabase compile_rules(const Fixture& f, const std::vector<std::size_t>& rules,
+                         std::string* error) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t r : rules) {
+    exprs.push_back(f.db->rules()[r].pattern.c_str());
+    flags.push_back(0);
+    ids.push_back(static_cast<unsigned>(r));
+  }
+  hs_database_t* raw = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, &raw, &err) != HS_SUCCESS) {
+    *error = err && err->message ? err->message : "Hyperscan rejects the patterns";
+    hs_free_compile_error(err);
+    return nullptr;
+  }
+  return HsDatabase(raw);
+}
+
+// Times hs_scan of `rules` over the input blocks.
+void time_rules(benchmark::State& state, const std::vector<std::size_t>& rules) {
+  const Fixture& fx = fixture();
+  std::string error;
+  const HsDatabase db = compile_rules(fx, rules, &error);
+  if (!db) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  HsScratch scratch(db.get());
+  std::uint64_t hits = 0;
+  for (auto _ : state) {
+    hits = 0;
+    for (std::string_view in : fx.corpus.blocks)
+      hs_scan(db.get(), in.data(), static_cast<unsigned>(in.size()), 0, scratch.s, count_hit,
+              &hits);
+    benchmark::DoNotOptimize(hits);
+  }
+  set_throughput(state, fx);
+  state.counters["hs_hits"] = static_cast<double>(hits);
+  state.counters["rules"] = static_cast<double>(rules.size());
+}
 
 void register_hs_per_rule_benchmarks() {
-  const char* on = std::getenv("REACHSCAN_BENCH_HS_PER_RULE");
-  if (!on || !*on || std::string(on) == "0") return;
+  if (!env_on("REACHSCAN_BENCH_HS_PER_RULE")) return;
   const Fixture& f = fixture();
   for (std::size_t r = 0; r < f.db->rules().size(); ++r) {
     const std::string name = "BM_HyperscanRule/" + f.db->rules()[r].id;
     benchmark::RegisterBenchmark(name.c_str(), [r](benchmark::State& state) {
-      const Fixture& fx = fixture();
-      hs_database_t* raw = nullptr;
-      hs_compile_error_t* err = nullptr;
-      if (hs_compile(fx.db->rules()[r].pattern.c_str(), 0, HS_MODE_BLOCK, nullptr, &raw, &err) !=
-          HS_SUCCESS) {
-        hs_free_compile_error(err);
-        state.SkipWithError("Hyperscan rejects the pattern alone");
-        return;
-      }
-      const std::unique_ptr<hs_database_t, HsDatabaseDeleter> db(raw);
-      HsScratch scratch(db.get());
-      std::uint64_t hits = 0;
-      for (auto _ : state) {
-        hits = 0;
-        for (std::string_view in : fx.corpus.blocks)
-          hs_scan(db.get(), in.data(), static_cast<unsigned>(in.size()), 0, scratch.s, count_hit,
-                  &hits);
-        benchmark::DoNotOptimize(hits);
-      }
-      set_throughput(state, fx);
-      state.counters["hs_hits"] = static_cast<double>(hits);
+      time_rules(state, {r});
     })->Unit(benchmark::kMillisecond);
+  }
+}
+
+std::string group_of(const reachscan::patterns::Rule& r) {
+  if (r.generic()) return "generic";
+  if (fs::path(r.source).filename().string().rfind("named_keys_", 0) == 0) return "named_key";
+  return "provider";
+}
+
+void register_hs_group_benchmarks() {
+  if (!env_on("REACHSCAN_BENCH_HS_GROUPS")) return;
+  const Fixture& f = fixture();
+  std::vector<std::pair<std::string, std::vector<bool>>> groups;
+  for (const char* g : {"generic", "named_key", "provider", "no_literal"})
+    groups.emplace_back(g, std::vector<bool>(f.db->rules().size(), false));
+  for (std::size_t r = 0; r < f.db->rules().size(); ++r) {
+    const std::string g = group_of(f.db->rules()[r]);
+    for (auto& [name, in] : groups)
+      in[r] = name == "no_literal"
+                  ? !reachscan::patterns::has_required_literal(f.db->rules()[r].pattern)
+                  : name == g;
+  }
+  for (const auto& [name, in] : groups) {
+    std::vector<std::size_t> inside, outside;
+    for (std::size_t r = 0; r < in.size(); ++r) (in[r] ? inside : outside).push_back(r);
+    for (const bool without : {false, true}) {
+      const std::string label = "BM_HyperscanGroup/" + (without ? "without_" + name : name);
+      auto rules = std::make_shared<std::vector<std::size_t>>(without ? outside : inside);
+      benchmark::RegisterBenchmark(label.c_str(), [rules](benchmark::State& state) {
+        time_rules(state, *rules);
+      })->Unit(benchmark::kMillisecond);
+    }
   }
 }
 
@@ -473,6 +549,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("blocks", std::to_string(f.corpus.blocks.size()));
   register_confirm_benchmarks();
   register_hs_per_rule_benchmarks();
+  register_hs_group_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

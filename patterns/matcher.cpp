@@ -26,6 +26,8 @@ struct ThreadState {
   std::vector<Match> matches;
   // Per rule: index in `hits` of its latest hit, so a run of consecutive ends collapses to one.
   std::vector<std::uint32_t> last;
+  const RuleDatabase* db = nullptr;  // for the end slack of the rule of a hit
+  std::uint32_t size = 0;            // of the buffer scanned
 };
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
@@ -44,7 +46,9 @@ const re2::StringPiece* secret_of(const Rule& r, const re2::StringPiece* g, int 
 int on_hit(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
            void* ctx) {
   auto* st = static_cast<ThreadState*>(ctx);
-  const auto end = static_cast<std::uint32_t>(to);
+  // A relaxed form may end before the match does: confirm up to where the match may end.
+  const auto end = static_cast<std::uint32_t>(
+      std::min<unsigned long long>(to + st->db->end_slack(id), st->size));
   std::uint32_t& last = st->last[id];
   // NOTE: patterns such as [A-Za-z0-9]{20,} report every end of a long run; keeping only the
   // last end of a consecutive run is lossless because confirmation enumerates every match in the
@@ -91,6 +95,8 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
   st.hits.clear();
   st.matches.clear();
   st.last.assign(db_->rules().size(), kNone);
+  st.db = db_.get();
+  st.size = static_cast<std::uint32_t>(data.size());
 
   const hs_error_t rc = hs_scan(hsdb, data.data(), static_cast<unsigned>(data.size()), 0,
                                 st.scratch.get(), on_hit, &st);
@@ -109,12 +115,13 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
     const RE2* confirm = db_->confirm(rule);
     if (!confirm) {
       while (i < st.hits.size() && st.hits[i].rule == rule) ++i;
-      unconfirmed_.fetch_add(1, std::memory_order_relaxed);
+      if (!db_->relaxed(rule)) unconfirmed_.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
     const RE2& re = *confirm;
     const Rule& spec = db_->rules()[rule];
-    const std::size_t window = spec.max_length;
+    // A match is at most max_length long and ends at most end_slack bytes after its hit.
+    const std::size_t window = spec.max_length + db_->end_slack(rule);
     // Group 1 for most rules; every group for rules that pick another one.
     const int ngroups = spec.secret_group == 1 ? 2 : re.NumberOfCapturingGroups() + 1;
     group_store.resize(static_cast<std::size_t>(ngroups));
@@ -133,7 +140,7 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
       while (from < hit && re.Match(text, from, hit, RE2::UNANCHORED, groups, ngroups)) {
         const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
         // Extend greedily: the hit may be the first of several ends of one longer match.
-        const std::size_t limit = std::min(data.size(), start + window);
+        const std::size_t limit = std::min(data.size(), start + spec.max_length);
         if (!re.Match(text, start, limit, RE2::ANCHOR_START, groups, ngroups)) break;
         const std::size_t end = start + groups[0].size();
         confirmed = true;
@@ -151,7 +158,8 @@ Status Matcher::scan(std::string_view data, const std::function<bool(const Match
         if (end >= hit) break;
         from = covered;
       }
-      if (!confirmed && !clamped) unconfirmed_.fetch_add(1, std::memory_order_relaxed);
+      if (!confirmed && !clamped && !db_->relaxed(rule))
+        unconfirmed_.fetch_add(1, std::memory_order_relaxed);
     }
   }
 

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "core/read_file.h"
+#include "patterns/hs_form.h"
 
 namespace reachscan::patterns {
 namespace {
@@ -47,11 +48,12 @@ struct HsCompileError {
 };
 
 // Compiles the patterns; on failure reports which expression failed (or -1 if not attributable).
-hs_database_t* compile(const std::vector<Rule>& rules, int* failed, std::string* message) {
+hs_database_t* compile(const std::vector<std::string>& patterns, int* failed,
+                       std::string* message) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    exprs.push_back(rules[i].pattern.c_str());
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    exprs.push_back(patterns[i].c_str());
     flags.push_back(0);
     ids.push_back(static_cast<unsigned>(i));
   }
@@ -70,8 +72,9 @@ hs_database_t* compile(const std::vector<Rule>& rules, int* failed, std::string*
 // and the CPU features the database is compiled for (a home folder shared between machines must
 // not hand one the other's database). The patterns RE2 alone reads are in it so that a hit proves
 // them valid too (see RuleDatabase::build).
-std::string cache_key(const std::vector<Rule>& rules) {
-  std::string all = std::string(kCacheFormat) + '\0' + hs_version() + '\0';
+std::string cache_key(const std::vector<Rule>& rules, bool relax) {
+  std::string all =
+      std::string(kCacheFormat) + (relax ? "+relax" : "") + '\0' + hs_version() + '\0';
   hs_platform_info_t platform{};
   if (hs_populate_platform(&platform) == HS_SUCCESS)
     all += std::to_string(platform.tune) + ':' + std::to_string(platform.cpu_features) + '\0';
@@ -163,6 +166,29 @@ bool compile_filters(const Rule& r, RuleFilters& out, std::string* error) {
 // How many capture groups a rule's secret_group needs.
 int groups_needed(const Rule& r) { return r.secret_group; }
 
+// What Hyperscan compiles for a rule: the pattern itself, or for a pattern without a required
+// literal its form without leading and trailing context (patterns/hs_form.h), when Hyperscan
+// accepts that form and it cannot match an empty string.
+HsForm form_of(const Rule& r, bool relax) {
+  if (!relax || has_required_literal(r.pattern)) return {r.pattern, 0, false};
+  HsForm form = hyperscan_form(r.pattern, true);
+  if (!form.relaxed) return form;
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  const bool usable = hs_expression_info(form.pattern.c_str(), 0, &info, &err) == HS_SUCCESS &&
+                      info && info->min_width > 0;
+  std::free(info);
+  if (err) hs_free_compile_error(err);
+  return usable ? form : HsForm{r.pattern, 0, false};
+}
+
+// The forms' slack and relaxed bits, one byte per rule, stored beside the cached database.
+std::string encode_forms(const std::vector<HsForm>& forms) {
+  std::string out;
+  for (const HsForm& f : forms) out.push_back(static_cast<char>(f.slack | (f.relaxed ? 0x80 : 0)));
+  return out;
+}
+
 }  // namespace
 
 std::string RuleDatabase::default_cache_dir() {
@@ -247,11 +273,19 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
   // A cache entry is stored only under the key of a rule set whose every pattern passed both
   // engines, and the key covers every pattern RE2 reads (match, path, allowlists): a hit on the
   // full input set proves every rule valid, so RE2 compilation waits for a rule's first hit.
-  if (cache && !rules.empty()) {
-    if (hs_database_t* cached =
-            load_cached(dir + "/" + cache_key(rules) + ".hsdb", &db->hs_mapped_)) {
+  const std::string key = cache_key(rules, options.relax_hyperscan);
+  const auto cached_forms =
+      cache && !rules.empty()
+          ? read_regular_file(dir + "/" + key + ".forms", rules.size(), "database cache")
+          : Expected<std::string>(Status::error("no cache"));
+  if (cached_forms && cached_forms->size() == rules.size()) {
+    if (hs_database_t* cached = load_cached(dir + "/" + key + ".hsdb", &db->hs_mapped_)) {
       db->hs_ = cached;
       result.from_cache = true;
+      for (const char c : *cached_forms) {
+        db->slack_.push_back(static_cast<std::uint8_t>(c & 0x7f));
+        db->relaxed_.push_back((c & 0x80) != 0);
+      }
       for (Rule& r : rules) db->add_rule(std::move(r));
       result.database = std::move(db);
       return result;
@@ -285,30 +319,52 @@ RuleDatabase::BuildResult RuleDatabase::build(std::vector<Rule> rules,
     db->compiled_.back()->confirm = std::move(re);
   }
 
-  // Compile, dropping any rule Hyperscan rejects and retrying with the rest.
+  std::vector<HsForm> forms;
+  std::vector<std::string> patterns;
+  for (const Rule& r : db->rules_) {
+    forms.push_back(form_of(r, options.relax_hyperscan));
+    patterns.push_back(forms.back().pattern);
+  }
+  // Compile, dropping any rule Hyperscan rejects (after its own pattern, if a form of it failed)
+  // and retrying with the rest.
   while (!db->rules_.empty()) {
     int failed = -1;
     std::string message;
-    db->hs_ = compile(db->rules_, &failed, &message);
+    db->hs_ = compile(patterns, &failed, &message);
     if (db->hs_) break;
     if (failed < 0 || static_cast<std::size_t>(failed) >= db->rules_.size()) {
       result.errors.push_back("Hyperscan cannot compile the rule set: " + message);
       db->rules_.clear();
       db->compiled_.clear();
+      forms.clear();
       break;
     }
-    const Rule& bad = db->rules_[static_cast<std::size_t>(failed)];
+    const auto at = static_cast<std::size_t>(failed);
+    if (forms[at].relaxed) {
+      forms[at] = {db->rules_[at].pattern, 0, false};
+      patterns[at] = forms[at].pattern;
+      continue;
+    }
+    const Rule& bad = db->rules_[at];
     result.errors.push_back(bad.source + ": rule " + bad.id +
                             ": Hyperscan rejects the pattern: " + message);
     db->rules_.erase(db->rules_.begin() + failed);
     db->compiled_.erase(db->compiled_.begin() + failed);
+    forms.erase(forms.begin() + failed);
+    patterns.erase(patterns.begin() + failed);
+  }
+  for (const HsForm& f : forms) {
+    db->slack_.push_back(static_cast<std::uint8_t>(f.slack));
+    db->relaxed_.push_back(f.relaxed);
   }
   db->max_length_ = 0;  // over the rules kept
   for (const Rule& r : db->rules_) db->max_length_ = std::max(db->max_length_, r.max_length);
   if (db->hs_ && cache) {
     // A cache that cannot be written only costs speed; it is not worth an error.
-    (void)store_cached(dir, dir + "/" + cache_key(db->rules_) + ".hsdb",
-                       static_cast<hs_database_t*>(db->hs_));
+    const std::string stored = cache_key(db->rules_, options.relax_hyperscan);
+    if (store_cached(dir, dir + "/" + stored + ".hsdb", static_cast<hs_database_t*>(db->hs_))
+            .empty())
+      (void)write_private_file(dir + "/" + stored + ".forms", encode_forms(forms));
   }
   result.database = std::move(db);
   return result;

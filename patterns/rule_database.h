@@ -7,6 +7,7 @@
 // pattern and the Hyperscan version, so a warm start skips the ~0.2 s compile.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,9 @@ namespace reachscan::patterns {
 struct DatabaseOptions {
   std::string cache_dir;  // empty: $XDG_CACHE_HOME/reachscan or ~/.cache/reachscan
   bool use_cache = true;
+  // Hyperscan scans patterns without a required literal without their context (hs_form.h).
+  // Off: every pattern as written (tests compare the two).
+  bool relax_hyperscan = true;
 };
 
 // A rule's path pattern and allowlists, compiled once for the detector. A null regex means the
@@ -60,6 +64,10 @@ class RuleDatabase {
   // The rule's path pattern and allowlists (empty for most rules), compiled on first use like
   // confirm(): a warm start compiles only those of the rules that hit. Thread-safe.
   const RuleFilters& filters(std::size_t rule) const;
+  // Bytes a match of the rule may end after the end Hyperscan reports (hs_form.h).
+  std::size_t end_slack(std::size_t rule) const { return slack_[rule]; }
+  // Whether Hyperscan scans a relaxed form of the rule: hits that RE2 rejects are expected.
+  bool relaxed(std::size_t rule) const { return relaxed_[rule]; }
   // Largest max_length over all rules: chunk overlap must cover it.
   std::size_t max_match_length() const { return max_length_; }
   // Opaque hs_database_t*; null when there are no rules.
@@ -80,6 +88,8 @@ class RuleDatabase {
     std::optional<RuleFilters> filters;
   };
   std::vector<std::unique_ptr<LazyRegexes>> compiled_;
+  std::vector<std::uint8_t> slack_;  // parallel to rules_
+  std::vector<bool> relaxed_;        // parallel to rules_
   std::size_t max_length_ = 0;
   void* hs_ = nullptr;
   std::size_t hs_mapped_ = 0;  // non-zero: hs_ lies in an anonymous mapping of this size

@@ -115,11 +115,24 @@ TEST(RuleDatabase, SerialisedCacheIsReused) {
   std::size_t files = 0;
   for (const auto& e : std::filesystem::directory_iterator(o.cache_dir))
     files += e.is_regular_file();
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(files, 2u);  // the database and its rules' Hyperscan forms
   auto second = RuleDatabase::build(rules_from(kRules), o);
   EXPECT_TRUE(second.from_cache);
   Matcher m(second.database);
   EXPECT_EQ(scan_all(m, "k " + testing::fake_token("dmo_", 20, 9)).size(), 1u);
+  // A rule without a literal keeps its relaxed form and end slack from the cache.
+  const char* bare =
+      "[{id: x, name: x, pattern: '(?m)(?:^|[^0-9])([0-9]{15}\\|[a-z]{9})(?:[^a-z]|$)'}]";
+  auto built = RuleDatabase::build(rules_from(bare), o);
+  auto cached = RuleDatabase::build(rules_from(bare), o);
+  ASSERT_TRUE(cached.from_cache);
+  EXPECT_TRUE(built.database->relaxed(0));
+  EXPECT_TRUE(cached.database->relaxed(0));
+  EXPECT_EQ(cached.database->end_slack(0), 1u);
+  Matcher bm(cached.database);
+  EXPECT_EQ(scan_all(bm, "id 123456789012345|abcdefghi.").size(), 1u);
+  EXPECT_EQ(scan_all(bm, "id 123456789012345|abcdefghij").size(), 0u);
+  EXPECT_EQ(bm.unconfirmed_hits(), 0u);
   // A changed rule set gets its own entry.
   auto third = RuleDatabase::build(rules_from("[{id: x, name: x, pattern: '(zz_[0-9]{4})'}]"), o);
   EXPECT_FALSE(third.from_cache);
