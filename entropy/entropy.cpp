@@ -54,8 +54,9 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
 // token is signed with its sample key, and this is that signature (it ends every copy of it,
 // whatever claims are pasted in front); the Azure storage emulator's (Azurite's) well-known
 // development account key; the test-mode keys printed in Stripe's API reference; the access and
-// refresh tokens of RFC 6749's examples.
-constexpr std::array<std::string_view, 8> kDocumentedExamples = {
+// refresh tokens of RFC 6749's examples; the search-only package-search key bundled in Yarn's
+// release files (`.yarn/releases/yarn-*.cjs`, committed in many repositories; yarnpkg/berry#6201).
+constexpr std::array<std::string_view, 9> kDocumentedExamples = {
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
@@ -63,7 +64,8 @@ constexpr std::array<std::string_view, 8> kDocumentedExamples = {
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-    "pk_test_6pRNASCoBOKtIshFeQd4XMUh"};
+    "pk_test_6pRNASCoBOKtIshFeQd4XMUh",
+    "6fe4476ee5a1832882e326b506d14126"};
 
 // DB_PASSWORD, API_TOKEN: the name of the variable that holds the secret, written where a value
 // goes (a template, a URL in a README). Letters only, so no key with digits can look like one.

@@ -83,6 +83,8 @@ TEST(Placeholder, VariableNamesAndDocumentedExamples) {
                                "K1SZFPTOtr/KBHBeksoGMGw=="),
             "documented example value");
   EXPECT_EQ(placeholder_reason("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "documented example value");
+  // The public search key inside Yarn's vendored release bundle.
+  EXPECT_EQ(placeholder_reason("6fe4476ee5a1832882e326b506d14126"), "documented example value");
   // Digits, lower case or no underscore: a value, not a name.
   for (const char* v : {"DB_PASSWORD2", "AKIAQYLPMN5HHHFPZAM2", "DBPASSWORD", "Db_Password", "_DB"})
     EXPECT_NE(placeholder_reason(v), "upper-case variable name") << v;
