@@ -54,8 +54,9 @@ bool contains_word(std::string_view lower, std::string_view original, std::strin
 // token is signed with its sample key, and this is that signature (it ends every copy of it,
 // whatever claims are pasted in front); the Azure storage emulator's (Azurite's) well-known
 // development account key; the test-mode keys printed in Stripe's API reference; the access and
-// refresh tokens of RFC 6749's examples.
-constexpr std::array<std::string_view, 8> kDocumentedExamples = {
+// refresh tokens of RFC 6749's examples; the search-only package-search key bundled in Yarn's
+// release files (`.yarn/releases/yarn-*.cjs`, committed in many repositories; yarnpkg/berry#6201).
+constexpr std::array<std::string_view, 9> kDocumentedExamples = {
     "2YotnFZFEjr1zCsicMWpAA",
     "tGzv3JOkF0XG5Qx2TlKWIA",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
@@ -63,7 +64,8 @@ constexpr std::array<std::string_view, 8> kDocumentedExamples = {
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
     "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
-    "pk_test_6pRNASCoBOKtIshFeQd4XMUh"};
+    "pk_test_6pRNASCoBOKtIshFeQd4XMUh",
+    "6fe4476ee5a1832882e326b506d14126"};
 
 // DB_PASSWORD, API_TOKEN: the name of the variable that holds the secret, written where a value
 // goes (a template, a URL in a README). Letters only, so no key with digits can look like one.
@@ -130,9 +132,25 @@ bool has_counting_run(std::string_view s, std::size_t run) {
   return false;
 }
 
+// A PuTTY key file's `Comment:` header is free text its owner typed ("dummy-key", "test key"): it
+// says nothing about the key material, so the marker checks skip that line.
+std::string without_ppk_comment(std::string_view s) {
+  std::string out(s);
+  const std::size_t at = out.find("\nComment:");
+  if (at == std::string::npos) return out;
+  const std::size_t eol = out.find('\n', at + 1);
+  out.erase(at + 1, eol == std::string::npos ? std::string::npos : eol - at);
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string_view> placeholder_reason(std::string_view secret) {
+  std::string key_text;
+  if (secret.starts_with("PuTTY-User-Key-File-")) {
+    key_text = without_ppk_comment(secret);
+    secret = key_text;
+  }
   std::string lower(secret);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::string_view m : kMarkers)
@@ -218,6 +236,23 @@ bool is_password_hash(std::string_view lower) {
   return false;
 }
 
+// `~/.ssh/deploy_ed25519`, `./certs/client.key`, `/etc/ssl/private/api.pem`: where a key is kept,
+// written under a `privatekey` or `key_file` name. A base64 secret may start with `/`, so a rooted
+// path counts only under a usual top-level folder and with path characters only.
+bool is_file_path(std::string_view s) {
+  if (s.starts_with("~/") || s.starts_with("./") || s.starts_with("../")) return true;
+  static constexpr std::array<std::string_view, 10> kRoots = {
+      "/etc/", "/home/", "/var/", "/usr/", "/opt/", "/run/", "/srv/", "/tmp/", "/root/", "/Users/"};
+  bool rooted = false;
+  for (std::string_view r : kRoots) rooted = rooted || s.starts_with(r);
+  if (!rooted) return false;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '/' && c != '.' && c != '_' &&
+        c != '-')
+      return false;
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string_view> generic_value_reason(std::string_view value,
@@ -228,6 +263,10 @@ std::optional<std::string_view> generic_value_reason(std::string_view value,
   for (std::string_view p : kPublicKeyPrefixes)
     if (value.starts_with(p)) return "public key form";
   if (is_attribute_path(value)) return "attribute path";
+  if (is_file_path(value)) return "file path";
+  // `abcdefg12346+FJQCK`, `123456abcXYZ`: a value that starts by counting was typed, not generated
+  // (a provider's format may start so by chance; a generic rule has no format to vouch for it).
+  if (has_counting_run(value.substr(0, 6), 6)) return "starts with a counting run";
   for (const std::string& k : keywords) {
     std::size_t letters = 0;
     for (char c : k) letters += std::isalpha(static_cast<unsigned char>(c)) != 0;

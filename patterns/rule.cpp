@@ -60,6 +60,7 @@ const std::set<std::string>& known_keys() {
                                              "opaque",
                                              "secret_group",
                                              "path",
+                                             "example_path",
                                              "keywords_anywhere",
                                              "allowlists",
                                              "opt_in"};
@@ -140,6 +141,7 @@ Rule parse_rule(const YAML::Node& node, const std::string& source) {
   if (node["opaque"]) r.opaque = node["opaque"].as<bool>();
   if (node["secret_group"]) r.secret_group = node["secret_group"].as<int>();
   if (node["path"]) r.path = node["path"].as<std::string>();
+  if (node["example_path"]) r.example_path = node["example_path"].as<std::string>();
   if (node["keywords_anywhere"]) r.keywords_anywhere = node["keywords_anywhere"].as<bool>();
   if (const YAML::Node al = node["allowlists"]) {
     if (!al.IsSequence()) throw YAML::Exception(al.Mark(), "allowlists must be a list");

@@ -69,6 +69,9 @@ struct Rule {
   int secret_group = 1;
   // RE2 pattern on the file path: the rule applies only to files it matches (empty: every file).
   std::string path;
+  // For `rules check` only: the file path its examples and negative examples are scanned as, so a
+  // rule with `path` can be checked (e.g. `config/master.key`).
+  std::string example_path;
   // Keywords looked for anywhere in the scanned text instead of inside the match (gitleaks).
   bool keywords_anywhere = false;
   std::vector<Allowlist> allowlists;

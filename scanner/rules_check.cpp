@@ -47,7 +47,7 @@ std::string explain_miss(const patterns::Rule& rule, const std::string& example)
   std::vector<Finding> found;
   Chunk chunk;
   chunk.data = example;
-  (void)alone.detect(chunk, "-", found, stats);
+  (void)alone.detect(chunk, rule.example_path.empty() ? "-" : rule.example_path, found, stats);
   if (!found.empty())
     return "the rule alone finds it: another rule's finding covers the same secret (a specific "
            "rule shadows a generic one, or it became a part of a multi-part finding)";
@@ -85,6 +85,8 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
     if (r.references.empty()) report.problems.push_back(who + "no references");
     if (r.examples.empty()) report.problems.push_back(who + "no examples");
     if (r.negative_examples.empty()) report.problems.push_back(who + "no negative_examples");
+    if (!r.path.empty() && r.example_path.empty())
+      report.problems.push_back(who + "a rule with a path needs an example_path to check it");
     if (!r.verify.empty() && !verify::known_verifier(r.verify)) {
       report.problems.push_back(who + "unknown verifier '" + r.verify + "'");
       ok = false;
@@ -116,10 +118,11 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
       return nullptr;
     };
     auto has_rule = [&](const std::vector<Finding>& fs) { return of_rule(fs) != nullptr; };
+    const std::string sample_path = r.example_path.empty() ? "-" : r.example_path;
     for (const std::string& ex : r.examples) {
       ++report.examples;
       const auto before = detector.matcher().unconfirmed_hits();
-      const auto found = detector.detect_all(ex);
+      const auto found = detector.detect_all(ex, sample_path);
       const Finding* f = of_rule(found);
       if (!f)
         report.problems.push_back(who + "example does not match: " + shorten(ex) + " (" +
@@ -136,7 +139,7 @@ RuleCheckReport check_rules(patterns::RuleSet set) {
     }
     for (const std::string& ex : r.negative_examples) {
       ++report.examples;
-      if (has_rule(detector.detect_all(ex)))
+      if (has_rule(detector.detect_all(ex, sample_path)))
         report.problems.push_back(who + "negative example matches: " + shorten(ex));
     }
   }

@@ -62,6 +62,17 @@ TEST(Placeholder, TemplateReferencesOnlyWhereWellFormed) {
   }
 }
 
+TEST(Placeholder, PuttyCommentIsNoMarker) {
+  const std::string head = "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: ";
+  const std::string rest =
+      "\nPublic-Lines: 1\nAAAAB3NzaC1yc2EAAAABJQAAAQEAm5d5\nPrivate-Lines: 1\n"
+      "AAABAQCO+eW40w29wGn9lPaqHpkrTQW6\nPrivate-MAC: 6730c52e494d4aba11914850\n";
+  EXPECT_FALSE(placeholder_reason(head + "dummy-key" + rest).has_value());
+  EXPECT_FALSE(placeholder_reason(head + "sample key\r" + rest).has_value());
+  // A marker in the key material itself still counts.
+  EXPECT_TRUE(placeholder_reason(head + "ci" + rest + "xxxx").has_value());
+}
+
 TEST(Placeholder, VariableNamesAndDocumentedExamples) {
   EXPECT_EQ(placeholder_reason("DB_PASSWORD"), "upper-case variable name");
   EXPECT_EQ(placeholder_reason("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
@@ -72,6 +83,8 @@ TEST(Placeholder, VariableNamesAndDocumentedExamples) {
                                "K1SZFPTOtr/KBHBeksoGMGw=="),
             "documented example value");
   EXPECT_EQ(placeholder_reason("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "documented example value");
+  // The public search key inside Yarn's vendored release bundle.
+  EXPECT_EQ(placeholder_reason("6fe4476ee5a1832882e326b506d14126"), "documented example value");
   // Digits, lower case or no underscore: a value, not a name.
   for (const char* v : {"DB_PASSWORD2", "AKIAQYLPMN5HHHFPZAM2", "DBPASSWORD", "Db_Password", "_DB"})
     EXPECT_NE(placeholder_reason(v), "upper-case variable name") << v;
@@ -94,12 +107,23 @@ TEST(GenericValue, HashesPathsAndOwnKeywords) {
   EXPECT_EQ(generic_value_reason("extension.0.protected_settings", password), "attribute path");
   EXPECT_EQ(generic_value_reason("os_profile.0.custom_data", password), "attribute path");
   EXPECT_EQ(generic_value_reason("repository.0.username", password), "attribute path");
+  for (const char* v :
+       {"~/.ssh/deploy_ed25519", "./certs/client-key.pem", "/etc/ssl/private/api.pem"})
+    EXPECT_EQ(generic_value_reason(v, password), "file path") << v;
+  // A base64 value may start with '/': not a path unless under a usual root, path characters only.
+  for (const char* v : {"/Tk9wLm2Zr7q+Xb/1c", "/etc/Tk9+wLm2Zr7q=="})
+    EXPECT_NE(generic_value_reason(v, password), "file path") << v;
   EXPECT_EQ(generic_value_reason(
                 "testuser:$2y$05$sBsSqk0OpSD1uTZkHXc4FeJ0Z70wLQdAX/82UiHuQOKbNbBrzs6", password),
             "password hash or digest");
   EXPECT_EQ(generic_value_reason("newRootPassword123", password), "spells out its own keyword");
   EXPECT_EQ(generic_value_reason("secretKeyValue1", std::vector<std::string>{"secret"}),
             "spells out its own keyword");
+  // A value that starts by counting was typed by hand; a shorter run, or one later on, is kept.
+  for (const char* v : {"abcdefg12346+FJQCK", "123456Tq9wLm2Zr", "zyxwvu9Kq2Lm"})
+    EXPECT_EQ(generic_value_reason(v, password), "starts with a counting run") << v;
+  for (const char* v : {"abcde9Kq2LmZr7", "Tq9wLm2Z123456r"})
+    EXPECT_FALSE(generic_value_reason(v, password).has_value()) << v;
   // Keywords under five letters are not checked: "api" turns up in random tokens.
   EXPECT_FALSE(generic_value_reason("q3Rapi9vXm2LkT7w", std::vector<std::string>{"api"}));
   for (const char* v :

@@ -136,5 +136,33 @@ TEST(RulesCheck, SaysWhichStageDroppedAnExample) {
       << problem_of("demo.allowed");
 }
 
+// A rule limited to some paths is checked by scanning its examples as `example_path`.
+TEST(RulesCheck, PathRulesAreCheckedAtTheirExamplePath) {
+  const char* rule = R"yaml(
+- id: demo.keyfile
+  name: Key file
+  pattern: '(?m)^([a-f0-9]{32})\r?$'
+  path: '(?:^|/)config/master\.key$'
+  references: [x]
+  examples: ['4b27b95e909348334896a68f812d810a']
+  negative_examples: ['4b27b95e9093']
+)yaml";
+  auto problems = [](const std::string& yaml) {
+    patterns::RuleSet set = patterns::parse_rules(yaml, "demo.yaml");
+    EXPECT_TRUE(set.errors.empty());
+    return check_rules(std::move(set)).problems;
+  };
+  const auto none = problems(std::string(rule) + "  example_path: 'app/config/master.key'\n");
+  EXPECT_TRUE(none.empty()) << none.front();
+  const auto missing = problems(rule);
+  ASSERT_FALSE(missing.empty());
+  EXPECT_NE(missing.front().find("needs an example_path"), std::string::npos) << missing.front();
+  const auto elsewhere = problems(std::string(rule) + "  example_path: 'app/notes.txt'\n");
+  bool path_filter = false;
+  for (const std::string& p : elsewhere)
+    path_filter = path_filter || p.find("path filter") != std::string::npos;
+  EXPECT_TRUE(path_filter);
+}
+
 }  // namespace
 }  // namespace reachscan
