@@ -370,6 +370,51 @@ for rules in /etc ../../../../etc/passwd; do
   check "committed config with rules: '$rules' (outside its folder): exit 2" \
     eval 'rc_is 2 && err_has "leaves the folder"'
 done
+# Files named by (or found as) a config of the scanned tree stay in the tree, symlinks resolved.
+gl_rule='[[rules]]
+id = "acme-key"
+regex = '"'acme_[0-9a-f]{32}'"'
+'
+outside_tree() {  # a fresh tree with a key for the gitleaks rule and one outside it
+  rm -rf tree outside.toml && mkdir tree && echo "k = 'acme_8f3a91c2d7e4b6a05f9e2c1d3b7a8e64'" >tree/a.py
+  printf '%s' "$gl_rule" >outside.toml
+}
+for target in /etc/passwd ../outside.toml "$WORK/outside.toml" link.toml; do
+  outside_tree && ln -s ../outside.toml tree/link.toml
+  printf '[extend]\npath = "%s"\n' "$target" >tree/.gitleaks.toml
+  run dir tree
+  check "committed .gitleaks.toml with [extend] path '$target' (outside the tree): exit 2" \
+    eval 'rc_is 2 && err_has "leaves the folder" && err_has "$target"'
+done
+outside_tree && printf '%s' "$gl_rule" >tree/base.toml && printf '[extend]\npath = "base.toml"\n' >tree/.gitleaks.toml
+run dir tree -f json
+check "committed .gitleaks.toml extending a file inside the tree: its rules run" \
+  eval 'rc_is 1 && out_has acme-key'
+outside_tree && printf '[extend]\npath = "../outside.toml"\n' >tree/.gitleaks.toml
+run dir tree -c tree/.gitleaks.toml -f json
+check "the same config given with -c (the user's): [extend] may leave the tree" \
+  eval 'rc_is 1 && out_has acme-key'
+rm tree/.gitleaks.toml && GITLEAKS_CONFIG=$WORK/outside.toml run dir tree -f json
+check "GITLEAKS_CONFIG (the user's) outside the tree: read" eval 'rc_is 1 && out_has acme-key'
+outside_tree && mkdir tree/rules && ln -s ../../outside.toml tree/rules/evil.yaml &&
+  echo "rules: ['rules']" >tree/.reachscan.yaml
+run dir tree
+check "committed config naming a rule folder with a symlink out of the tree: exit 2" \
+  eval 'rc_is 2 && err_has "leaves the folder" && err_has evil.yaml'
+outside_tree && printf '[extend]\npath = "/etc/passwd"\n' >tree/r.toml && echo "rules: ['r.toml']" >tree/.reachscan.yaml
+run dir tree
+check "committed config naming a gitleaks rule file that extends /etc/passwd: exit 2" \
+  eval 'rc_is 2 && err_has "leaves the folder" && err_has /etc/passwd'
+for found in .reachscan.yaml .gitleaks.toml .reachscanignore .gitleaksignore; do
+  outside_tree && echo "rules: []" >outside.yaml && ln -s ../outside.yaml "tree/$found"
+  run dir tree
+  check "committed $found that is a symlink out of the tree: exit 2, naming it" \
+    eval 'rc_is 2 && err_has "leaves the folder" && err_has "$found"'
+done
+outside_tree && mkdir tree/conf && echo "allow: {paths: ['*.py']}" >tree/conf/r.yaml &&
+  ln -s conf/r.yaml tree/.reachscan.yaml
+run dir tree
+check "committed .reachscan.yaml symlinked inside the tree: read" rc_is 0
 rm -rf tree && mkdir -p tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z
 echo "t = '$KEY'" >tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/k.py
 printf "allow:\n  paths: ['%s', '%s']\n" "$(printf '**/%.0s' $(seq 60))nomatch" \
