@@ -473,6 +473,12 @@ for gitfile in 'gitdir: ../../etc' 'gitdir: /dev/zero' link fifo; do
   RC=$? ERR=$(cat "$WORK/err")
   check "a .git that is '$gitfile': exit 2, no hang" eval 'rc_is 2 && err_has "not a git repository"'
 done
+for meta in config packed-refs objects/info/alternates refs/heads/evil commondir; do
+  new_repo fifometa && rm -f "fifometa/.git/$meta" && mkfifo "fifometa/.git/$meta"
+  timeout 20 "$BIN" git fifometa >"$WORK/out" 2>"$WORK/err"
+  RC=$? ERR=$(cat "$WORK/err")
+  check "a FIFO as .git/$meta: exit 2 naming it, no hang" eval 'rc_is 2 && err_has "$meta"'
+done
 rm -rf many && mkdir many && tokens 20000 | sed "s/^/k = '/; s/$/'/" >many/k.py
 run dir many -f json -q
 check "20,000 findings in one file: each reported" \
