@@ -10,6 +10,7 @@
 #include <optional>
 #include <system_error>
 
+#include "core/read_file.h"
 #include "patterns/gitleaks.h"
 #include "patterns/rule.h"
 #include "report/escape.h"
@@ -102,30 +103,42 @@ std::string find_upwards(const std::string& root, const char* name) {
 namespace {
 
 // The config that applies: -c FILE; else .reachscan.yaml in the root or above; else the gitleaks
-// config in GITLEAKS_CONFIG; else .gitleaks.toml in the root or above. Empty: none.
-std::string config_for(const GlobalOptions& g, const std::string& root) {
-  if (!g.config.empty()) return g.config;
-  if (std::string found = find_upwards(root, kConfigName); !found.empty()) return found;
-  if (const char* env = std::getenv("GITLEAKS_CONFIG"); env && *env) return env;
-  return find_upwards(root, kGitleaksName);
+// config in GITLEAKS_CONFIG; else .gitleaks.toml in the root or above. Empty: none. `confine`:
+// the folder of a config that came with the scanned tree (found there, not named by the user),
+// which every file it names must stay inside.
+struct ConfigChoice {
+  std::string path;
+  std::string confine;
+};
+
+ConfigChoice config_for(const GlobalOptions& g, const std::string& root) {
+  if (!g.config.empty()) return {g.config, {}};
+  std::string found = find_upwards(root, kConfigName);
+  if (found.empty()) {
+    if (const char* env = std::getenv("GITLEAKS_CONFIG"); env && *env) return {env, {}};
+    found = find_upwards(root, kGitleaksName);
+  }
+  if (found.empty()) return {};
+  return {found, fs::path(found).parent_path().string()};
 }
 
-// A config found in the scanned tree comes with the tree: the rule files it names must be inside
-// its own folder, or a committed config could make us read any file of this machine (`/etc`,
-// `../../..`). A config given with -c is the user's and may name any path.
-Status rules_inside(const Config& config) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path home = fs::weakly_canonical(fs::absolute(config.path, ec).parent_path(), ec);
-  for (const std::string& p : config.rule_paths) {
-    const fs::path where = fs::weakly_canonical(fs::absolute(p, ec), ec);
-    const fs::path rel = where.lexically_relative(home);
-    if (ec || rel.empty() || *rel.begin() == "..")
+// A file found in the scanned tree by its name (a config, an ignore file) must not be a symlink
+// out of the folder it was found in, or a committed link would make us read any file of this
+// machine (and echo its lines in errors).
+Status found_inside(const std::string& found, const char* what) {
+  if (found.empty()) return {};
+  return check_inside(found, fs::path(found).parent_path().string(), what);
+}
+
+// The rule files named by a config from the scanned tree must be inside its own folder (`/etc`,
+// `../../..` are refused). A config given with -c is the user's and may name any path.
+Status rules_inside(const Config& config, const std::string& confine) {
+  for (const std::string& p : config.rule_paths)
+    if (!check_inside(p, confine, "rules path").ok())
       return Status::error(config.path + ": rules path '" + p +
                            "' leaves the folder of this "
                            "config, which was found in the scanned tree; give it with --rules or "
                            "the config with -c to use it");
-  }
   return {};
 }
 
@@ -133,7 +146,7 @@ Status rules_inside(const Config& config) {
 // brings its rules, and its global allowlists and disabledRules also reach the built-in rules when
 // `[extend] useDefault` keeps them.
 patterns::RuleSet config_rules(const GlobalOptions& g, const Config& config,
-                               patterns::GitleaksConfig gitleaks) {
+                               patterns::GitleaksConfig gitleaks, const std::string& confine) {
   patterns::RuleSet rules;
   if (config.gitleaks.empty() ? config.builtin_rules : gitleaks.use_default) {
     rules = patterns::embedded_rules_for_scan(
@@ -147,7 +160,7 @@ patterns::RuleSet config_rules(const GlobalOptions& g, const Config& config,
                                "' is no rule here; ignored");
   }
   rules.append(std::move(gitleaks.rules));
-  for (const std::string& p : config.rule_paths) rules.append(patterns::load_rules(p));
+  for (const std::string& p : config.rule_paths) rules.append(patterns::load_rules(p, confine));
   return rules;
 }
 
@@ -155,19 +168,21 @@ patterns::RuleSet config_rules(const GlobalOptions& g, const Config& config,
 
 std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root) {
   Setup out;
-  const std::string config_path = config_for(g, root);
+  const auto [config_path, confine] = config_for(g, root);
   if (!config_path.empty()) {
+    if (Status s = found_inside(confine.empty() ? "" : config_path, "config file"); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
+    }
     auto c = load_config(config_path);
     if (!c) {
       error_line(c.status().message());
       return std::nullopt;
     }
     out.config = std::move(*c);
-    if (g.config.empty()) {
-      if (Status s = rules_inside(out.config); !s.ok()) {
-        error_line(s.message());
-        return std::nullopt;
-      }
+    if (Status s = confine.empty() ? Status() : rules_inside(out.config, confine); !s.ok()) {
+      error_line(s.message());
+      return std::nullopt;
     }
     for (const std::string& w : out.config.warnings)
       fmt::print(stderr, "reachscan: warning: {}\n", report::escape_for_terminal(w));
@@ -183,13 +198,13 @@ std::optional<Setup> load_setup(const GlobalOptions& g, const std::string& root)
   patterns::GitleaksConfig gitleaks;
   if (!out.config.gitleaks.empty()) {
     // A gitleaks config that cannot be read stops the run, as a bad .reachscan.yaml does.
-    gitleaks = patterns::load_gitleaks(out.config.gitleaks);
+    gitleaks = patterns::load_gitleaks(out.config.gitleaks, confine);
     if (!gitleaks.rules.errors.empty()) {
       for (const std::string& e : gitleaks.rules.errors) error_line(e);
       return std::nullopt;
     }
   }
-  patterns::RuleSet rules = config_rules(g, out.config, std::move(gitleaks));
+  patterns::RuleSet rules = config_rules(g, out.config, std::move(gitleaks), confine);
   for (const std::string& p : g.rule_paths) rules.append(patterns::load_rules(p));
   rules.drop_duplicate_ids();
   rules.check_companions();
@@ -244,12 +259,21 @@ std::optional<Policy> load_policy(const GlobalOptions& g, const Setup& setup,
     }
   const std::string ignore =
       g.ignore_file.empty() ? find_upwards(root, kIgnoreName) : g.ignore_file;
+  if (Status s = found_inside(g.ignore_file.empty() ? ignore : "", "ignore file"); !s.ok()) {
+    error_line(s.message());
+    return std::nullopt;
+  }
   if (!ignore.empty())
     if (Status s = suppressions.add_ignore_file(ignore); !s.ok()) {
       error_line(s.message());
       return std::nullopt;
     }
-  if (const std::string gl = find_upwards(root, kGitleaksIgnoreName); !gl.empty())
+  const std::string gl = find_upwards(root, kGitleaksIgnoreName);
+  if (Status s = found_inside(gl, "ignore file"); !s.ok()) {
+    error_line(s.message());
+    return std::nullopt;
+  }
+  if (!gl.empty())
     if (Status s = suppressions.add_gitleaks_ignore(gl); !s.ok()) {
       error_line(s.message());
       return std::nullopt;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace reachscan {
 
@@ -78,6 +79,20 @@ Expected<MappedFile> map_regular_file(const std::string& path, std::uint64_t max
     return Status::error(path + ": cannot read " + what + ": " + std::strerror(err));
   m.data_ = p;
   return m;
+}
+
+Status check_inside(const std::string& path, const std::string& folder, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path home = fs::weakly_canonical(fs::absolute(folder, ec), ec);
+  fs::path where;
+  if (!ec) where = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  const fs::path rel = ec ? fs::path() : where.lexically_relative(home);
+  if (rel.empty() || *rel.begin() == "..")
+    return Status::error(path + ": " + what + " leaves the folder " + folder +
+                         (ec ? " (" + ec.message() + ")" : std::string()) +
+                         ", which came with the scanned tree");
+  return Status();
 }
 
 Status write_private_file(const std::string& path, std::string_view data) {

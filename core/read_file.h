@@ -24,6 +24,14 @@ constexpr std::uint64_t kMaxBaselineBytes = 512ull << 20;  // an earlier JSON/JS
                                                       std::uint64_t max_bytes,
                                                       const std::string& what);
 
+// OK when `path`, every symlink resolved, lies inside `folder` (also resolved); else an error
+// naming `path` and what it is (`what`). How files named by a config that came with the scanned
+// tree (its `rules:`, a gitleaks `[extend] path`, an ignore file found there) are kept in that
+// tree: a committed file must not make the scanner read `/etc/shadow` or `../../..`. A path that
+// does not exist is checked as written (its existing prefix resolved).
+[[nodiscard]] Status check_inside(const std::string& path, const std::string& folder,
+                                  const std::string& what);
+
 // A regular file mapped read-only: for caches and indexes read whole on every run, where copying
 // them into fresh memory (zero-filled, then written) costs more than the mapping's page faults.
 class MappedFile {

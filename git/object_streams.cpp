@@ -12,6 +12,9 @@
 #include <climits>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+
+#include "core/read_file.h"
 
 namespace reachscan::git {
 namespace {
@@ -25,11 +28,19 @@ std::uint32_t be32(const unsigned char* p) {
          std::uint32_t{p[3]};
 }
 
+// Repository metadata files (commondir, alternates) are read as regular files of at most this
+// size: a FIFO or a link to /dev/zero there must not hang the scan or fill memory.
+constexpr std::uint64_t kMaxMetadataBytes = 1u << 20;
+
+std::string read_metadata(const std::string& path) {
+  auto text = read_regular_file(path, kMaxMetadataBytes, "repository file");
+  return text ? std::move(*text) : std::string();
+}
+
 std::string read_line_file(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  std::string text = read_metadata(path);
+  text.resize(std::min(text.find('\n'), text.size()));
+  return text;
 }
 
 std::string absolute_from(const std::string& base, const std::string& path) {
@@ -49,7 +60,7 @@ std::string objects_dir(const std::string& git_dir) {
 void collect_object_dirs(const std::string& dir, int depth, std::vector<std::string>& out) {
   if (depth > kMaxAlternateDepth || std::find(out.begin(), out.end(), dir) != out.end()) return;
   out.push_back(dir);
-  std::ifstream in(dir + "/info/alternates");
+  std::istringstream in(read_metadata(dir + "/info/alternates"));
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     collect_object_dirs(absolute_from(dir, line), depth + 1, out);

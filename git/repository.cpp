@@ -3,6 +3,7 @@
 #include <git2.h>
 
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <semaphore>
 #include <utility>
@@ -58,8 +59,48 @@ struct Repository::Impl {
 Repository::Repository() : impl_(std::make_unique<Impl>()) {}
 Repository::~Repository() = default;
 
+namespace {
+
+// One metadata file: absent, or a regular file (symlinks followed).
+Status regular_or_absent(const std::filesystem::path& p) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(p, ec);
+  if (ec || st.type() == std::filesystem::file_type::not_found ||
+      st.type() == std::filesystem::file_type::regular)
+    return {};
+  return Status::error(p.string() +
+                       ": repository file is not a regular file (FIFO, socket, "
+                       "device or folder)");
+}
+
+// libgit2 opens a repository's metadata with blocking reads: a FIFO as its config, packed-refs,
+// alternates or a loose ref (from a hostile archive or copy, never from a clone) would hang the
+// scan. So they must be regular files before libgit2 reads them. `git_dir` as discovered.
+Status check_metadata(const std::string& git_dir) {
+  namespace fs = std::filesystem;
+  const fs::path dir(git_dir);
+  for (const char* name : {"HEAD", "config", "packed-refs", "commondir", "shallow",
+                           "objects/info/alternates", "info/grafts", "info/exclude"})
+    if (Status s = regular_or_absent(dir / name); !s.ok()) return s;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir / "refs", ec), end; !ec && it != end;
+       it.increment(ec))
+    if (!it->is_directory(ec))
+      if (Status s = regular_or_absent(it->path()); !s.ok()) return s;
+  return {};
+}
+
+}  // namespace
+
 Expected<std::unique_ptr<Repository>> Repository::open(const std::string& path) {
   init_library();
+  git_buf found = GIT_BUF_INIT;
+  if (git_repository_discover(&found, path.c_str(), 0, nullptr) == 0) {
+    const std::string git_dir(found.ptr, found.size);
+    git_buf_dispose(&found);
+    if (Status s = check_metadata(git_dir); !s.ok())
+      return Status::error(path + " is not a git repository (or cannot be opened): " + s.message());
+  }
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0)
     return Status::error(last_error(path + " is not a git repository (or cannot be opened)"));

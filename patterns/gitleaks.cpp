@@ -243,10 +243,31 @@ std::optional<Rule> parse_rule(const toml::table& t, const std::string& where,
   return r;
 }
 
-GitleaksConfig parse_at_depth(std::string_view text, const std::string& source, int depth);
+// Where one file is read: its name, how deep in [extend] chains, and the folder its [extend] path
+// must stay in (empty: anywhere, the config was the user's).
+struct Origin {
+  const std::string& source;
+  int depth;
+  const std::string& confine;
+};
+
+GitleaksConfig parse_at_depth(std::string_view text, const Origin& o);
+
+// The file an [extend] path names: as given (gitleaks reads it from the working folder), else next
+// to the config. A config from the scanned tree only reaches files next to it, inside the tree.
+Expected<fs::path> extend_file(const std::string& path, const Origin& o) {
+  fs::path file(path);
+  std::error_code ec;
+  if (file.is_relative() && (!o.confine.empty() || !fs::exists(file, ec)))
+    file = fs::path(o.source).parent_path() / file;
+  if (!o.confine.empty())
+    if (Status s = check_inside(file.string(), o.confine, "[extend] path"); !s.ok()) return s;
+  return file;
+}
 
 // [extend]: the file it names is loaded first; useDefault and disabledRules are noted.
-void apply_extend(Fields& top, const std::string& source, int depth, GitleaksConfig& out) {
+void apply_extend(Fields& top, const Origin& o, GitleaksConfig& out) {
+  const std::string& source = o.source;
   const toml::node* n = top.get("extend");
   if (!n) return;
   auto& warnings = out.rules.warnings;
@@ -263,26 +284,28 @@ void apply_extend(Fields& top, const std::string& source, int depth, GitleaksCon
   const std::string path = f.text("path", warnings);
   f.report_unknown("[extend]", warnings);
   if (path.empty()) return;
-  if (depth >= kMaxExtendDepth) {
+  if (o.depth >= kMaxExtendDepth) {
     warnings.push_back(at(source, *n) + ": [extend] path nested more than " +
                        std::to_string(kMaxExtendDepth) + " deep; ignored");
     return;
   }
-  fs::path file(path);
-  if (file.is_relative() && !fs::exists(file)) file = fs::path(source).parent_path() / file;
-  auto base_text = read_regular_file(file.string(), kMaxRuleFileBytes, "gitleaks config");
+  const auto file = extend_file(path, o);
+  auto base_text = file ? read_regular_file(file->string(), kMaxRuleFileBytes, "gitleaks config")
+                        : Expected<std::string>(file.status());
   if (!base_text) {
     out.rules.errors.push_back(at(source, *n) + ": [extend] path: " + base_text.status().message());
     return;
   }
-  GitleaksConfig base = parse_at_depth(*base_text, file.string(), depth + 1);
+  const std::string base_source = file->string();
+  GitleaksConfig base = parse_at_depth(*base_text, Origin{base_source, o.depth + 1, o.confine});
   out.use_default = out.use_default || base.use_default;
   out.rules.append(std::move(base.rules));
   for (std::string& d : base.disabled_rules) out.disabled_rules.push_back(std::move(d));
   for (Allowlist& a : base.global_allowlists) out.global_allowlists.push_back(std::move(a));
 }
 
-GitleaksConfig parse_at_depth(std::string_view text, const std::string& source, int depth) {
+GitleaksConfig parse_at_depth(std::string_view text, const Origin& o) {
+  const std::string& source = o.source;
   GitleaksConfig out;
   toml::table doc;
   try {
@@ -294,7 +317,7 @@ GitleaksConfig parse_at_depth(std::string_view text, const std::string& source, 
   }
   auto& warnings = out.rules.warnings;
   Fields top(doc, source);
-  apply_extend(top, source, depth, out);
+  apply_extend(top, o, out);
   std::vector<Rule> own;
   if (const toml::node* n = top.get("rules")) {
     const toml::array* arr = n->as_array();
@@ -358,18 +381,19 @@ void emit_allowlist(YAML::Emitter& y, const Allowlist& a) {
 
 }  // namespace
 
-GitleaksConfig parse_gitleaks(std::string_view toml, const std::string& source) {
-  return parse_at_depth(toml, source, 0);
+GitleaksConfig parse_gitleaks(std::string_view toml, const std::string& source,
+                              const std::string& confine) {
+  return parse_at_depth(toml, Origin{source, 0, confine});
 }
 
-GitleaksConfig load_gitleaks(const std::string& path) {
+GitleaksConfig load_gitleaks(const std::string& path, const std::string& confine) {
   auto text = read_regular_file(path, kMaxRuleFileBytes, "gitleaks config");
   if (!text) {
     GitleaksConfig out;
     out.rules.errors.push_back(text.status().message());
     return out;
   }
-  return parse_gitleaks(*text, path);
+  return parse_gitleaks(*text, path, confine);
 }
 
 bool is_toml_path(const std::string& path) {

@@ -30,11 +30,14 @@ struct GitleaksConfig {
 };
 
 // Parses gitleaks TOML held in memory. `source` names it in messages and anchors `[extend] path`.
-// Never throws.
-GitleaksConfig parse_gitleaks(std::string_view toml, const std::string& source);
+// With `confine` (a folder: the config came with the scanned tree), `[extend] path` is taken
+// relative to `source`'s folder and must stay inside `confine`, symlinks resolved; a path outside
+// is an error naming it. Never throws.
+GitleaksConfig parse_gitleaks(std::string_view toml, const std::string& source,
+                              const std::string& confine = {});
 
-// Reads a gitleaks config file (a regular file of at most kMaxRuleFileBytes).
-GitleaksConfig load_gitleaks(const std::string& path);
+// Reads a gitleaks config file (a regular file of at most kMaxRuleFileBytes); `confine` as above.
+GitleaksConfig load_gitleaks(const std::string& path, const std::string& confine = {});
 
 // True when `path` names a TOML file (by its extension): rule and config loaders hand such files
 // to load_gitleaks.

@@ -223,7 +223,7 @@ RuleSet parse_rules(std::string_view yaml, const std::string& source) {
   return out;
 }
 
-RuleSet load_rules(const std::string& path) {
+RuleSet load_rules(const std::string& path, const std::string& confine) {
   namespace fs = std::filesystem;
   RuleSet out;
   std::error_code ec;
@@ -240,8 +240,13 @@ RuleSet load_rules(const std::string& path) {
     files.emplace_back(path);
   }
   for (const fs::path& f : files) {
+    if (!confine.empty())
+      if (Status s = check_inside(f.string(), confine, "rule file"); !s.ok()) {
+        out.errors.push_back(s.message());
+        continue;
+      }
     if (is_toml_path(f.string())) {
-      out.append(load_gitleaks(f.string()).rules);
+      out.append(load_gitleaks(f.string(), confine).rules);
       continue;
     }
     // Rule files may come from the scanned tree (its config's `rules:`): regular files only,

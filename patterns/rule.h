@@ -99,8 +99,10 @@ struct RuleSet {
 RuleSet parse_rules(std::string_view yaml, const std::string& source);
 
 // Loads a rule file, or every *.yaml / *.yml file below a folder (sorted by path). A *.toml
-// file is read as a gitleaks config (patterns/gitleaks.h).
-RuleSet load_rules(const std::string& path);
+// file is read as a gitleaks config (patterns/gitleaks.h). With `confine` (a folder: a config
+// from the scanned tree named these rules), every file read, symlinks resolved, must lie inside
+// it (core/read_file.h check_inside); one outside is an error naming it.
+RuleSet load_rules(const std::string& path, const std::string& confine = {});
 
 // The rules compiled into the binary from patterns/rules/ that are on by default (no `opt_in`).
 RuleSet embedded_rules();

@@ -7,10 +7,11 @@ namespace reachscan::report {
 namespace {
 
 // A field quoted when it must be (comma, quote, line break), and defused when a spreadsheet
-// would run it as a formula (=, +, -, @ at the start).
+// would run it as a formula (=, +, -, @, tab or carriage return at the start).
 std::string field(const std::string& v) {
   std::string s = v;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t'))
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
     s.insert(s.begin(), '\'');
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";

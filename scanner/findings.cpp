@@ -105,6 +105,7 @@ void FindingStore::spill_resident() {
   where.reserve(resident_.size());
   std::string bytes;
   Status s = spill_.open();
+  const std::uint64_t start = spill_.size();
   for (std::size_t i = 0; s.ok() && i < resident_.size(); ++i) {
     bytes.clear();
     encode_finding(resident_[i], bytes);
@@ -117,6 +118,7 @@ void FindingStore::spill_resident() {
   if (s.ok()) s = spill_.flush();
   if (!s.ok()) {
     // Nothing moves: the occurrences stay in memory, and the store stops trying.
+    spill_.drop_buffered_from(start);
     error_ = s.message() + "; findings kept in memory";
     budget_ = kNoLimit;
     return;

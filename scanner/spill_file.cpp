@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -59,36 +60,42 @@ Expected<std::uint64_t> SpillFile::append(std::string_view bytes) {
 
 Status SpillFile::flush() {
   std::size_t done = 0;
+  Status result;
   while (done < buffer_.size()) {
     const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const std::string why = std::strerror(n < 0 ? errno : ENOSPC);
-      written_ += done;
-      buffer_.clear();
-      return Status::error("findings spill file: " + why);
+      result = Status::error(std::string("findings spill file: ") +
+                             std::strerror(n < 0 ? errno : ENOSPC));
+      break;
     }
     done += static_cast<std::size_t>(n);
   }
+  // What could not be written stays buffered: its offsets stay readable (from memory).
   written_ += done;
-  buffer_.clear();
-  return {};
+  buffer_.erase(0, done);
+  return result;
 }
 
 Status SpillFile::read(std::uint64_t offset, std::size_t size, std::string& out) {
-  if (!buffer_.empty())
-    if (Status s = flush(); !s.ok()) return s;
   out.resize(size);
   std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n =
-        ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+  while (done < size && offset + done < written_) {  // the part in the file
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(size - done, written_ - offset - done));
+    const ssize_t n = ::pread(fd_, out.data() + done, want, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
       return Status::error(std::string("findings spill file: ") +
                            (n == 0 ? "short read" : std::strerror(errno)));
     done += static_cast<std::size_t>(n);
   }
+  if (done == size) return {};
+  // The rest is buffered: not written yet, or not writable (a full disk).
+  const std::uint64_t at = offset + done - written_;
+  if (at + (size - done) > buffer_.size())
+    return Status::error("findings spill file: read past the end");
+  std::memcpy(out.data() + done, buffer_.data() + at, size - done);
   return {};
 }
 

@@ -7,6 +7,7 @@
 // Not thread-safe; one per store.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,12 +28,17 @@ class SpillFile {
   bool is_open() const { return fd_ >= 0; }
   // Appends `bytes`; returns where they start.
   [[nodiscard]] Expected<std::uint64_t> append(std::string_view bytes);
-  // Reads `size` bytes at `offset` into `out` (after flushing what append buffered).
+  // Reads `size` bytes at `offset` into `out`: from the file, or from what is still buffered.
   [[nodiscard]] Status read(std::uint64_t offset, std::size_t size, std::string& out);
-  // Writes what append buffered; on failure the unwritten bytes are dropped (the offsets
-  // append returned for them are no longer readable) and the file stays usable.
+  // Writes what append buffered. On failure (a full disk) the unwritten bytes stay buffered, so
+  // every offset append returned stays readable, and the file stays usable.
   [[nodiscard]] Status flush();
   std::uint64_t size() const { return written_ + buffer_.size(); }
+  // Forgets the still-buffered bytes at or after `offset` (a batch that is given up on).
+  void drop_buffered_from(std::uint64_t offset) {
+    buffer_.resize(offset > written_ ? std::min<std::uint64_t>(offset - written_, buffer_.size())
+                                     : 0);
+  }
 
  private:
   int fd_ = -1;

@@ -11,6 +11,8 @@
 #include <optional>
 #include <vector>
 
+#include "sources/utf16.h"
+
 namespace reachscan {
 namespace {
 
@@ -439,6 +441,10 @@ void dispatch(const ReadFn& read, const std::string& display, std::uint64_t size
   const ReadFn whole = replay_reader(head, forward_to(rest));
   switch (kind) {
     case ContentKind::kText:  // too large: skipped above
+      return;
+    case ContentKind::kUtf16:  // decoded text: a NUL in it still means binary
+      scan_reader(utf16_reader(whole, *utf16_byte_order(head)), display, size, detector,
+                  options.chunk_size, out);
       return;
     case ContentKind::kArchive:
       if (options.max_depth <= 0) {

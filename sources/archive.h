@@ -61,7 +61,8 @@ struct ArchiveOptions {
   std::size_t chunk_size = 16u << 20;
 };
 
-enum class ContentKind { kText, kArchive, kCompiled, kBinary };
+// kUtf16: text with a UTF-16 byte order mark, decoded to UTF-8 as it is read (sources/utf16.h).
+enum class ContentKind { kText, kUtf16, kArchive, kCompiled, kBinary };
 
 // What the first bytes of an input are. `head` should hold the first kBinaryProbe bytes (or the
 // whole input when shorter); an archive needs at most the first 262 bytes to be recognised.

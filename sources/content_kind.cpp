@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sources/archive.h"
+#include "sources/utf16.h"
 
 namespace reachscan {
 namespace {
@@ -78,6 +79,7 @@ bool looks_compiled(std::string_view h) {
 
 ContentKind classify_content(std::string_view head) {
   if (looks_like_archive(head)) return ContentKind::kArchive;
+  if (utf16_byte_order(head)) return ContentKind::kUtf16;
   if (!looks_binary(head)) return ContentKind::kText;
   if (looks_compiled(head)) return ContentKind::kCompiled;
   return ContentKind::kBinary;

@@ -127,12 +127,16 @@ TEST_F(Hardening, Issue18ConfigFromTheTreeIsBoundedAndMustBeAFile) {
   fs::create_symlink("/dev/zero", work_.path() / "src" / ".reachscan.yaml");
   Outcome r = sh("\"$BIN\" dir src");
   EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_NE(r.err.find(".reachscan.yaml: config file is not a regular file"), std::string::npos)
+  // A link out of the tree is refused before it is opened (a link inside to a device would be
+  // refused as not a regular file, as the FIFO below is).
+  EXPECT_NE(r.err.find(".reachscan.yaml: config file leaves the folder"), std::string::npos)
       << r.err;
   fs::remove(work_.path() / "src" / ".reachscan.yaml");
   ASSERT_EQ(sh("mkfifo src/.reachscan.yaml").code, 0);
   r = sh("timeout 20 \"$BIN\" dir src");
   EXPECT_EQ(r.code, 2) << "a FIFO must not hang the scan: " << r.err;
+  EXPECT_NE(r.err.find(".reachscan.yaml: config file is not a regular file"), std::string::npos)
+      << r.err;
   fs::remove(work_.path() / "src" / ".reachscan.yaml");
   work_.write("src/.reachscan.yaml", std::string(2u << 20, '#'));
   r = sh("\"$BIN\" dir src");

@@ -370,6 +370,51 @@ for rules in /etc ../../../../etc/passwd; do
   check "committed config with rules: '$rules' (outside its folder): exit 2" \
     eval 'rc_is 2 && err_has "leaves the folder"'
 done
+# Files named by (or found as) a config of the scanned tree stay in the tree, symlinks resolved.
+gl_rule='[[rules]]
+id = "acme-key"
+regex = '"'acme_[0-9a-f]{32}'"'
+'
+outside_tree() {  # a fresh tree with a key for the gitleaks rule and one outside it
+  rm -rf tree outside.toml && mkdir tree && echo "k = 'acme_8f3a91c2d7e4b6a05f9e2c1d3b7a8e64'" >tree/a.py
+  printf '%s' "$gl_rule" >outside.toml
+}
+for target in /etc/passwd ../outside.toml "$WORK/outside.toml" link.toml; do
+  outside_tree && ln -s ../outside.toml tree/link.toml
+  printf '[extend]\npath = "%s"\n' "$target" >tree/.gitleaks.toml
+  run dir tree
+  check "committed .gitleaks.toml with [extend] path '$target' (outside the tree): exit 2" \
+    eval 'rc_is 2 && err_has "leaves the folder" && err_has "$target"'
+done
+outside_tree && printf '%s' "$gl_rule" >tree/base.toml && printf '[extend]\npath = "base.toml"\n' >tree/.gitleaks.toml
+run dir tree -f json
+check "committed .gitleaks.toml extending a file inside the tree: its rules run" \
+  eval 'rc_is 1 && out_has acme-key'
+outside_tree && printf '[extend]\npath = "../outside.toml"\n' >tree/.gitleaks.toml
+run dir tree -c tree/.gitleaks.toml -f json
+check "the same config given with -c (the user's): [extend] may leave the tree" \
+  eval 'rc_is 1 && out_has acme-key'
+rm tree/.gitleaks.toml && GITLEAKS_CONFIG=$WORK/outside.toml run dir tree -f json
+check "GITLEAKS_CONFIG (the user's) outside the tree: read" eval 'rc_is 1 && out_has acme-key'
+outside_tree && mkdir tree/rules && ln -s ../../outside.toml tree/rules/evil.yaml &&
+  echo "rules: ['rules']" >tree/.reachscan.yaml
+run dir tree
+check "committed config naming a rule folder with a symlink out of the tree: exit 2" \
+  eval 'rc_is 2 && err_has "leaves the folder" && err_has evil.yaml'
+outside_tree && printf '[extend]\npath = "/etc/passwd"\n' >tree/r.toml && echo "rules: ['r.toml']" >tree/.reachscan.yaml
+run dir tree
+check "committed config naming a gitleaks rule file that extends /etc/passwd: exit 2" \
+  eval 'rc_is 2 && err_has "leaves the folder" && err_has /etc/passwd'
+for found in .reachscan.yaml .gitleaks.toml .reachscanignore .gitleaksignore; do
+  outside_tree && echo "rules: []" >outside.yaml && ln -s ../outside.yaml "tree/$found"
+  run dir tree
+  check "committed $found that is a symlink out of the tree: exit 2, naming it" \
+    eval 'rc_is 2 && err_has "leaves the folder" && err_has "$found"'
+done
+outside_tree && mkdir tree/conf && echo "allow: {paths: ['*.py']}" >tree/conf/r.yaml &&
+  ln -s conf/r.yaml tree/.reachscan.yaml
+run dir tree
+check "committed .reachscan.yaml symlinked inside the tree: read" rc_is 0
 rm -rf tree && mkdir -p tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z
 echo "t = '$KEY'" >tree/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/k.py
 printf "allow:\n  paths: ['%s', '%s']\n" "$(printf '**/%.0s' $(seq 60))nomatch" \
@@ -378,6 +423,108 @@ timeout 30 "$BIN" dir tree -f json >"$WORK/out" 2>"$WORK/err"
 RC=$? ERR=$(cat "$WORK/err")
 check "catastrophic globs in allow.paths: the scan ends (no exponential matching)" \
   eval 'rc_is 1 && out_has "$KEY"'
+
+# --- more attacker cases: hostile histories, many findings, UTF-16, spill faults ---------------------
+rm -rf ctl && git init -q ctl && cd ctl && CTL=$(printf 'x\033[2Jy\nBLOCKS\r\tz.py') &&
+  echo "t = '$KEY'" >"$CTL" && git add -A && git commit -qm "c$(printf '\033[31m')" && cd "$WORK" || exit 2
+for f in text short github junit; do
+  run git ctl -f "$f" --no-color -v
+  check "history path with ESC, newline, CR and tab, -f $f: found, no raw controls" \
+    eval 'rc_is 1 && no_raw_controls'
+done
+for f in json jsonl sarif csv; do
+  run git ctl -f "$f"
+  check "history path with ESC, newline, CR and tab, -f $f: valid, the path exact" \
+    python3 - "$f" "$WORK/out" "$CTL" <<'PY'
+import csv, json, sys
+from urllib.parse import unquote
+fmt, path, want = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path, newline="", encoding="utf-8").read()
+if fmt == "json":
+    paths = [o["path"] for f in json.loads(text)["findings"] for o in f["occurrences"]]
+elif fmt == "jsonl":
+    paths = [json.loads(l).get("path") for l in text.splitlines() if l.strip()]
+elif fmt == "sarif":
+    runs = json.loads(text)["runs"]
+    paths = [unquote(l["physicalLocation"]["artifactLocation"]["uri"]) for r in runs
+             for res in r["results"] for l in res["locations"]]
+else:
+    paths = [r["path"] for r in csv.DictReader(text.splitlines(keepends=True))]
+sys.exit(0 if want in paths else print(paths) or 1)
+PY
+done
+new_repo oddrefs && (cd oddrefs/.git && side=$(git rev-parse side) && git update-ref -d refs/heads/side &&
+  printf '%s refs/heads/a..b\n%s refs/heads/x\033[2Jy\n' "$side" "$side" >>packed-refs &&
+  echo "$side" >"refs/heads/$(printf 'nl\nmain')")
+run git oddrefs -f json
+check "refs named a..b, with ESC and with a newline: the commits only they reach are scanned" \
+  eval 'rc_is 1 && out_has "$KEY2"'
+run git oddrefs -f text --no-color -v
+check "refs named a..b, with ESC and with a newline: names escaped in text" \
+  eval 'no_raw_controls && out_has "x\\x1b[2Jy" && out_has "nl\\nmain"'
+for gitfile in 'gitdir: ../../etc' 'gitdir: /dev/zero' link fifo; do
+  rm -rf gd && mkdir gd && echo "t = '$KEY'" >gd/a.py
+  case $gitfile in
+    link) ln -s /dev/zero gd/.git ;;
+    fifo) mkfifo gd/.git ;;
+    *) echo "$gitfile" >gd/.git ;;
+  esac
+  timeout 20 "$BIN" git gd >"$WORK/out" 2>"$WORK/err"
+  RC=$? ERR=$(cat "$WORK/err")
+  check "a .git that is '$gitfile': exit 2, no hang" eval 'rc_is 2 && err_has "not a git repository"'
+done
+for meta in config packed-refs objects/info/alternates refs/heads/evil commondir; do
+  new_repo fifometa && rm -f "fifometa/.git/$meta" && mkfifo "fifometa/.git/$meta"
+  timeout 20 "$BIN" git fifometa >"$WORK/out" 2>"$WORK/err"
+  RC=$? ERR=$(cat "$WORK/err")
+  check "a FIFO as .git/$meta: exit 2 naming it, no hang" eval 'rc_is 2 && err_has "$meta"'
+done
+rm -rf many && mkdir many && tokens 20000 | sed "s/^/k = '/; s/$/'/" >many/k.py
+run dir many -f json -q
+check "20,000 findings in one file: each reported" \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["findings"]) < 19900)' "$WORK/out"
+run dir many -f json --findings-memory 0 -q
+check "20,000 findings spilled to disk: the report holds them all, valid" \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["findings"]) < 19900)' "$WORK/out"
+rm -rf u16 && mkdir u16 && python3 - "$KEY" <<'PY'
+import sys
+k = sys.argv[1]
+line = ('$t = "' + k + '"\r\n')
+open("u16/le.ps1", "wb").write(b"\xff\xfe" + line.encode("utf-16-le"))
+open("u16/be.txt", "wb").write(b"\xfe\xff" + line.encode("utf-16-be"))
+open("u16/odd.txt", "wb").write(b"\xff\xfe" + line.encode("utf-16-le") + b"\x00")
+open("u16/lone.txt", "wb").write(b"\xff\xfe" + b"\x00\xd8" * 9 + b"\x00\xdc" + line.encode("utf-16-le"))
+PY
+run dir u16 -f json
+check "UTF-16 files (LE, BE, odd length, lone surrogates): the key in each is found" \
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(sorted(o["path"] for f in d["findings"] for o in f["occurrences"]) != ["u16/be.txt","u16/le.ps1","u16/lone.txt","u16/odd.txt"])' "$WORK/out"
+rm -rf u16git && git init -q u16git && cp u16/* u16git/ && (cd u16git && git add -A && git commit -qm u16)
+run git u16git -f json
+check "UTF-16 files in history: found" eval 'rc_is 1 && out_has le.ps1 && out_has be.txt'
+rm -f fifo partial.json && mkfifo fifo
+(head -3000 many/k.py; exec sleep 20) >fifo &
+feeder=$!
+set -m
+"$BIN" stdin --findings-memory 0 -f json -o partial.json <fifo 2>/dev/null &
+pid=$!
+set +m
+sleep 4
+kill -TERM "$pid"
+wait "$pid"
+RC=$?
+kill "$feeder" 2>/dev/null
+check "SIGTERM while findings spill to disk: valid partial report, incomplete, nothing lost" \
+  python3 -c 'import json,sys; d=json.load(open("partial.json")); sys.exit(d["summary"]["complete"] is not False or len(d["findings"]) < 2990)'
+if unshare -rm true 2>/dev/null; then
+  rm -rf small && mkdir small && head -3000 many/k.py >src/many.py
+  unshare -rm bash -c "mount -t tmpfs -o size=16k tmpfs small &&
+    TMPDIR=\$PWD/small '$BIN' dir src --findings-memory 0 -f json -o spill.json 2>err.spill; echo \$? >rc.spill"
+  RC=$(cat rc.spill) ERR=$(cat err.spill)
+  check "disk full while findings spill: every finding kept (in memory), the cause noted" \
+    python3 -c 'import json,sys; d=json.load(open("spill.json")); s=d["summary"]
+sys.exit(len(d["findings"]) < 2990 or not any("No space left" in n for n in s["notes"]))'
+  rm -f src/many.py
+fi
 
 echo "$((CHECKS - FAILED))/$CHECKS checks passed"
 [ "$FAILED" = 0 ]

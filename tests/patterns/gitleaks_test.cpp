@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "patterns/rule_database.h"
 #include "scanner/detector.h"
@@ -170,6 +171,32 @@ regex = '''two_([a-z]{6})'''
   EXPECT_EQ(c.rules.rules[1].pattern, "two_([a-z]{6})");
   EXPECT_TRUE(c.disabled_rules.empty());
   EXPECT_FALSE(c.use_default);
+}
+
+// A config that came with the scanned tree reaches only files inside it (symlinks resolved); the
+// same config given by the user may name any file.
+TEST(Gitleaks, ConfinedExtendPathStaysInsideTheTree) {
+  testing::TempDir dir;
+  dir.write("outside.toml", "[[rules]]\nid = 'out'\nregex = 'out_([0-9]{6})'\n");
+  dir.write("tree/inside.toml", "[[rules]]\nid = 'in'\nregex = 'in_([0-9]{6})'\n");
+  const std::string tree = dir.str() + "/tree";
+  std::filesystem::create_symlink("../outside.toml", tree + "/link.toml");
+  for (const std::string path : {"../outside.toml", "link.toml", "/etc/passwd"}) {
+    const std::string top = dir.write("tree/top.toml", "[extend]\npath = \"" + path + "\"\n");
+    const GitleaksConfig confined = load_gitleaks(top, tree);
+    ASSERT_EQ(confined.rules.errors.size(), 1u) << path;
+    EXPECT_NE(confined.rules.errors[0].find("leaves the folder"), std::string::npos)
+        << confined.rules.errors[0];
+    EXPECT_TRUE(confined.rules.rules.empty());
+    if (path != "/etc/passwd") {
+      EXPECT_EQ(load_gitleaks(top).rules.rules.size(), 1u) << path;  // the user's: read
+    }
+  }
+  const std::string top = dir.write("tree/top.toml", "[extend]\npath = \"inside.toml\"\n");
+  const GitleaksConfig inside = load_gitleaks(top, tree);
+  ASSERT_TRUE(inside.rules.errors.empty()) << inside.rules.errors.front();
+  ASSERT_EQ(inside.rules.rules.size(), 1u);
+  EXPECT_EQ(inside.rules.rules[0].id, "in");
 }
 
 TEST(Gitleaks, ConvertedYamlReadsBackTheSame) {
