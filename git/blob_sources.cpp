@@ -303,7 +303,7 @@ Expected<std::unique_ptr<BlobSource>> open_source(const GitSourceOptions& option
 Expected<std::string> config_root(const std::string& repo) {
   // The repository alone, without its object database (Repository::open opens both): a staged
   // scan opens the repository again for its source, and every millisecond of a hook counts.
-  init_library();
+  if (Status s = check_repository_files(repo); !s.ok()) return s;
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, repo.c_str(), 0, nullptr) != 0)
     return Status::error(

@@ -92,15 +92,19 @@ Status check_metadata(const std::string& git_dir) {
 
 }  // namespace
 
-Expected<std::unique_ptr<Repository>> Repository::open(const std::string& path) {
+Status check_repository_files(const std::string& path) {
   init_library();
   git_buf found = GIT_BUF_INIT;
-  if (git_repository_discover(&found, path.c_str(), 0, nullptr) == 0) {
-    const std::string git_dir(found.ptr, found.size);
-    git_buf_dispose(&found);
-    if (Status s = check_metadata(git_dir); !s.ok())
-      return Status::error(path + " is not a git repository (or cannot be opened): " + s.message());
-  }
+  if (git_repository_discover(&found, path.c_str(), 0, nullptr) != 0) return {};
+  const std::string git_dir(found.ptr, found.size);
+  git_buf_dispose(&found);
+  if (Status s = check_metadata(git_dir); !s.ok())
+    return Status::error(path + " is not a git repository (or cannot be opened): " + s.message());
+  return {};
+}
+
+Expected<std::unique_ptr<Repository>> Repository::open(const std::string& path) {
+  if (Status s = check_repository_files(path); !s.ok()) return s;
   git_repository* raw = nullptr;
   if (git_repository_open_ext(&raw, path.c_str(), 0, nullptr) != 0)
     return Status::error(last_error(path + " is not a git repository (or cannot be opened)"));

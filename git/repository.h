@@ -177,4 +177,9 @@ class HistoryWalker {
                                                           const std::string& range,
                                                           std::vector<Skip>& skips);
 
+// Before libgit2 reads a repository's metadata (config, HEAD, packed-refs, alternates, loose
+// refs) with blocking reads: each must be a regular file or absent. A FIFO there (a hostile
+// archive or copy) would hang the scan. Error names the file; ok when `path` is no repository.
+[[nodiscard]] Status check_repository_files(const std::string& path);
+
 }  // namespace reachscan::git
