@@ -7,23 +7,11 @@
 #include <string>
 
 #include "sources/archive.h"
+#include "tests/support/scan.h"
 #include "tests/support/temp_dir.h"
 
 namespace reachscan {
 namespace {
-
-std::shared_ptr<const patterns::RuleDatabase> demo_db() {
-  patterns::DatabaseOptions o;
-  o.use_cache = false;
-  auto set = patterns::parse_rules(R"yaml(
-- id: demo.token
-  name: Demo token
-  pattern: '\b(dmo_[A-Za-z0-9]{20})\b'
-  min_entropy: 3.0
-)yaml",
-                                   "demo.yaml");
-  return patterns::RuleDatabase::build(set.rules, o).database;
-}
 
 std::string encode(const std::u16string& text, bool little) {
   std::string out;
@@ -62,7 +50,7 @@ TEST(Utf16, DecodesBothOrdersAndReplacesWhatIsMalformed) {
 }
 
 TEST(Utf16, KeysInUtf16TextAreFound) {
-  const Detector detector(demo_db());
+  const Detector detector(test::demo_db());
   const std::string key = testing::fake_token("dmo_", 20, 16);
   const std::u16string text =
       u"\uFEFF# settings\r\n$token = \"" + std::u16string(key.begin(), key.end()) + u"\"\r\n";
